@@ -1,0 +1,361 @@
+/**
+ * The one source of row types for the whole domain (see DESIGN.md). Large tables use bigint identity keys so a
+ * project of tens of millions of documents, items and judgments needs no schema change.
+ */
+import {
+  bigint,
+  boolean,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+const id = () => bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity();
+const ref = (name: string) => bigint(name, { mode: 'number' });
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+
+export const roles = ['admin', 'reviewer', 'annotator'] as const;
+
+export const users = pgTable('users', {
+  id: id(),
+  email: text('email').notNull().unique(),
+  name: text('name').notNull(),
+  passwordHash: text('password_hash').notNull(),
+  role: text('role', { enum: roles }).notNull().default('annotator'),
+  disabled: boolean('disabled').notNull().default(false),
+  createdAt: createdAt(),
+});
+
+export const apiTokens = pgTable(
+  'api_tokens',
+  {
+    id: id(),
+    userId: ref('user_id').notNull().references(() => users.id),
+    name: text('name').notNull(),
+    /** sha256 of the secret; the secret itself is shown once and never stored. */
+    tokenHash: text('token_hash').notNull().unique(),
+    /** The first characters of the secret, so a user can tell tokens apart. */
+    prefix: text('prefix').notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (t) => [index('api_tokens_user_idx').on(t.userId)],
+);
+
+export const sessions = pgTable(
+  'sessions',
+  {
+    sid: text('sid').primaryKey(),
+    data: jsonb('data').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('sessions_expires_idx').on(t.expiresAt)],
+);
+
+export const projects = pgTable('projects', {
+  id: id(),
+  name: text('name').notNull().unique(),
+  description: text('description').notNull().default(''),
+  taskType: text('task_type').notNull(),
+  /** The task type's config (rubric, scale, labels), validated by its configSchema. */
+  config: jsonb('config').notNull(),
+  /** Field mapping from corpus records to the task type's payload. */
+  fieldMapping: jsonb('field_mapping').notNull().default({}),
+  /** Annotators see gold feedback after each gold item. */
+  trainingMode: boolean('training_mode').notNull().default(false),
+  /** Crowd review policy and aggregation settings. */
+  settings: jsonb('settings').notNull().default({}),
+  createdBy: ref('created_by').references(() => users.id),
+  createdAt: createdAt(),
+});
+
+export const imports = pgTable(
+  'imports',
+  {
+    id: id(),
+    projectId: ref('project_id').notNull().references(() => projects.id),
+    filename: text('filename').notNull(),
+    format: text('format', { enum: ['jsonl', 'csv', 'parquet'] }).notNull(),
+    status: text('status', { enum: ['running', 'succeeded', 'failed'] }).notNull(),
+    imported: integer('imported').notNull().default(0),
+    duplicates: integer('duplicates').notNull().default(0),
+    rejected: integer('rejected').notNull().default(0),
+    /** The error report: per-line problems (capped) and the summary. */
+    report: jsonb('report').notNull().default({}),
+    createdBy: ref('created_by').references(() => users.id),
+    createdAt: createdAt(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (t) => [index('imports_project_idx').on(t.projectId)],
+);
+
+export const documents = pgTable(
+  'documents',
+  {
+    id: id(),
+    projectId: ref('project_id').notNull().references(() => projects.id),
+    importId: ref('import_id').references(() => imports.id),
+    externalId: text('external_id').notNull(),
+    /** sha256 of the text, hex: exact duplicates within a project are skipped on import. */
+    contentHash: text('content_hash').notNull(),
+    text: text('text').notNull(),
+    meta: jsonb('meta').notNull().default({}),
+    source: text('source'),
+    url: text('url'),
+    lang: text('lang'),
+    tokenEstimate: integer('token_estimate').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('documents_project_hash_idx').on(t.projectId, t.contentHash),
+    index('documents_project_external_idx').on(t.projectId, t.externalId),
+    index('documents_project_source_idx').on(t.projectId, t.source),
+  ],
+);
+
+export const batches = pgTable(
+  'batches',
+  {
+    id: id(),
+    projectId: ref('project_id').notNull().references(() => projects.id),
+    name: text('name').notNull(),
+    status: text('status', { enum: ['draft', 'open', 'closed'] }).notNull().default('draft'),
+    channel: text('channel', { enum: ['inhouse', 'crowd'] }).notNull().default('inhouse'),
+    /** Sampling plan: strategy, strata and target proportions, size, seed. */
+    sampling: jsonb('sampling').notNull(),
+    redundancy: integer('redundancy').notNull(),
+    goldRate: doublePrecision('gold_rate').notNull().default(0),
+    priority: integer('priority').notNull().default(0),
+    seed: integer('seed').notNull(),
+    createdBy: ref('created_by').references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [index('batches_project_idx').on(t.projectId)],
+);
+
+export const items = pgTable(
+  'items',
+  {
+    id: id(),
+    batchId: ref('batch_id').notNull().references(() => batches.id),
+    projectId: ref('project_id').notNull().references(() => projects.id),
+    documentId: ref('document_id').notNull().references(() => documents.id),
+    isGold: boolean('is_gold').notNull().default(false),
+    /** Judgments wanted; raised by adaptive redundancy up to the project's maximum. */
+    targetK: integer('target_k').notNull(),
+    status: text('status', { enum: ['open', 'complete', 'review', 'adjudicated'] }).notNull().default('open'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('items_batch_idx').on(t.batchId),
+    index('items_project_idx').on(t.projectId, t.status),
+    index('items_document_idx').on(t.documentId),
+  ],
+);
+
+export const slots = pgTable(
+  'slots',
+  {
+    id: id(),
+    itemId: ref('item_id').notNull().references(() => items.id),
+    batchId: ref('batch_id').notNull().references(() => batches.id),
+    /** Serving order: lower first; breadth-first over items when k > 1. */
+    ordinal: integer('ordinal').notNull(),
+    status: text('status', { enum: ['open', 'leased', 'done'] }).notNull().default('open'),
+    leasedBy: ref('leased_by').references(() => users.id),
+    leaseExpiresAt: timestamp('lease_expires_at', { withTimezone: true }),
+    /** Pairwise tasks: whether the responses are shown right-to-left, recorded to measure position bias. */
+    swapped: boolean('swapped').notNull().default(false),
+    /** 'inhouse' slots are leased in the app; 'crowd' slots are fulfilled through a crowd channel. */
+    channel: text('channel', { enum: ['inhouse', 'crowd'] }).notNull().default('inhouse'),
+  },
+  (t) => [
+    index('slots_serve_idx').on(t.batchId, t.status, t.ordinal),
+    index('slots_item_idx').on(t.itemId),
+    index('slots_lease_idx').on(t.status, t.leaseExpiresAt),
+  ],
+);
+
+export const judgments = pgTable(
+  'judgments',
+  {
+    id: id(),
+    /** Client-generated id: a retried submit returns the first result. */
+    clientId: text('client_id').notNull().unique(),
+    slotId: ref('slot_id').references(() => slots.id),
+    itemId: ref('item_id').notNull().references(() => items.id),
+    projectId: ref('project_id').notNull().references(() => projects.id),
+    userId: ref('user_id').references(() => users.id),
+    crowdAssignmentId: ref('crowd_assignment_id'),
+    /** Stable key of who judged: `u:<userId>` or `<channel>:<workerId>`; aggregation groups on it. */
+    workerKey: text('worker_key').notNull(),
+    kind: text('kind', { enum: ['label', 'skip'] }).notNull(),
+    value: jsonb('value'),
+    skipReason: text('skip_reason'),
+    timeSpentMs: integer('time_spent_ms').notNull().default(0),
+    /** pending: crowd work not yet confirmed by the channel; undone: withdrawn by its author. */
+    status: text('status', { enum: ['final', 'pending', 'undone', 'rejected'] }).notNull().default('final'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('judgments_item_idx').on(t.itemId),
+    index('judgments_project_idx').on(t.projectId, t.id),
+    index('judgments_worker_idx').on(t.projectId, t.workerKey),
+  ],
+);
+
+export const goldAnswers = pgTable(
+  'gold_answers',
+  {
+    projectId: ref('project_id').notNull().references(() => projects.id),
+    documentId: ref('document_id').notNull().references(() => documents.id),
+    answer: jsonb('answer').notNull(),
+    source: text('source', { enum: ['import', 'reviewer'] }).notNull(),
+    createdBy: ref('created_by').references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.documentId] })],
+);
+
+export const flags = pgTable(
+  'flags',
+  {
+    id: id(),
+    itemId: ref('item_id').notNull().references(() => items.id),
+    documentId: ref('document_id').notNull().references(() => documents.id),
+    userId: ref('user_id').references(() => users.id),
+    reason: text('reason', { enum: ['pii', 'harmful', 'broken', 'other'] }).notNull(),
+    note: text('note').notNull().default(''),
+    resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [index('flags_item_idx').on(t.itemId)],
+);
+
+export const adjudications = pgTable('adjudications', {
+  itemId: ref('item_id').primaryKey().references(() => items.id),
+  reviewerId: ref('reviewer_id').references(() => users.id),
+  answer: jsonb('answer').notNull(),
+  promotedToGold: boolean('promoted_to_gold').notNull().default(false),
+  createdAt: createdAt(),
+});
+
+export const aggregates = pgTable(
+  'aggregates',
+  {
+    itemId: ref('item_id').primaryKey().references(() => items.id),
+    projectId: ref('project_id').notNull().references(() => projects.id),
+    method: text('method').notNull(),
+    /** Final label (categorical), or null where a continuous score is the result. */
+    label: jsonb('label'),
+    score: doublePrecision('score'),
+    low: doublePrecision('low'),
+    high: doublePrecision('high'),
+    confidence: doublePrecision('confidence').notNull(),
+    nJudgments: integer('n_judgments').notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('aggregates_project_idx').on(t.projectId, t.confidence)],
+);
+
+export const annotatorStats = pgTable(
+  'annotator_stats',
+  {
+    projectId: ref('project_id').notNull().references(() => projects.id),
+    workerKey: text('worker_key').notNull(),
+    stats: jsonb('stats').notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.workerKey] })],
+);
+
+export const crowdHits = pgTable(
+  'crowd_hits',
+  {
+    id: id(),
+    batchId: ref('batch_id').notNull().references(() => batches.id),
+    projectId: ref('project_id').notNull().references(() => projects.id),
+    channel: text('channel').notNull(),
+    /** Deterministic per batch and HIT index so a retried publish creates no duplicate. */
+    uniqueRequestToken: text('unique_request_token').notNull().unique(),
+    externalId: text('external_id'),
+    itemIds: jsonb('item_ids').notNull(),
+    maxAssignments: integer('max_assignments').notNull(),
+    rewardCents: integer('reward_cents').notNull(),
+    status: text('status').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('crowd_hits_batch_idx').on(t.batchId)],
+);
+
+export const crowdAssignments = pgTable(
+  'crowd_assignments',
+  {
+    id: id(),
+    hitId: ref('hit_id').notNull().references(() => crowdHits.id),
+    externalId: text('external_id').notNull().unique(),
+    workerId: text('worker_id').notNull(),
+    status: text('status').notNull(),
+    /** Our decision, recorded before the channel call so a crash never repeats a payment. */
+    decision: text('decision', { enum: ['approve', 'reject', 'hold'] }),
+    decisionReason: text('decision_reason'),
+    decisionSyncedAt: timestamp('decision_synced_at', { withTimezone: true }),
+    submittedAt: timestamp('submitted_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [index('crowd_assignments_worker_idx').on(t.workerId)],
+);
+
+export const crowdWorkers = pgTable(
+  'crowd_workers',
+  {
+    channel: text('channel').notNull(),
+    workerId: text('worker_id').notNull(),
+    blocked: boolean('blocked').notNull().default(false),
+    qualified: boolean('qualified').notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.channel, t.workerId] })],
+);
+
+/** Money moved or committed, one row per effect; the idempotency key makes every payment happen once. */
+export const costLedger = pgTable(
+  'cost_ledger',
+  {
+    id: id(),
+    projectId: ref('project_id').notNull().references(() => projects.id),
+    hitId: ref('hit_id').references(() => crowdHits.id),
+    workerId: text('worker_id'),
+    kind: text('kind', { enum: ['reward', 'bonus', 'fee'] }).notNull(),
+    amountCents: integer('amount_cents').notNull(),
+    idempotencyKey: text('idempotency_key').notNull().unique(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('cost_ledger_project_idx').on(t.projectId)],
+);
+
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: id(),
+    actorId: ref('actor_id').references(() => users.id),
+    action: text('action').notNull(),
+    target: text('target').notNull(),
+    details: jsonb('details').notNull().default({}),
+    createdAt: createdAt(),
+  },
+  (t) => [index('audit_log_created_idx').on(t.createdAt)],
+);
+
+export type User = typeof users.$inferSelect;
+export type Role = (typeof roles)[number];
+export type Project = typeof projects.$inferSelect;
+export type DocumentRow = typeof documents.$inferSelect;
+export type ImportRow = typeof imports.$inferSelect;

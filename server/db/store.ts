@@ -1,0 +1,90 @@
+/**
+ * Opens the one store the server uses: embedded PGlite (data under a directory, or in memory for tests) or a real
+ * PostgreSQL server when a URL is given. Both sit behind the same drizzle database type and the same migrations.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import pg from 'pg';
+import * as schema from './schema.ts';
+import { acquireDataDirLock } from './data-dir-lock.ts';
+
+/** The drizzle database, whichever driver is underneath. */
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+/** A transaction or the database itself: queries accept either. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0] | Db;
+
+export interface Store {
+  db: Db;
+  kind: 'pglite' | 'postgres';
+  /** The pg pool, for the real server only (Socket.IO adapter, COPY in benchmarks). */
+  pool?: pg.Pool;
+  close(): Promise<void>;
+}
+
+export interface StoreOptions {
+  /** postgres://… to use a real server. */
+  databaseUrl?: string;
+  /** Directory for PGlite data; null keeps it in memory (tests). */
+  dataDir?: string | null;
+  /** Pool size for the real server. */
+  poolSize?: number;
+}
+
+const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
+/** Serializes migrations when several server processes start against one database. */
+const MIGRATION_LOCK_KEY = 7_302_114;
+
+/** Opens the store and brings its schema up to date. */
+export async function openStore(options: StoreOptions): Promise<Store> {
+  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.poolSize ?? 20);
+  return openPglite(options.dataDir ?? null);
+}
+
+async function openPostgres(url: string, max: number): Promise<Store> {
+  const pool = new pg.Pool({ connectionString: url, max });
+  const db = drizzlePg(pool, { schema }) as unknown as Db;
+  const client = await pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    await migratePg(drizzlePg(client, { schema }), { migrationsFolder });
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => {});
+    client.release();
+  }
+  return { db, kind: 'postgres', pool, close: () => pool.end() };
+}
+
+async function openPglite(dataDir: string | null): Promise<Store> {
+  const release = dataDir ? acquireDataDirLock(dataDir) : () => {};
+  try {
+    if (dataDir) fs.mkdirSync(dataDir, { recursive: true });
+    const client = new PGlite(dataDir ? path.join(dataDir, 'pg') : undefined);
+    const db = drizzlePglite(client, { schema }) as unknown as Db;
+    await migratePglite(db as never, { migrationsFolder });
+    return {
+      db,
+      kind: 'pglite',
+      close: async () => {
+        await client.close();
+        release();
+      },
+    };
+  } catch (error) {
+    release();
+    throw error;
+  }
+}
+
+/** Runs a raw statement and returns its rows, the same on both drivers. */
+export async function rowsOf<T>(db: Tx, query: ReturnType<typeof sql>): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown as { rows: T[] };
+  return result.rows;
+}

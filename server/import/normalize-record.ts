@@ -1,0 +1,83 @@
+import { createHash } from 'node:crypto';
+import type { ImportOptions } from './import-options.ts';
+
+/** A document ready to insert. */
+export interface NormalizedDocument {
+  externalId: string;
+  text: string;
+  contentHash: string;
+  meta: Record<string, unknown>;
+  source: string | null;
+  url: string | null;
+  lang: string | null;
+  tokenEstimate: number;
+}
+
+/** About four bytes per token for English BPE vocabularies: an estimate for budgeting, not a tokenizer. */
+const BYTES_PER_TOKEN = 4;
+
+/**
+ * Turns one source record into a document, or explains why it cannot be one. Pure: the same record and options
+ * always give the same result.
+ */
+export function normalizeRecord(
+  record: Record<string, unknown>,
+  line: number,
+  options: Pick<ImportOptions, 'textField' | 'idField' | 'meta'>,
+  maxDocumentBytes: number,
+): { document: NormalizedDocument } | { error: string } {
+  const text = record[options.textField];
+  if (text === undefined || text === null) return { error: `missing text field "${options.textField}"` };
+  if (typeof text !== 'string') return { error: `text field "${options.textField}" must be a string, got ${typeName(text)}` };
+  if (!text.trim()) return { error: `text field "${options.textField}" is empty` };
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > maxDocumentBytes) return { error: `document of ${bytes} bytes exceeds the limit of ${maxDocumentBytes}` };
+
+  let externalId = `line-${line}`;
+  if (options.idField) {
+    const id = record[options.idField];
+    if (typeof id === 'string' && id) externalId = id;
+    else if (typeof id === 'number' && Number.isFinite(id)) externalId = String(id);
+    else if (id === undefined || id === null || id === '') return { error: `missing id field "${options.idField}"` };
+    else return { error: `id field "${options.idField}" must be a string or number, got ${typeName(id)}` };
+  }
+
+  const meta = pickMeta(record, options);
+  const url = stringOrNull(meta.url);
+  return {
+    document: {
+      externalId,
+      text,
+      contentHash: createHash('sha256').update(text).digest('hex'),
+      meta,
+      url,
+      source: stringOrNull(meta.source) ?? stringOrNull(meta.domain) ?? hostOf(url),
+      lang: stringOrNull(meta.lang) ?? stringOrNull(meta.language),
+      tokenEstimate: Math.ceil(bytes / BYTES_PER_TOKEN),
+    },
+  };
+}
+
+function pickMeta(record: Record<string, unknown>, options: Pick<ImportOptions, 'textField' | 'idField' | 'meta'>) {
+  const keys = options.meta ?? Object.keys(record).filter((k) => k !== options.textField && k !== options.idField);
+  const meta: Record<string, unknown> = {};
+  for (const key of keys) if (record[key] !== undefined && record[key] !== null && record[key] !== '') meta[key] = record[key];
+  return meta;
+}
+
+function stringOrNull(value: unknown): string | null {
+  return typeof value === 'string' && value ? value : null;
+}
+
+function hostOf(url: string | null): string | null {
+  if (!url) return null;
+  try {
+    return new URL(url).hostname || null;
+  } catch {
+    return null;
+  }
+}
+
+function typeName(value: unknown): string {
+  return Array.isArray(value) ? 'array' : typeof value;
+}
