@@ -15,6 +15,7 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
 
 const id = () => bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity();
 const ref = (name: string) => bigint(name, { mode: 'number' });
@@ -180,6 +181,8 @@ export const slots = pgTable(
     index('slots_serve_idx').on(t.batchId, t.status, t.ordinal),
     index('slots_item_idx').on(t.itemId),
     index('slots_lease_idx').on(t.status, t.leaseExpiresAt),
+    // The guarantee behind "never the same item twice to one annotator", whatever races the lease query loses.
+    uniqueIndex('slots_item_holder_idx').on(t.itemId, t.leasedBy).where(sql`leased_by is not null`),
   ],
 );
 
@@ -208,6 +211,8 @@ export const judgments = pgTable(
     index('judgments_item_idx').on(t.itemId),
     index('judgments_project_idx').on(t.projectId, t.id),
     index('judgments_worker_idx').on(t.projectId, t.workerKey),
+    // One live label per annotator per item, enforced by the store itself.
+    uniqueIndex('judgments_item_worker_idx').on(t.itemId, t.workerKey).where(sql`kind = 'label' and status in ('final', 'pending')`),
   ],
 );
 
@@ -359,3 +364,9 @@ export type Role = (typeof roles)[number];
 export type Project = typeof projects.$inferSelect;
 export type DocumentRow = typeof documents.$inferSelect;
 export type ImportRow = typeof imports.$inferSelect;
+
+/** Server-wide values generated once and shared by every process (e.g. the session signing secret). */
+export const serverSettings = pgTable('server_settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});

@@ -1,0 +1,38 @@
+/**
+ * `npm run curate -- COMMAND [args]`: the admin CLI. Commands other than `aggregate` are clients of the server's
+ * API (CURATE_URL, CURATE_TOKEN or CURATE_EMAIL/CURATE_PASSWORD); `aggregate` runs offline on CSV files.
+ */
+import type { CliCommand } from './cli/command.ts';
+import { CliError } from './cli/command.ts';
+
+const commands: Record<string, () => Promise<{ default: CliCommand }>> = {
+  import: () => import('./cli/import.ts'),
+  projects: () => import('./cli/projects.ts'),
+  users: () => import('./cli/users.ts'),
+  export: () => import('./cli/export.ts'),
+  aggregate: () => import('./cli/aggregate.ts'),
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log('Usage: npm run curate -- COMMAND [options]   (COMMAND --help for details)\n\nCommands:');
+    for (const load of Object.values(commands)) {
+      const { default: c } = await load();
+      console.log(`  ${c.name.padEnd(12)} ${c.summary}`);
+    }
+    return name ? 0 : 2;
+  }
+  const load = commands[name];
+  if (!load) throw new CliError(`unknown command "${name}" (npm run curate -- --help lists them)`, 2);
+  const { default: command } = await load();
+  return command.run(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error) => {
+    console.error(`curate: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(error instanceof CliError ? error.exitCode : 1);
+  },
+);

@@ -1,0 +1,114 @@
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express, { type RequestHandler } from 'express';
+import session from 'express-session';
+import { Server as SocketServer } from 'socket.io';
+import { randomBytes } from 'node:crypto';
+import type { AppContext } from './context.ts';
+import { createPassport } from './auth/passport.ts';
+import { PostgresSessionStore } from './auth/session-store.ts';
+import { securityHeaders } from './http/security-headers.ts';
+import { csrfProtection } from './http/csrf.ts';
+import { errorHandler } from './http/error-handler.ts';
+import { unauthenticated, notFound } from './errors.ts';
+import { getOrCreateSetting } from './db/queries/server-settings.ts';
+import { sessionRoutes } from './routes/session.routes.ts';
+import { userRoutes } from './routes/users.routes.ts';
+import { projectRoutes } from './routes/projects.routes.ts';
+import { importRoutes } from './routes/imports.routes.ts';
+import { batchRoutes } from './routes/batches.routes.ts';
+import { annotateRoutes } from './routes/annotate.routes.ts';
+import { exportRoutes } from './routes/export.routes.ts';
+import { startBatchProgressProcessor } from './realtime/batch-progress.ts';
+import { attachRealtime } from './realtime/attach.ts';
+
+const clientDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist');
+const SESSION_TTL_MS = 7 * 24 * 3600 * 1000;
+
+export interface BuiltApp {
+  app: express.Express;
+  server: http.Server;
+  io: SocketServer;
+  close(): Promise<void>;
+}
+
+/** Builds the Express app and Socket.IO server over a context; listens on nothing (the caller does). */
+export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
+  const { db } = ctx.store;
+  const secret = ctx.config.SESSION_SECRET ?? (await getOrCreateSetting(db, 'session_secret', () => randomBytes(32).toString('hex')));
+  const passport = createPassport(db);
+  const app = express();
+  app.set('trust proxy', 'loopback');
+  app.disable('x-powered-by');
+  app.use(securityHeaders());
+
+  const sessionMiddleware = session({
+    name: 'curate.sid',
+    secret,
+    store: new PostgresSessionStore(db),
+    resave: false,
+    saveUninitialized: false,
+    rolling: true,
+    cookie: { httpOnly: true, sameSite: 'lax', secure: 'auto', maxAge: SESSION_TTL_MS },
+  });
+  const authMiddleware: RequestHandler[] = [sessionMiddleware, passport.initialize(), passport.session(), tokenAuth(passport)];
+
+  const api = express.Router();
+  api.use(express.json({ limit: '1mb' }));
+  api.use(...authMiddleware);
+  api.use(csrfProtection());
+  api.get('/health', (_req, res) => {
+    res.json({ ok: true, store: ctx.store.kind, version: process.env.npm_package_version ?? '0.1.0' });
+  });
+  api.use(sessionRoutes(ctx, passport));
+  api.use(userRoutes(ctx));
+  api.use(projectRoutes(ctx));
+  api.use(importRoutes(ctx));
+  api.use(batchRoutes(ctx));
+  api.use(annotateRoutes(ctx));
+  api.use(exportRoutes(ctx));
+  api.use((req, _res, next) => next(notFound(`API route ${req.method} ${req.path}`)));
+  app.use('/api', api);
+
+  if (fs.existsSync(clientDist)) {
+    app.use(express.static(clientDist, { index: false, maxAge: '1h' }));
+    // The client routes by URL; every other GET gets the app shell.
+    app.get(/^\/(?!api\/|socket\.io\/).*/, (_req, res) => res.sendFile(path.join(clientDist, 'index.html'), { maxAge: 0 }));
+  }
+  app.use(errorHandler);
+
+  const server = http.createServer(app);
+  const io = new SocketServer(server, { serveClient: false });
+  const detachRealtime = attachRealtime(io, ctx, authMiddleware);
+  const stopProgress = startBatchProgressProcessor(ctx);
+  return {
+    app,
+    server,
+    io,
+    close: async () => {
+      detachRealtime();
+      stopProgress();
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** Authenticates `Authorization: Bearer` API tokens; a bad token is refused outright rather than ignored. */
+function tokenAuth(passport: ReturnType<typeof createPassport>): RequestHandler {
+  return (req, res, next) => {
+    if (!req.headers.authorization) {
+      if (req.user) req.authVia = 'session';
+      return next();
+    }
+    passport.authenticate('token', { session: false }, (error: unknown, user: Express.User | false) => {
+      if (error) return next(error);
+      if (!user) return next(unauthenticated('Invalid or revoked API token'));
+      req.user = user;
+      req.authVia = 'token';
+      next();
+    })(req, res, next);
+  };
+}

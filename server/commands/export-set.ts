@@ -1,0 +1,178 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { once } from 'node:events';
+import { createHmac, randomBytes } from 'node:crypto';
+import type { Writable } from 'node:stream';
+import { sql } from 'drizzle-orm';
+import type { AppContext } from '../context.ts';
+import type { Project } from '../db/schema.ts';
+import { countExportRows, judgmentsForExport, streamExportRows, type ExportDbRow } from '../db/queries/export.ts';
+import { getOrCreateSetting } from '../db/queries/server-settings.ts';
+import { rowsOf } from '../db/store.ts';
+import type { ExportOptions } from '../export/export-options.ts';
+import { parquetStream } from '../export/parquet-stream.ts';
+import { csvLine } from '../export/csv-format.ts';
+import { writeTar } from '../export/tar-writer.ts';
+import { datasetCard, type DatasetFacts } from '../export/dataset-card.ts';
+import { exportColumns, presentExportRow, type ExportedJudgment } from '../presenters/export-row.ts';
+
+export interface ExportSetProps {
+  project: Project;
+  options: ExportOptions;
+  /** Where the file (or, for `hf`, a tar of the dataset layout) is written. */
+  out: Writable;
+  /** Rows written so far, of the total. */
+  onProgress?: (written: number, total: number) => void;
+  /** Agreement figures to state on the dataset card. */
+  agreement?: DatasetFacts['agreement'];
+}
+
+/** Writes exported items, one page at a time. */
+interface RowSink {
+  write(rows: Record<string, unknown>[], dbRows: ExportDbRow[]): Promise<void>;
+  finish(facts: DatasetFacts): Promise<void>;
+}
+
+/**
+ * Exports a project's labeled items as JSONL, CSV, Parquet or a Hugging Face dataset layout (tar of data/*.parquet
+ * split files and a README.md dataset card). Rows stream from a database cursor, so memory stays bounded whatever
+ * the size of the set; split assignment is seeded and stratified in SQL.
+ */
+export async function exportSet(ctx: AppContext, props: ExportSetProps) {
+  const { db } = ctx.store;
+  const o = props.options;
+  const columns = exportColumns(o);
+  const pseudonymKey = await getOrCreateSetting(db, 'pseudonym_key', () => randomBytes(32).toString('hex'));
+  const pseudonym = (workerKey: string) => createHmac('sha256', pseudonymKey).update(workerKey).digest('hex').slice(0, 12);
+  const facts: DatasetFacts = {
+    projectName: props.project.name,
+    taskType: props.project.taskType,
+    rows: 0,
+    splits: {},
+    methods: {},
+    labels: {},
+    scores: {},
+    gold: 0,
+    annotators: null,
+    agreement: props.agreement ?? [],
+    createdAt: new Date(),
+  };
+  const sink = await openSink(o, columns, props.out);
+  await db.transaction(async (tx) => {
+    const total = await countExportRows(tx, props.project.id, o);
+    const [annotators] = await rowsOf<{ n: number }>(
+      tx,
+      sql`select count(distinct worker_key)::int as n from judgments where project_id = ${props.project.id} and kind = 'label' and status = 'final'`,
+    );
+    facts.annotators = annotators.n;
+    props.onProgress?.(0, total);
+    for await (const page of streamExportRows(tx, props.project.id, o)) {
+      const judgments = o.includeJudgments ? groupJudgments(await judgmentsForExport(tx, page.map((r) => Number(r.item_id))), page, pseudonym) : undefined;
+      const rows = page.map((r) => presentExportRow(r, judgments?.get(Number(r.item_id)), columns));
+      for (const r of page) count(facts, r);
+      await sink.write(rows, page);
+      props.onProgress?.(facts.rows, total);
+    }
+  });
+  await sink.finish(facts);
+  return facts;
+}
+
+function count(facts: DatasetFacts, r: ExportDbRow) {
+  facts.rows++;
+  facts.methods[r.method] = (facts.methods[r.method] ?? 0) + 1;
+  if (r.split) facts.splits[r.split] = (facts.splits[r.split] ?? 0) + 1;
+  if (r.is_gold) facts.gold++;
+  if (r.label !== null && r.label !== undefined) {
+    const key = typeof r.label === 'string' ? r.label : JSON.stringify(r.label);
+    facts.labels[key] = (facts.labels[key] ?? 0) + 1;
+  }
+  if (r.score !== null) {
+    const key = String(Math.round(Number(r.score)));
+    facts.scores[key] = (facts.scores[key] ?? 0) + 1;
+  }
+}
+
+function groupJudgments(
+  rows: { item_id: number; worker_key: string; value: unknown; time_spent_ms: number }[],
+  page: ExportDbRow[],
+  pseudonym: (workerKey: string) => string,
+) {
+  const gold = new Map(page.map((r) => [Number(r.item_id), r.is_gold]));
+  const byItem = new Map<number, ExportedJudgment[]>();
+  for (const j of rows) {
+    const list = byItem.get(Number(j.item_id)) ?? [];
+    byItem.set(Number(j.item_id), list);
+    list.push({ annotator: pseudonym(j.worker_key), value: j.value, time_spent_ms: j.time_spent_ms, is_gold: gold.get(Number(j.item_id)) ?? false });
+  }
+  return byItem;
+}
+
+async function write(out: Writable, text: string) {
+  if (!out.write(text)) await once(out, 'drain');
+}
+
+async function openSink(o: ExportOptions, columns: ReturnType<typeof exportColumns>, out: Writable): Promise<RowSink> {
+  switch (o.format) {
+    case 'jsonl':
+      return {
+        write: async (rows) => write(out, rows.map((r) => JSON.stringify(r)).join('\n') + '\n'),
+        finish: async () => {},
+      };
+    case 'csv': {
+      await write(out, csvLine(columns.map((c) => c.name)));
+      return {
+        write: async (rows) => write(out, rows.map((r) => csvLine(columns.map((c) => r[c.name]))).join('')),
+        finish: async () => {},
+      };
+    }
+    case 'parquet': {
+      const parquet = parquetStream(out, columns);
+      return { write: (rows) => parquet.writeRows(rows), finish: () => parquet.finish() };
+    }
+    case 'hf':
+      return hfSink(columns, out);
+  }
+}
+
+/** Hugging Face layout: one Parquet file per split, written to a temporary directory, then sent as a tar. */
+async function hfSink(columns: ReturnType<typeof exportColumns>, out: Writable): Promise<RowSink> {
+  const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'curate-hf-'));
+  const splits = new Map<string, { file: fs.WriteStream; parquet: ReturnType<typeof parquetStream>; path: string }>();
+  const splitOf = (name: string) => {
+    let s = splits.get(name);
+    if (!s) {
+      const filePath = path.join(dir, `${name}.parquet`);
+      const file = fs.createWriteStream(filePath);
+      s = { file, parquet: parquetStream(file, columns), path: filePath };
+      splits.set(name, s);
+    }
+    return s;
+  };
+  return {
+    async write(rows, dbRows) {
+      const groups = new Map<string, Record<string, unknown>[]>();
+      rows.forEach((row, i) => {
+        const name = dbRows[i].split ?? 'train';
+        groups.set(name, [...(groups.get(name) ?? []), row]);
+      });
+      for (const [name, group] of groups) await splitOf(name).parquet.writeRows(group);
+    },
+    async finish(facts) {
+      try {
+        const files: { name: string; path: string }[] = [];
+        for (const [name, s] of splits) {
+          await s.parquet.finish();
+          await new Promise<void>((resolve, reject) => s.file.end((e?: Error | null) => (e ? reject(e) : resolve())));
+          files.push({ name: `data/${name}-00000-of-00001.parquet`, path: s.path });
+        }
+        const cardPath = path.join(dir, 'README.md');
+        await fs.promises.writeFile(cardPath, datasetCard(facts));
+        await writeTar(out, [{ name: 'README.md', path: cardPath }, ...files]);
+      } finally {
+        await fs.promises.rm(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}

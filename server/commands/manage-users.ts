@@ -1,0 +1,53 @@
+import type { Db } from '../db/store.ts';
+import type { Role, User } from '../db/schema.ts';
+import { countActiveAdmins, findUserByEmail, findUserById, insertUser, updateUser } from '../db/queries/users.ts';
+import { deleteSessionsOfUser } from '../db/queries/sessions.ts';
+import { appendAudit } from '../db/queries/audit.ts';
+import { conflict, notFound } from '../errors.ts';
+import { hashPassword } from '../auth/password.ts';
+
+export interface CreateUserProps {
+  /** The admin creating the account (null for the first-run bootstrap). */
+  actorId: number | null;
+  email: string;
+  name: string;
+  password: string;
+  role: Role;
+}
+
+/** Creates an account; emails are unique regardless of case. */
+export async function createUser(db: Db, props: CreateUserProps): Promise<User> {
+  if (await findUserByEmail(db, props.email)) throw conflict(`A user with email ${props.email} already exists`);
+  const user = await insertUser(db, {
+    email: props.email,
+    name: props.name,
+    role: props.role,
+    passwordHash: await hashPassword(props.password),
+  });
+  await appendAudit(db, { actorId: props.actorId, action: 'user.create', target: `user:${user.id}`, details: { role: user.role } });
+  return user;
+}
+
+export interface UpdateUserProps {
+  actorId: number;
+  userId: number;
+  changes: Partial<{ role: Role; disabled: boolean; name: string; password: string }>;
+}
+
+/**
+ * Changes a user's role, name, password or disabled flag. The last enabled admin cannot be demoted or disabled,
+ * so the platform never locks itself out; disabling a user ends their sessions at once.
+ */
+export async function updateUserAccount(db: Db, props: UpdateUserProps): Promise<User> {
+  return db.transaction(async (tx) => {
+    const user = await findUserById(tx, props.userId);
+    if (!user) throw notFound('User');
+    const { password, ...rest } = props.changes;
+    const losesAdmin = user.role === 'admin' && !user.disabled && ((rest.role && rest.role !== 'admin') || rest.disabled === true);
+    if (losesAdmin && (await countActiveAdmins(tx)) <= 1) throw conflict('The last enabled admin cannot be demoted or disabled');
+    const updated = await updateUser(tx, user.id, { ...rest, ...(password ? { passwordHash: await hashPassword(password) } : {}) });
+    if (rest.disabled) await deleteSessionsOfUser(tx, user.id);
+    await appendAudit(tx, { actorId: props.actorId, action: 'user.update', target: `user:${user.id}`, details: { ...rest, password: password ? 'changed' : undefined } });
+    return updated;
+  });
+}

@@ -1,0 +1,30 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AppContext } from '../context.ts';
+import type { User } from '../db/schema.ts';
+import { createProject } from './manage-projects.ts';
+import { importCorpus } from './import-corpus.ts';
+
+const demoCorpus = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../scripts/demo/web-sample.jsonl');
+
+/** First run only: a demo quality-rating project over a small mixed web sample (including a hostile document). */
+export async function seedDemo(ctx: AppContext, admin: User) {
+  const project = await createProject(ctx.store.db, {
+    actorId: admin.id,
+    name: 'Demo: web sample quality',
+    description: 'Educational value (0-5) of a small mixed web sample. Created on first run; delete or keep as you like.',
+    taskType: 'quality-rating',
+    config: {},
+    fieldMapping: {},
+    trainingMode: false,
+  });
+  await importCorpus(ctx.store.db, {
+    projectId: project.id,
+    userId: admin.id,
+    options: { filename: 'web-sample.jsonl', textField: 'text', idField: 'id', maxErrors: 0 },
+    input: fs.createReadStream(demoCorpus),
+    maxDocumentBytes: ctx.config.MAX_DOCUMENT_BYTES,
+  });
+  return project;
+}

@@ -1,0 +1,95 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { rowsOf, type Tx } from '../store.ts';
+import type { ExportOptions } from '../../export/export-options.ts';
+
+/** One exported item, as the database gives it. */
+export interface ExportDbRow {
+  item_id: number;
+  external_id: string;
+  text: string | null;
+  meta: Record<string, unknown>;
+  source: string | null;
+  lang: string | null;
+  token_estimate: number;
+  batch_id: number;
+  is_gold: boolean;
+  label: unknown;
+  score: number | null;
+  low: number | null;
+  high: number | null;
+  confidence: number;
+  n_judgments: number;
+  method: string;
+  split: string | null;
+}
+
+/**
+ * The final answer per item: an adjudication wins (confidence 1), else the stored aggregate. Filters and the
+ * seeded stratified split are applied in SQL so rows stream out in item order without being held in memory.
+ */
+function exportQuery(projectId: number, o: ExportOptions): SQL {
+  const filters: SQL[] = [sql`i.project_id = ${projectId}`];
+  if (o.batchId) filters.push(sql`i.batch_id = ${o.batchId}`);
+  if (o.adjudicatedOnly) filters.push(sql`ad.item_id is not null`);
+  if (o.excludeFlagged) filters.push(sql`not exists (select 1 from flags f where f.item_id = i.id)`);
+  filters.push(sql`(ad.item_id is not null or (ag.item_id is not null and ag.confidence >= ${o.minConfidence}))`);
+  const stratum = o.stratifyBy === 'source' ? sql`coalesce(d.source, '')` : sql`coalesce((coalesce(ad.answer, ag.label))::text, round(ag.score)::text, '')`;
+  const split = o.split
+    ? sql`case when rank_in <= ${o.split[0]} * n_in then 'train' when rank_in <= ${o.split[0] + o.split[1]} * n_in then 'validation' else 'test' end`
+    : sql`null::text`;
+  return sql`
+    select item_id, external_id, text, meta, source, lang, token_estimate, batch_id, is_gold,
+           label, score, low, high, confidence, n_judgments, method, ${split} as split
+    from (
+      select i.id as item_id, d.external_id, ${o.includeText ? sql`d.text` : sql`null::text`} as text, d.meta, d.source, d.lang,
+             d.token_estimate, i.batch_id, i.is_gold,
+             coalesce(ad.answer, ag.label) as label,
+             case when ad.item_id is not null then null else ag.score end as score,
+             case when ad.item_id is not null then null else ag.low end as low,
+             case when ad.item_id is not null then null else ag.high end as high,
+             case when ad.item_id is not null then 1 else ag.confidence end as confidence,
+             coalesce(ag.n_judgments, 0) as n_judgments,
+             case when ad.item_id is not null then 'adjudicated' else ag.method end as method,
+             row_number() over (partition by ${stratum} order by md5(i.id::text || ':' || ${o.seed}::text)) as rank_in,
+             count(*) over (partition by ${stratum}) as n_in
+      from items i
+      join documents d on d.id = i.document_id
+      left join aggregates ag on ag.item_id = i.id
+      left join adjudications ad on ad.item_id = i.id
+      where ${sql.join(filters, sql` and `)}
+    ) x
+    order by item_id`;
+}
+
+/** How many items an export will hold (for progress). */
+export async function countExportRows(db: Tx, projectId: number, o: ExportOptions) {
+  const [row] = await rowsOf<{ n: number }>(db, sql`select count(*)::int as n from (${exportQuery(projectId, o)}) q`);
+  return row.n;
+}
+
+/**
+ * Streams export rows through a server-side cursor inside one transaction: memory stays bounded by `pageSize`
+ * however many rows there are, on both drivers.
+ */
+export async function* streamExportRows(db: Tx, projectId: number, o: ExportOptions, pageSize = 5_000): AsyncGenerator<ExportDbRow[]> {
+  await db.execute(sql`declare curate_export no scroll cursor for ${exportQuery(projectId, o)}`);
+  try {
+    for (;;) {
+      const rows = await rowsOf<ExportDbRow>(db, sql.raw(`fetch forward ${pageSize} from curate_export`));
+      if (!rows.length) return;
+      yield rows;
+    }
+  } finally {
+    await db.execute(sql`close curate_export`);
+  }
+}
+
+/** The live judgments of some items, in item order, for exports that include raw judgments. */
+export function judgmentsForExport(db: Tx, itemIds: number[]) {
+  if (!itemIds.length) return Promise.resolve([]);
+  return rowsOf<{ item_id: number; worker_key: string; value: unknown; time_spent_ms: number; created_at: Date }>(
+    db,
+    sql`select item_id, worker_key, value, time_spent_ms, created_at from judgments
+        where item_id = any(${sql.param(itemIds)}::bigint[]) and kind = 'label' and status = 'final' order by item_id, id`,
+  );
+}

@@ -1,0 +1,91 @@
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { adjudications, documents, flags, goldAnswers, items, slots } from '../schema.ts';
+import { rowsOf, type Tx } from '../store.ts';
+
+/** Documents by id (for building task payloads). */
+export function documentsByIds(db: Tx, ids: number[]) {
+  if (!ids.length) return Promise.resolve([] as (typeof documents.$inferSelect)[]);
+  return db.select().from(documents).where(inArray(documents.id, ids));
+}
+
+/** An item with its project id. */
+export async function findItem(db: Tx, id: number) {
+  const [item] = await db.select().from(items).where(eq(items.id, id));
+  return item;
+}
+
+/** The item a slot belongs to. */
+export async function findItemBySlot(db: Tx, slotId: number) {
+  const [row] = await db.select({ item: items }).from(slots).innerJoin(items, eq(items.id, slots.itemId)).where(eq(slots.id, slotId));
+  return row?.item;
+}
+
+/** The gold answer for a document, if any. */
+export async function findGoldAnswer(db: Tx, projectId: number, documentId: number) {
+  const [row] = await db
+    .select()
+    .from(goldAnswers)
+    .where(and(eq(goldAnswers.projectId, projectId), eq(goldAnswers.documentId, documentId)));
+  return row;
+}
+
+/** Sets (or replaces) gold answers for documents of a project. */
+export async function upsertGoldAnswers(
+  db: Tx,
+  rows: { projectId: number; documentId: number; answer: unknown; source: 'import' | 'reviewer'; createdBy: number }[],
+) {
+  if (!rows.length) return;
+  await db
+    .insert(goldAnswers)
+    .values(rows)
+    .onConflictDoUpdate({
+      target: [goldAnswers.projectId, goldAnswers.documentId],
+      set: { answer: sql`excluded.answer`, source: sql`excluded.source`, createdBy: sql`excluded.created_by` },
+    });
+}
+
+/** Document ids of a project by external id. */
+export async function documentIdsByExternalId(db: Tx, projectId: number, externalIds: string[]) {
+  if (!externalIds.length) return new Map<string, number>();
+  const rows = await db
+    .select({ id: documents.id, externalId: documents.externalId })
+    .from(documents)
+    .where(and(eq(documents.projectId, projectId), inArray(documents.externalId, externalIds)));
+  return new Map(rows.map((r) => [r.externalId, r.id]));
+}
+
+/** Records an annotator's flag on an item. */
+export async function insertFlag(db: Tx, values: typeof flags.$inferInsert) {
+  const [row] = await db.insert(flags).values(values).returning();
+  return row;
+}
+
+/** Sends an item to the review queue (unless it was already adjudicated). */
+export async function markItemForReview(db: Tx, itemId: number) {
+  await db.update(items).set({ status: 'review' }).where(and(eq(items.id, itemId), sql`${items.status} <> 'adjudicated'`));
+}
+
+/** Items waiting for review in a project, oldest first, with their open flags. */
+export function reviewQueue(db: Tx, projectId: number, limit: number) {
+  return rowsOf<{ item_id: number; document_id: number; batch_id: number; is_gold: boolean; flags: { reason: string; note: string; userId: number }[] | null }>(
+    db,
+    sql`select i.id as item_id, i.document_id, i.batch_id, i.is_gold,
+          (select json_agg(json_build_object('reason', f.reason, 'note', f.note, 'userId', f.user_id))
+             from flags f where f.item_id = i.id and f.resolved_at is null) as flags
+        from items i where i.project_id = ${projectId} and i.status = 'review'
+        order by i.id limit ${limit}`,
+  );
+}
+
+/** Records the final answer for an item and resolves its flags. */
+export async function adjudicate(db: Tx, values: { itemId: number; reviewerId: number; answer: unknown; promotedToGold: boolean }) {
+  await db
+    .insert(adjudications)
+    .values(values)
+    .onConflictDoUpdate({
+      target: adjudications.itemId,
+      set: { answer: sql`excluded.answer`, reviewerId: sql`excluded.reviewer_id`, promotedToGold: sql`excluded.promoted_to_gold` },
+    });
+  await db.update(items).set({ status: 'adjudicated' }).where(eq(items.id, values.itemId));
+  await db.update(flags).set({ resolvedAt: new Date() }).where(and(eq(flags.itemId, values.itemId), isNull(flags.resolvedAt)));
+}

@@ -1,0 +1,89 @@
+import { sql } from 'drizzle-orm';
+import { rowsOf, type Tx } from '../store.ts';
+
+/** A leased slot with what the labeling screen needs about its item and document. */
+export interface LeaseRow {
+  slot_id: number;
+  item_id: number;
+  batch_id: number;
+  lease_expires_at: Date;
+  swapped: boolean;
+  document_id: number;
+  is_gold: boolean;
+}
+
+const LEASE_COLUMNS = sql`s.id as slot_id, s.item_id, s.batch_id, s.lease_expires_at, s.swapped, i.document_id, i.is_gold`;
+
+/**
+ * Renews every lease the annotator still holds in the project (an expired one too, while nobody else has taken it),
+ * so a reload or a second tab gets the same tasks back instead of new ones.
+ */
+export function renewHeldLeases(db: Tx, projectId: number, userId: number, ttlSeconds: number) {
+  return rowsOf<LeaseRow>(
+    db,
+    sql`with renewed as (
+          update slots s set lease_expires_at = now() + make_interval(secs => ${ttlSeconds})
+          from batches b
+          where b.id = s.batch_id and b.project_id = ${projectId} and b.status = 'open'
+            and s.status = 'leased' and s.leased_by = ${userId}
+          returning s.*
+        )
+        select ${LEASE_COLUMNS} from renewed s join items i on i.id = s.item_id
+        order by s.ordinal`,
+  );
+}
+
+/**
+ * Leases the next slot for an annotator: the highest-priority open batch, lowest serving order, skipping slots other
+ * transactions are leasing (SKIP LOCKED) and items the annotator already holds, judged or skipped. The unique
+ * (item, holder) index turns any race this loses into an error the caller retries, never a double lease.
+ */
+export async function leaseNextSlot(db: Tx, projectId: number, userId: number, workerKey: string, ttlSeconds: number) {
+  const rows = await rowsOf<LeaseRow>(
+    db,
+    sql`with next as (
+          select s.id from slots s join batches b on b.id = s.batch_id
+          where b.project_id = ${projectId} and b.status = 'open' and s.channel = 'inhouse'
+            and (s.status = 'open' or (s.status = 'leased' and s.lease_expires_at < now()))
+            and not exists (select 1 from slots o where o.item_id = s.item_id and o.leased_by = ${userId})
+            and not exists (select 1 from judgments j where j.item_id = s.item_id and j.worker_key = ${workerKey} and j.status <> 'undone')
+          order by b.priority desc, s.ordinal
+          limit 1
+          for update of s skip locked
+        ), leased as (
+          update slots s set status = 'leased', leased_by = ${userId}, lease_expires_at = now() + make_interval(secs => ${ttlSeconds})
+          from next where s.id = next.id
+          returning s.*
+        )
+        select ${LEASE_COLUMNS} from leased s join items i on i.id = s.item_id`,
+  );
+  return rows[0];
+}
+
+/** Extends one lease the annotator holds; undefined when it is no longer theirs. */
+export async function renewLease(db: Tx, slotId: number, userId: number, ttlSeconds: number) {
+  const rows = await rowsOf<{ lease_expires_at: Date }>(
+    db,
+    sql`update slots set lease_expires_at = now() + make_interval(secs => ${ttlSeconds})
+        where id = ${slotId} and leased_by = ${userId} and status = 'leased' returning lease_expires_at`,
+  );
+  return rows[0]?.lease_expires_at;
+}
+
+/** Frees a lease (skip, flag): the slot goes back to the pool for other annotators. */
+export async function releaseLease(db: Tx, slotId: number, userId: number) {
+  await db.execute(sql`update slots set status = 'open', leased_by = null, lease_expires_at = null
+                       where id = ${slotId} and leased_by = ${userId} and status = 'leased'`);
+}
+
+/** Returns expired leases to the pool (housekeeping; leasing already treats them as free). */
+export async function expireLeases(db: Tx): Promise<number> {
+  const rows = await rowsOf<{ n: number }>(
+    db,
+    sql`with expired as (
+          update slots set status = 'open', leased_by = null, lease_expires_at = null
+          where status = 'leased' and lease_expires_at < now() returning 1
+        ) select count(*)::int as n from expired`,
+  );
+  return rows[0].n;
+}

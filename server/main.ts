@@ -1,0 +1,50 @@
+/**
+ * The one entry point: reads configuration, opens the store (running migrations), creates the admin and the demo
+ * project on first run, and listens.
+ */
+import { loadConfig } from './config.ts';
+import { openStore } from './db/store.ts';
+import { DomainEvents } from './events.ts';
+import { buildApp } from './app.ts';
+import { ensureAdmin } from './commands/bootstrap.ts';
+import { seedDemo } from './commands/seed-demo.ts';
+
+async function main() {
+  const config = loadConfig();
+  const store = await openStore({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir });
+  const ctx = { config, store, events: new DomainEvents() };
+  const admin = await ensureAdmin(store.db, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD });
+  if (admin && config.SEED_DEMO) await seedDemo(ctx, admin.user);
+  const built = await buildApp(ctx);
+  await new Promise<void>((resolve, reject) => {
+    built.server.once('error', reject);
+    built.server.listen(config.PORT, config.HOST, resolve);
+  });
+  const address = built.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  const url = config.PUBLIC_URL ?? `http://localhost:${port}`;
+  const where = store.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)';
+  console.log(`Curate is listening on ${url}  (store: ${where})`);
+  if (admin) {
+    console.log(`Admin login: ${admin.user.email} / ${admin.generated ? admin.password + '   (generated: shown only this once)' : '(ADMIN_PASSWORD)'}`);
+  } else {
+    console.log(`Admin login: ${config.ADMIN_EMAIL} (password as set on first run)`);
+  }
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: shutting down`);
+    await built.close();
+    await store.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((error) => {
+  console.error(`Curate could not start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

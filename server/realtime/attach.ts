@@ -1,0 +1,43 @@
+import type { RequestHandler } from 'express';
+import type { Server as SocketServer, Socket } from 'socket.io';
+import type { AppContext } from '../context.ts';
+import { can } from '../auth/policies.ts';
+import type { User } from '../db/schema.ts';
+
+/**
+ * Socket.IO over the same session as HTTP: the handshake runs the session and passport middleware, and a socket
+ * without a signed-in, enabled user is refused. Each socket joins its user's room; staff join project rooms to
+ * watch progress. Domain events are forwarded to their rooms after the command committed.
+ */
+export function attachRealtime(io: SocketServer, ctx: AppContext, authMiddleware: RequestHandler[]): () => void {
+  for (const middleware of authMiddleware) io.engine.use(middleware);
+  io.use((socket, next) => {
+    const user = userOf(socket);
+    if (!user) return next(new Error('unauthenticated'));
+    next();
+  });
+  io.on('connection', (socket) => {
+    const user = userOf(socket)!;
+    void socket.join(`user:${user.id}`);
+    if (can(user, 'annotate')) void socket.join('annotators');
+    socket.on('watch:project', (projectId: unknown, ack?: (r: { ok: boolean; error?: string }) => void) => {
+      if (!Number.isInteger(projectId) || !can(user, 'quality.read')) return ack?.({ ok: false, error: 'forbidden' });
+      void socket.join(`project:${projectId}`);
+      ack?.({ ok: true });
+    });
+  });
+  return ctx.events.subscribe((event) => {
+    if (!event.to) return;
+    const rooms = [
+      ...(event.to.projectId !== undefined ? [`project:${event.to.projectId}`] : []),
+      ...(event.to.userId !== undefined ? [`user:${event.to.userId}`] : []),
+      ...(event.to.annotators ? ['annotators'] : []),
+    ];
+    if (rooms.length) io.to(rooms).emit(event.name, event.payload);
+  });
+}
+
+function userOf(socket: Socket): User | undefined {
+  const user = (socket.request as unknown as { user?: User }).user;
+  return user && !user.disabled ? user : undefined;
+}

@@ -1,0 +1,24 @@
+/**
+ * Every Socket.IO event the server sends, with its payload: the one typed contract shared by server and client.
+ */
+export interface ClientEventMap {
+  /** An import is being read: counts so far. */
+  'import:progress': { importId: number; projectId: number; bytes: number; records: number; imported: number; duplicates: number; rejected: number };
+  /** An import finished (succeeded or failed). */
+  'import:done': { importId: number; projectId: number; status: 'succeeded' | 'failed'; message: string };
+  /** A batch opened: annotators of the project have new work. */
+  'batch:opened': { projectId: number; batchId: number; name: string };
+  /** A batch's live progress, for admins watching the project. */
+  'batch:progress': {
+    projectId: number;
+    batchId: number;
+    open: number;
+    leased: number;
+    done: number;
+    items: number;
+    itemsComplete: number;
+    judgmentsPerMinute: number;
+  };
+  /** An export is being written: rows so far of the total. */
+  'export:progress': { projectId: number; exportId: string; written: number; total: number };
+}

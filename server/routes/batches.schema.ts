@@ -1,0 +1,38 @@
+import { z } from 'zod';
+
+/** How documents are drawn for a batch. */
+export const samplingSchema = z.discriminatedUnion('strategy', [
+  z.object({ strategy: z.literal('random') }),
+  z.object({
+    strategy: z.literal('stratified'),
+    /** Metadata field to stratify on: `source`, `lang`, or any key of the documents' meta. */
+    field: z.string().min(1).max(100).default('source'),
+    /** Target share per value (normalized); values left out get none. Absent: equal shares for every value. */
+    proportions: z.record(z.string(), z.number().nonnegative()).optional(),
+  }),
+  z.object({
+    strategy: z.literal('length'),
+    /** Target share per length bucket; absent: equal shares. */
+    proportions: z.record(z.string(), z.number().nonnegative()).optional(),
+  }),
+]);
+
+export const createBatchBody = z.object({
+  name: z.string().trim().min(1).max(200),
+  size: z.number().int().min(1).max(1_000_000),
+  sampling: samplingSchema.default({ strategy: 'random' }),
+  /** Judgments wanted per item. */
+  redundancy: z.number().int().min(1).max(50).default(3),
+  /** Share of slots that are gold items with known answers. */
+  goldRate: z.number().min(0).max(0.5).default(0),
+  priority: z.number().int().min(-100).max(100).default(0),
+  channel: z.enum(['inhouse', 'crowd']).default('inhouse'),
+  /** Documents already in another batch of the project are left out unless this is false. */
+  excludeUsed: z.boolean().default(true),
+  seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+});
+
+export type SamplingPlan = z.infer<typeof samplingSchema>;
+export type CreateBatchInput = z.infer<typeof createBatchBody>;
+
+export const batchParams = z.object({ batchId: z.coerce.number().int().positive() });

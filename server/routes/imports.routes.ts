@@ -1,0 +1,49 @@
+import { Router } from 'express';
+import { endpoint } from '../http/endpoint.ts';
+import { projectParams } from './projects.schema.ts';
+import { importOptionsSchema } from '../import/import-options.ts';
+import { importCorpus } from '../commands/import-corpus.ts';
+import { findProject } from '../db/queries/projects.ts';
+import { listImports } from '../db/queries/imports.ts';
+import { presentImport } from '../presenters/projects.ts';
+import { notFound } from '../errors.ts';
+import type { AppContext } from '../context.ts';
+
+/**
+ * Corpus import: the request body is the file itself (any content type but JSON), streamed into the import so a
+ * large file never sits in memory. Options ride in the query string. Answers 200 with the summary, or 422 with the
+ * same summary when the import was refused (nothing written).
+ */
+export function importRoutes(ctx: AppContext): Router {
+  const { db } = ctx.store;
+  const router = Router();
+  router.post(
+    '/projects/:projectId/imports',
+    endpoint('imports.create', { params: projectParams, query: importOptionsSchema }, async ({ params, query, user, req, res }) => {
+      if (!(await findProject(db, params.projectId))) throw notFound('Project');
+      const summary = await importCorpus(db, {
+        projectId: params.projectId,
+        userId: user.id,
+        options: query,
+        input: req,
+        maxDocumentBytes: ctx.config.MAX_DOCUMENT_BYTES,
+        onProgress: (progress) => ctx.events.publish({ name: 'import:progress', payload: progress, to: { projectId: params.projectId } }),
+      });
+      ctx.events.publish({
+        name: 'import:done',
+        payload: { importId: summary.importId, projectId: summary.projectId, status: summary.status, message: summary.message },
+        to: { projectId: params.projectId },
+      });
+      if (summary.status === 'succeeded') return { import: summary };
+      res.status(422);
+      return { error: { id: 'import_failed', message: summary.message }, import: summary };
+    }),
+  );
+  router.get(
+    '/projects/:projectId/imports',
+    endpoint('imports.create', { params: projectParams }, async ({ params }) => ({
+      imports: (await listImports(db, params.projectId)).map(presentImport),
+    })),
+  );
+  return router;
+}

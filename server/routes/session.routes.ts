@@ -1,0 +1,49 @@
+import { Router } from 'express';
+import type { PassportStatic } from 'passport';
+import { z } from 'zod';
+import { endpoint } from '../http/endpoint.ts';
+import { csrfTokenOf } from '../http/csrf.ts';
+import { loginRateLimit } from '../http/rate-limit.ts';
+import { presentSession } from '../presenters/users.ts';
+import { unauthenticated } from '../errors.ts';
+import type { User } from '../db/schema.ts';
+import type { AppContext } from '../context.ts';
+
+const loginBody = z.object({ email: z.string().email(), password: z.string().min(1).max(1000) });
+
+/** Sign-in, sign-out and the caller's session (user, abilities, CSRF token). */
+export function sessionRoutes(ctx: AppContext, passport: PassportStatic): Router {
+  const router = Router();
+  router.get('/session', endpoint('public', {}, ({ req }) => presentSession(req.user, csrfTokenOf(req))));
+
+  router.post(
+    '/auth/login',
+    loginRateLimit({ max: ctx.config.LOGIN_RATE_LIMIT, windowMs: 15 * 60 * 1000 }),
+    endpoint('public', { body: loginBody }, ({ req, res }) =>
+      new Promise((resolve, reject) => {
+        passport.authenticate('local', (error: unknown, user: User | false, info?: { message?: string }) => {
+          if (error) return reject(error);
+          if (!user) return reject(unauthenticated(info?.message ?? 'Wrong email or password'));
+          // passport regenerates the session on login (no session fixation); a new CSRF token comes with it.
+          req.logIn(user, (loginError) => {
+            if (loginError) return reject(loginError);
+            resolve(presentSession(user, csrfTokenOf(req)));
+          });
+        })(req, res);
+      }),
+    ),
+  );
+
+  router.post(
+    '/auth/logout',
+    endpoint('public', {}, ({ req }) =>
+      new Promise((resolve, reject) => {
+        req.logOut((error) => {
+          if (error) return reject(error);
+          req.session.destroy((destroyError) => (destroyError ? reject(destroyError) : resolve({ ok: true })));
+        });
+      }),
+    ),
+  );
+  return router;
+}

@@ -1,0 +1,47 @@
+import request from 'supertest';
+import type { TestApp } from './test-app.ts';
+import type { Role, User } from '../../server/db/schema.ts';
+import { createApiToken } from '../../server/commands/api-tokens.ts';
+import { importCorpus } from '../../server/commands/import-corpus.ts';
+import { generateBatch } from '../../server/commands/generate-batch.ts';
+import { openBatch } from '../../server/commands/manage-batches.ts';
+import { createBatchBody } from '../../server/routes/batches.schema.ts';
+import { Readable } from 'node:stream';
+
+/** Imports documents given as records into a project, through the real import path. */
+export async function buildDocuments(t: TestApp, projectId: number, records: Record<string, unknown>[]) {
+  const body = records.map((r) => JSON.stringify(r)).join('\n');
+  const summary = await importCorpus(t.ctx.store.db, {
+    projectId,
+    userId: t.admin.id,
+    options: { filename: 'fixture.jsonl', textField: 'text', idField: 'id', maxErrors: 0 },
+    input: Readable.from([Buffer.from(body)]),
+    maxDocumentBytes: 1_000_000,
+  });
+  if (summary.status !== 'succeeded') throw new Error(summary.message);
+  return summary;
+}
+
+/** Generates a batch (defaults filled by the request schema) and opens it unless told not to. */
+export async function buildBatch(t: TestApp, projectId: number, input: Record<string, unknown> = {}, open = true) {
+  const result = await generateBatch(t.ctx.store.db, {
+    actorId: t.admin.id,
+    projectId,
+    input: createBatchBody.parse({ name: 'batch', size: 1000, ...input }),
+  });
+  if (open) await openBatch(t.ctx, { actorId: t.admin.id, batchId: result.batch.id });
+  return result;
+}
+
+/** A user of a role with an API token: an HTTP client that needs no session or CSRF token. */
+export async function buildTokenClient(t: TestApp, role: Role = 'annotator') {
+  const user: User = await t.buildUser(role);
+  const { secret } = await createApiToken(t.ctx.store.db, { userId: user.id, name: 'test' });
+  const auth = { Authorization: `Bearer ${secret}` };
+  return {
+    user,
+    get: (path: string) => request(t.url).get(path).set(auth),
+    post: (path: string, body: object = {}) => request(t.url).post(path).set(auth).send(body),
+    put: (path: string, body: object = {}) => request(t.url).put(path).set(auth).send(body),
+  };
+}

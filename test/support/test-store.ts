@@ -1,0 +1,34 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { openStore, type Store } from '../../server/db/store.ts';
+
+/**
+ * A fresh, empty store for one test file: PGlite in memory by default, or, when DATABASE_URL is set, a new
+ * database on that PostgreSQL server, dropped again on close. Tests never share state.
+ */
+export async function openTestStore(): Promise<Store> {
+  const url = process.env.DATABASE_URL;
+  if (!url) return openStore({ dataDir: null });
+  const name = `curate_test_${randomBytes(6).toString('hex')}`;
+  await adminQuery(url, `create database ${name}`);
+  const dbUrl = new URL(url);
+  dbUrl.pathname = `/${name}`;
+  const store = await openStore({ databaseUrl: dbUrl.toString(), poolSize: 30 });
+  return {
+    ...store,
+    close: async () => {
+      await store.close();
+      await adminQuery(url, `drop database if exists ${name} with (force)`);
+    },
+  };
+}
+
+async function adminQuery(url: string, statement: string) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
