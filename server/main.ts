@@ -8,6 +8,8 @@ import { DomainEvents } from './events.ts';
 import { buildApp } from './app.ts';
 import { ensureAdmin } from './commands/bootstrap.ts';
 import { seedDemo } from './commands/seed-demo.ts';
+import { startJobs } from './jobs/scheduler.ts';
+import { leaseExpiryJob } from './jobs/lease-expiry.ts';
 
 async function main() {
   const config = loadConfig();
@@ -20,6 +22,7 @@ async function main() {
     built.server.once('error', reject);
     built.server.listen(config.PORT, config.HOST, resolve);
   });
+  const stopJobs = startJobs([leaseExpiryJob(ctx)]);
   const address = built.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const url = config.PUBLIC_URL ?? `http://localhost:${port}`;
@@ -36,6 +39,7 @@ async function main() {
     if (stopping) return;
     stopping = true;
     console.log(`${signal}: shutting down`);
+    await stopJobs();
     await built.close();
     await store.close();
     process.exit(0);

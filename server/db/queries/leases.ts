@@ -39,9 +39,13 @@ export function renewHeldLeases(db: Tx, projectId: number, userId: number, ttlSe
  * (item, holder) index turns any race this loses into an error the caller retries, never a double lease.
  */
 export async function leaseNextSlot(db: Tx, projectId: number, userId: number, workerKey: string, ttlSeconds: number) {
-  const rows = await rowsOf<LeaseRow>(
-    db,
-    sql`with next as (
+  const rows = await rowsOf<LeaseRow>(db, leaseNextSlotSql(projectId, userId, workerKey, ttlSeconds));
+  return rows[0];
+}
+
+/** The lease statement itself, so benchmarks can issue the very same SQL without the app around it. */
+export function leaseNextSlotSql(projectId: number, userId: number, workerKey: string, ttlSeconds: number) {
+  return sql`with next as (
           select s.id from slots s join batches b on b.id = s.batch_id
           where b.project_id = ${projectId} and b.status = 'open' and s.channel = 'inhouse'
             and (s.status = 'open' or (s.status = 'leased' and s.lease_expires_at < now()))
@@ -55,9 +59,7 @@ export async function leaseNextSlot(db: Tx, projectId: number, userId: number, w
           from next where s.id = next.id
           returning s.*
         )
-        select ${LEASE_COLUMNS} from leased s join items i on i.id = s.item_id`,
-  );
-  return rows[0];
+        select ${LEASE_COLUMNS} from leased s join items i on i.id = s.item_id`;
 }
 
 /** Extends one lease the annotator holds; undefined when it is no longer theirs. */

@@ -1,0 +1,16 @@
+import { sql } from 'drizzle-orm';
+import { rowsOf, type Db } from '../db/store.ts';
+
+/**
+ * Runs `work` only if this process wins the session-level advisory lock `key`; several server processes on one
+ * PostgreSQL then never run the same job at once. Transaction-scoped (xact) locks keep the lock and the work on the
+ * same connection, which a pooled driver requires.
+ * @returns the work's result, or `undefined` when another process holds the lock.
+ */
+export async function withAdvisoryLock<T>(db: Db, key: number, work: (tx: Parameters<Parameters<Db['transaction']>[0]>[0]) => Promise<T>): Promise<T | undefined> {
+  return db.transaction(async (tx) => {
+    const [row] = await rowsOf<{ locked: boolean }>(tx, sql`select pg_try_advisory_xact_lock(${key}) as locked`);
+    if (!row.locked) return undefined;
+    return work(tx);
+  });
+}
