@@ -1,0 +1,120 @@
+import type { CategoricalJudgments, CategoricalResult, IterativeOptions } from './types.ts';
+import { classPrior, clearUnjudged, decide, initialPosterior } from './posterior.ts';
+import { runEm } from './em-loop.ts';
+import { softmaxRows } from './numeric.ts';
+import { assertCategorical } from './validate.ts';
+
+/** Options for Dawid-Skene. */
+export interface DawidSkeneOptions extends IterativeOptions {
+  /** Pseudo-count added to every confusion cell and class prior, keeping logs finite (default 1e-10: crowd-kit's clip at machine epsilon, in spirit). */
+  smoothing?: number;
+  /**
+   * Extra pseudo-count on each confusion matrix's diagonal (a Dirichlet prior that workers are better than
+   * chance); keeps workers with few judgments from getting extreme matrices (default 1).
+   */
+  diagonalPrior?: number;
+  /** `nItems × nClasses` posterior to start from (e.g. the previous run's, padded for new items). */
+  warmStart?: Float64Array;
+}
+
+/** Dawid-Skene output: per-item decision plus each worker's full confusion matrix and the class prior. */
+export type DawidSkeneResult = CategoricalResult & {
+  /** `nWorkers × nClasses × nClasses`: entry [w][t][l] = P(worker w answers l | true class t). */
+  confusion: Float64Array;
+  classPrior: Float64Array;
+  /** Final evidence lower bound (the EM objective). */
+  evidenceLowerBound: number;
+};
+
+/**
+ * Dawid & Skene (1979) EM with a full confusion matrix per worker, started from majority-vote shares (or
+ * a warm start). Work per iteration is O(judgments × classes) over flat typed arrays; the E-step sums logs.
+ */
+export function dawidSkene(data: CategoricalJudgments, options: DawidSkeneOptions = {}): DawidSkeneResult {
+  assertCategorical(data);
+  const { nItems, nWorkers, nClasses: K, item, worker, label } = data;
+  const smoothing = options.smoothing ?? 1e-10;
+  const diagonalPrior = options.diagonalPrior ?? 1;
+  const n = item.length;
+  const posterior = initialPosterior(data, options.warmStart);
+  // Kept as [worker][observed][true] so the E-step's inner loop over true classes reads contiguous memory.
+  const counts = new Float64Array(nWorkers * K * K);
+  const logConfusion = new Float64Array(nWorkers * K * K);
+  let prior = new Float64Array(K);
+
+  const mStep = () => {
+    counts.fill(smoothing);
+    if (diagonalPrior > 0) {
+      for (let w = 0; w < nWorkers; w++) for (let t = 0; t < K; t++) counts[(w * K + t) * K + t] += diagonalPrior;
+    }
+    for (let j = 0; j < n; j++) {
+      const p = item[j] * K;
+      const c = (worker[j] * K + label[j]) * K;
+      for (let t = 0; t < K; t++) counts[c + t] += posterior[p + t];
+    }
+    for (let w = 0; w < nWorkers; w++) {
+      const base = w * K * K;
+      for (let t = 0; t < K; t++) {
+        let total = 0;
+        for (let l = 0; l < K; l++) total += counts[base + l * K + t];
+        const logTotal = Math.log(total);
+        for (let l = 0; l < K; l++) logConfusion[base + l * K + t] = Math.log(counts[base + l * K + t]) - logTotal;
+      }
+    }
+    prior = classPrior(posterior, nItems, K, smoothing);
+  };
+
+  const eStep = () => {
+    const logPrior = prior.map(Math.log);
+    for (let i = 0, o = 0; i < nItems; i++, o += K) posterior.set(logPrior, o);
+    for (let j = 0; j < n; j++) {
+      const p = item[j] * K;
+      const c = (worker[j] * K + label[j]) * K;
+      for (let t = 0; t < K; t++) posterior[p + t] += logConfusion[c + t];
+    }
+    return softmaxRows(posterior, nItems, K);
+  };
+
+  // Evidence lower bound of the current posterior under the freshly fitted parameters; like crowd-kit, the
+  // loop stops when this improves by less than the tolerance per judgment.
+  const evidenceLowerBound = () => {
+    let elbo = 0;
+    for (let j = 0; j < n; j++) {
+      const p = item[j] * K;
+      const c = (worker[j] * K + label[j]) * K;
+      for (let t = 0; t < K; t++) elbo += posterior[p + t] * logConfusion[c + t];
+    }
+    for (let i = 0, o = 0; i < nItems; i++, o += K) {
+      for (let t = 0; t < K; t++) {
+        const q = posterior[o + t];
+        if (q > 0) elbo += q * (Math.log(prior[t]) - Math.log(q));
+      }
+    }
+    return elbo;
+  };
+
+  mStep();
+  const fit = runEm(
+    () => {
+      eStep();
+      mStep();
+      return evidenceLowerBound();
+    },
+    n,
+    options,
+    { maxIterations: 100, tolerance: 1e-5 },
+  );
+  clearUnjudged(posterior, data);
+  const confusion = new Float64Array(nWorkers * K * K);
+  for (let w = 0; w < nWorkers; w++) {
+    for (let t = 0; t < K; t++) {
+      for (let l = 0; l < K; l++) confusion[(w * K + t) * K + l] = Math.exp(logConfusion[(w * K + l) * K + t]);
+    }
+  }
+  return {
+    ...decide(posterior, nItems, K, fit),
+    confusion,
+    classPrior: prior,
+    evidenceLowerBound: fit.logLikelihood,
+  };
+}

@@ -1,0 +1,72 @@
+import type { CategoricalJudgments, CategoricalResult, IterativeOptions } from './types.ts';
+import { classPrior, clearUnjudged, decide, initialPosterior } from './posterior.ts';
+import { matchModelEStep } from './match-model.ts';
+import { runEm } from './em-loop.ts';
+import { logSigmoid, sigmoid } from './numeric.ts';
+import { assertCategorical } from './validate.ts';
+
+/** GLAD output: per-item decision plus worker ability α and item inverse difficulty β (> 0). */
+export type GladResult = CategoricalResult & { ability: Float64Array; inverseDifficulty: Float64Array };
+
+/**
+ * GLAD (Whitehill et al. 2009): P(correct) = σ(α_worker · β_item), wrong answers uniform over the other
+ * classes. Pays off when items differ in difficulty. Priors α ~ N(1, 1) and log β ~ N(0, 1) keep the fit
+ * identifiable; the M-step takes a few clipped Newton steps per block (α given β, then β given α), each
+ * block separable by worker or item.
+ */
+export function glad(data: CategoricalJudgments, options: IterativeOptions = {}): GladResult {
+  assertCategorical(data);
+  const { nItems, nWorkers, nClasses: K, item, worker, label } = data;
+  const n = item.length;
+  const posterior = initialPosterior(data);
+  const ability = new Float64Array(nWorkers).fill(1);
+  const logBeta = new Float64Array(nItems);
+  const logMatch = new Float64Array(n);
+  const logMiss = new Float64Array(n);
+  const grad = new Float64Array(Math.max(nItems, nWorkers));
+  const curvature = new Float64Array(Math.max(nItems, nWorkers));
+  const logWrongShare = Math.log(K - 1);
+
+  // One Newton step on α (block 0) or log β (block 1), from the expected log-likelihood given the posterior.
+  const newtonStep = (block: 0 | 1) => {
+    const size = block === 0 ? nWorkers : nItems;
+    const params = block === 0 ? ability : logBeta;
+    const priorMean = block === 0 ? 1 : 0;
+    for (let u = 0; u < size; u++) {
+      grad[u] = -(params[u] - priorMean);
+      curvature[u] = 1;
+    }
+    for (let j = 0; j < n; j++) {
+      const b = Math.exp(logBeta[item[j]]);
+      const x = ability[worker[j]] * b;
+      const p = sigmoid(x);
+      const residual = posterior[item[j] * K + label[j]] - p;
+      const dx = block === 0 ? b : x;
+      const u = block === 0 ? worker[j] : item[j];
+      grad[u] += residual * dx;
+      curvature[u] += p * (1 - p) * dx * dx;
+    }
+    for (let u = 0; u < size; u++) params[u] += Math.max(-1, Math.min(1, grad[u] / curvature[u]));
+  };
+
+  const fit = runEm(
+    () => {
+      for (let s = 0; s < 3; s++) {
+        newtonStep(0);
+        newtonStep(1);
+      }
+      const prior = classPrior(posterior, nItems, K, 0.01);
+      for (let j = 0; j < n; j++) {
+        const x = ability[worker[j]] * Math.exp(logBeta[item[j]]);
+        logMatch[j] = logSigmoid(x);
+        logMiss[j] = logSigmoid(-x) - logWrongShare;
+      }
+      return matchModelEStep(posterior, data, prior.map(Math.log), logMatch, logMiss);
+    },
+    n,
+    options,
+    { maxIterations: 100, tolerance: 1e-7 },
+  );
+  clearUnjudged(posterior, data);
+  return { ...decide(posterior, nItems, K, fit), ability, inverseDifficulty: logBeta.map(Math.exp) };
+}

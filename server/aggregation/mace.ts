@@ -1,0 +1,152 @@
+import type { CategoricalJudgments, CategoricalResult, IterativeOptions } from './types.ts';
+import { classPrior, clearUnjudged, decide } from './posterior.ts';
+import { matchModelEStep } from './match-model.ts';
+import { runEm } from './em-loop.ts';
+import { digamma } from './numeric.ts';
+import { seededRandom } from './random.ts';
+import { assertCategorical } from './validate.ts';
+
+/** Options for MACE. */
+export interface MaceOptions extends IterativeOptions {
+  /** Random restarts; the one with the highest log-likelihood wins (default 10). */
+  restarts?: number;
+  /** Seed for the restarts' random starting points (default 1). */
+  seed?: number;
+  /** Beta(alpha, beta) prior on each worker's spamming probability (defaults 0.5, 0.5). */
+  spamPriorAlpha?: number;
+  spamPriorBeta?: number;
+  /** Dirichlet pseudo-count on each worker's spamming strategy (default 10, as in MACE: strategies stay near uniform unless the data insist). */
+  strategySmoothing?: number;
+}
+
+/** MACE output: per-item decision plus each worker's spamming probability and spamming strategy. */
+export type MaceResult = CategoricalResult & {
+  /** P(worker answers at random from their strategy rather than the truth). */
+  spamProbability: Float64Array;
+  /** `nWorkers × nClasses`: the label distribution a worker uses when spamming. */
+  strategy: Float64Array;
+  logLikelihood: number;
+};
+
+interface MaceParameters {
+  logSpam: Float64Array;
+  logTrust: Float64Array;
+  logStrategy: Float64Array;
+}
+
+/**
+ * MACE (Hovy et al. 2013, "Learning Whom to Trust with MACE"): each worker either copies the truth or,
+ * with probability θ, spams from a personal label distribution. Fitted by variational Bayes (digamma
+ * weights under Beta/Dirichlet priors) from several seeded starts. Unlike the paper, the class prior is
+ * estimated rather than uniform: with skewed classes and few answers per item a uniform prior lets
+ * spam strategies soak up the majority class (8 points lower on zheng_d_product).
+ */
+export function mace(data: CategoricalJudgments, options: MaceOptions = {}): MaceResult {
+  assertCategorical(data);
+  const { nItems, nWorkers, nClasses: K, worker, label, item } = data;
+  const n = item.length;
+  const alpha = options.spamPriorAlpha ?? 0.5;
+  const beta = options.spamPriorBeta ?? 0.5;
+  const gamma = options.strategySmoothing ?? 10;
+  const random = seededRandom(options.seed ?? 1);
+  const logPrior = new Float64Array(K);
+
+  const spamCount = new Float64Array(nWorkers);
+  const trustCount = new Float64Array(nWorkers);
+  const strategyCount = new Float64Array(nWorkers * K);
+  const logMatch = new Float64Array(n);
+  const logMiss = new Float64Array(n);
+
+  // Start 0 is deterministic (spam 0.5, uniform strategy: the first E-step is then a majority vote); the
+  // others perturb it moderately, since far-off starts land in degenerate optima.
+  const start = (restart: number): MaceParameters => {
+    const p: MaceParameters = {
+      logSpam: new Float64Array(nWorkers),
+      logTrust: new Float64Array(nWorkers),
+      logStrategy: new Float64Array(nWorkers * K),
+    };
+    for (let w = 0; w < nWorkers; w++) {
+      const spam = restart === 0 ? 0.5 : 0.3 + 0.4 * random();
+      p.logSpam[w] = Math.log(spam);
+      p.logTrust[w] = Math.log(1 - spam);
+      let sum = 0;
+      for (let k = 0; k < K; k++) sum += p.logStrategy[w * K + k] = restart === 0 ? 1 : 1 + 1.5 * random();
+      for (let k = 0; k < K; k++) p.logStrategy[w * K + k] = Math.log(p.logStrategy[w * K + k] / sum);
+    }
+    return p;
+  };
+
+  const eStep = (p: MaceParameters, posterior: Float64Array) => {
+    for (let j = 0; j < n; j++) {
+      const w = worker[j];
+      const spam = p.logSpam[w] + p.logStrategy[w * K + label[j]];
+      logMiss[j] = spam;
+      const trust = p.logTrust[w];
+      logMatch[j] = Math.max(spam, trust) + Math.log1p(Math.exp(-Math.abs(spam - trust)));
+    }
+    return matchModelEStep(posterior, data, logPrior, logMatch, logMiss);
+  };
+
+  const mStep = (p: MaceParameters, posterior: Float64Array) => {
+    logPrior.set(classPrior(posterior, nItems, K, 1).map(Math.log));
+    spamCount.fill(0);
+    trustCount.fill(0);
+    strategyCount.fill(gamma);
+    for (let j = 0; j < n; j++) {
+      const w = worker[j];
+      const correct = posterior[item[j] * K + label[j]];
+      // Given the label is the truth, the share of its likelihood explained by spamming.
+      const spamIfCorrect = Math.exp(logMiss[j] - logMatch[j]);
+      const spam = correct * spamIfCorrect + (1 - correct);
+      spamCount[w] += spam;
+      trustCount[w] += correct * (1 - spamIfCorrect);
+      strategyCount[w * K + label[j]] += spam;
+    }
+    for (let w = 0; w < nWorkers; w++) {
+      const all = digamma(spamCount[w] + trustCount[w] + alpha + beta);
+      p.logSpam[w] = digamma(spamCount[w] + alpha) - all;
+      p.logTrust[w] = digamma(trustCount[w] + beta) - all;
+      let total = 0;
+      for (let k = 0; k < K; k++) total += strategyCount[w * K + k];
+      const logTotal = digamma(total);
+      for (let k = 0; k < K; k++) p.logStrategy[w * K + k] = digamma(strategyCount[w * K + k]) - logTotal;
+    }
+  };
+
+  let best: { posterior: Float64Array; fit: ReturnType<typeof runEm>; spam: Float64Array; strategy: Float64Array } | null = null;
+  const restarts = Math.max(1, options.restarts ?? 10);
+  for (let r = 0; r < restarts; r++) {
+    const p = start(r);
+    logPrior.fill(-Math.log(K));
+    const posterior = new Float64Array(nItems * K);
+    const fit = runEm(
+      () => {
+        const logLikelihood = eStep(p, posterior);
+        mStep(p, posterior);
+        return logLikelihood;
+      },
+      n,
+      options,
+      { maxIterations: 50, tolerance: 1e-7 },
+    );
+    if (best && fit.logLikelihood <= best.fit.logLikelihood) continue;
+    const spam = new Float64Array(nWorkers);
+    const strategy = new Float64Array(nWorkers * K);
+    for (let w = 0; w < nWorkers; w++) {
+      const total = spamCount[w] + trustCount[w];
+      spam[w] = (spamCount[w] + alpha) / (total + alpha + beta);
+      let sum = 0;
+      for (let k = 0; k < K; k++) sum += strategyCount[w * K + k];
+      for (let k = 0; k < K; k++) strategy[w * K + k] = strategyCount[w * K + k] / sum;
+    }
+    best = { posterior, fit, spam, strategy };
+  }
+  const { posterior, fit, spam, strategy } = best!;
+  clearUnjudged(posterior, data);
+  return {
+    ...decide(posterior, nItems, K, fit),
+    spamProbability: spam,
+    strategy,
+    logLikelihood: fit.logLikelihood,
+  };
+}

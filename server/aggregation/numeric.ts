@@ -1,0 +1,72 @@
+/** Small numeric kernels shared by the aggregation methods. */
+
+/** log(Σ exp(x[offset..offset+n))) without overflow. */
+export function logSumExp(x: Float64Array, offset: number, n: number): number {
+  let max = -Infinity;
+  for (let k = 0; k < n; k++) if (x[offset + k] > max) max = x[offset + k];
+  if (max === -Infinity) return -Infinity;
+  let sum = 0;
+  for (let k = 0; k < n; k++) sum += Math.exp(x[offset + k] - max);
+  return max + Math.log(sum);
+}
+
+/**
+ * Turns each row of log-scores into probabilities in place and returns Σ rows' log-normaliser (the data
+ * log-likelihood when the rows hold log joint probabilities).
+ */
+export function softmaxRows(logScores: Float64Array, rows: number, cols: number): number {
+  let total = 0;
+  for (let r = 0, o = 0; r < rows; r++, o += cols) {
+    const z = logSumExp(logScores, o, cols);
+    total += z;
+    for (let k = 0; k < cols; k++) logScores[o + k] = Math.exp(logScores[o + k] - z);
+  }
+  return total;
+}
+
+/** Divides each row by its sum in place; all-zero rows become uniform (nothing is known about them). */
+export function normalizeRows(m: Float64Array, rows: number, cols: number): void {
+  for (let r = 0, o = 0; r < rows; r++, o += cols) {
+    let sum = 0;
+    for (let k = 0; k < cols; k++) sum += m[o + k];
+    if (sum > 0) for (let k = 0; k < cols; k++) m[o + k] /= sum;
+    else for (let k = 0; k < cols; k++) m[o + k] = 1 / cols;
+  }
+}
+
+/** Median of a copy of the values (NaN when empty). */
+export function median(values: ArrayLike<number>): number {
+  return quantile(values, 0.5);
+}
+
+/** Linear-interpolated quantile `q` in [0, 1] of a copy of the values (NaN when empty). */
+export function quantile(values: ArrayLike<number>, q: number): number {
+  const n = values.length;
+  if (n === 0) return NaN;
+  const sorted = Float64Array.from(values).sort();
+  const pos = (n - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.min(lo + 1, n - 1);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+}
+
+/** Digamma ψ(x) for x > 0, by recurrence up to 6 then the asymptotic series (error < 1e-12). */
+export function digamma(x: number): number {
+  let result = 0;
+  while (x < 6) {
+    result -= 1 / x;
+    x += 1;
+  }
+  const f = 1 / (x * x);
+  return result + Math.log(x) - 0.5 / x - f * (1 / 12 - f * (1 / 120 - f * (1 / 252 - f * (1 / 240 - f / 132))));
+}
+
+/** Logistic function. */
+export function sigmoid(x: number): number {
+  return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
+}
+
+/** log σ(x), exact for large |x| where σ itself would round to 0 or 1. */
+export function logSigmoid(x: number): number {
+  return x >= 0 ? -Math.log1p(Math.exp(-x)) : x - Math.log1p(Math.exp(x));
+}
