@@ -40,7 +40,7 @@ export function dawidSkene(data: CategoricalJudgments, options: DawidSkeneOption
   // Kept as [worker][observed][true] so the E-step's inner loop over true classes reads contiguous memory.
   const counts = new Float64Array(nWorkers * K * K);
   const logConfusion = new Float64Array(nWorkers * K * K);
-  let prior = new Float64Array(K);
+  let prior: Float64Array = new Float64Array(K);
 
   const mStep = () => {
     counts.fill(smoothing);

@@ -27,7 +27,7 @@ export function oneCoinDawidSkene(data: CategoricalJudgments, options: OneCoinOp
   const skill = new Float64Array(nWorkers);
   const logMatch = new Float64Array(n);
   const logMiss = new Float64Array(n);
-  let prior = new Float64Array(K);
+  let prior: Float64Array = new Float64Array(K);
 
   const fit = runEm(
     () => {
