@@ -34,3 +34,5 @@ export { buildCodebook, encodeIds, encodeAnswers } from './encode.ts';
 export type { Codebook, EncodedAnswers } from './encode.ts';
 export { parseCsvLine, formatCsvField, formatCsvLine } from './csv-line.ts';
 export { seededRandom } from './random.ts';
+export { simulateCrowd } from './synthetic-crowd.ts';
+export type { CrowdSimulation, SimulatedCrowd, WorkerKind } from './synthetic-crowd.ts';

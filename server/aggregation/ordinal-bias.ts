@@ -2,9 +2,9 @@ import type { IterativeOptions, NumericJudgments } from './types.ts';
 
 /** Options for the ordinal worker-bias model. */
 export interface OrdinalOptions extends IterativeOptions {
-  /** Prior sd of a worker's offset, in units of the overall answer sd (default 1). */
+  /** Prior sd of a worker's offset, in units of the overall answer sd (default 0.3). */
   offsetPriorSd?: number;
-  /** Prior sd of a worker's scale factor around 1 (default 0.5). */
+  /** Prior sd of a worker's scale factor around 1 (default 0.2). */
   scalePriorSd?: number;
   /** Pseudo-judgments pulling each worker's noise variance toward the pooled one (default 3). */
   noiseShrinkage?: number;
@@ -50,8 +50,8 @@ export function ordinalBiasModel(data: NumericJudgments, options: OrdinalOptions
   let variance = 0;
   for (let j = 0; j < n; j++) variance += (value[j] - mean) ** 2;
   variance = Math.max(variance / n, 1e-9);
-  const offsetPrecision = 1 / ((options.offsetPriorSd ?? 1) ** 2 * variance);
-  const scalePrecision = 1 / (options.scalePriorSd ?? 0.5) ** 2;
+  const offsetPrecision = 1 / ((options.offsetPriorSd ?? 0.3) ** 2 * variance);
+  const scalePrecision = 1 / (options.scalePriorSd ?? 0.2) ** 2;
 
   const offset = new Float64Array(nWorkers);
   const scale = new Float64Array(nWorkers).fill(1);

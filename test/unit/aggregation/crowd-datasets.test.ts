@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { accuracy, loadCrowdDataset } from './crowd-datasets.ts';
+import { majorityVote, wawa } from '../../../server/aggregation/majority-vote.ts';
+import { dawidSkene } from '../../../server/aggregation/dawid-skene.ts';
+import { oneCoinDawidSkene } from '../../../server/aggregation/one-coin-dawid-skene.ts';
+import { mace } from '../../../server/aggregation/mace.ts';
+import { glad } from '../../../server/aggregation/glad.ts';
+import { ordinalBiasModel } from '../../../server/aggregation/ordinal-bias.ts';
+import type { CategoricalJudgments, CategoricalResult } from '../../../server/aggregation/types.ts';
+
+type Method = 'MajorityVote' | 'Wawa' | 'DawidSkene' | 'OneCoinDawidSkene' | 'MACE';
+
+const methods: Record<Method, (data: CategoricalJudgments) => CategoricalResult> = {
+  MajorityVote: majorityVote,
+  Wawa: wawa,
+  DawidSkene: dawidSkene,
+  OneCoinDawidSkene: oneCoinDawidSkene,
+  MACE: mace,
+};
+
+// crowd-kit v1.4.1 accuracies on these exact files (shared/data/crowd/README.md), same column order as `methods`.
+const crowdKit: Record<string, [number, number, number, number, number]> = {
+  zheng_d_product: [0.8966, 0.8966, 0.9397, 0.9084, 0.929],
+  zheng_d_possent: [0.932, 0.951, 0.96, 0.949, 0.95],
+  zheng_s_rel: [0.5357, 0.5578, 0.6173, 0.2578, 0.5009],
+  zheng_s_adult: [0.7628, 0.7658, 0.7658, 0.7087, 0.7628],
+  zheng_s4_dog: [0.8178, 0.829, 0.8426, 0.8302, 0.8302],
+  zheng_s4_face: [0.6301, 0.6301, 0.6404, 0.6113, 0.6353],
+  zheng_d_restaurant: [0.992, 0.992, 0.9915, 0.99, 0.992],
+  snow_temp: [0.9394, 0.9437, 0.9416, 0.9394, 0.9394],
+  snow_wsd: [0.9944, 0.9944, 0.9944, 0.9944, 0.9944],
+  venanzi_sp: [0.8896, 0.895, 0.9152, 0.9166, 0.9148],
+  venanzi_sp_amt: [0.944, 0.944, 0.944, 0.946, 0.944],
+  venanzi_cf: [0.9, 0.8933, 0.83, 0.8867, 0.89],
+  venanzi_cf_amt: [0.8467, 0.8567, 0.84, 0.86, 0.8667],
+  crowdkit_simple: [1, 1, 1, 1, 1],
+  crowdkit_toy_ysda: [0.8, 0.8, 1, 1, 1],
+};
+
+/**
+ * Where our MACE falls short of crowd-kit's by more than half a point, with the floor we do hold (our
+ * measured accuracy minus 0.005, so a regression still fails). Our MACE estimates the class prior; with
+ * crowd-kit's uniform prior it loses 8-10 points on zheng_d_product and 3 on zheng_d_restaurant instead.
+ */
+const knownGaps: Partial<Record<string, Partial<Record<Method, number>>>> = {
+  zheng_s_adult: { MACE: 0.7387 - 0.005 },
+  venanzi_cf: { MACE: 0.88 - 0.005 },
+  venanzi_cf_amt: { MACE: 0.86 - 0.005 },
+};
+
+const methodNames = Object.keys(methods) as Method[];
+
+describe.each(Object.keys(crowdKit))('%s', (name) => {
+  const dataset = loadCrowdDataset(name);
+
+  it.each(methodNames)('%s is at least crowd-kit minus 0.005', (method) => {
+    const ours = accuracy(methods[method](dataset.judgments).label, dataset.gold);
+    const floor = knownGaps[name]?.[method] ?? crowdKit[name][methodNames.indexOf(method)] - 0.005;
+    expect(ours).toBeGreaterThanOrEqual(floor);
+  });
+});
+
+describe('GLAD', () => {
+  it('solves the crowd-kit toy fixture and beats majority vote on D_Product-like data', () => {
+    const toy = loadCrowdDataset('crowdkit_toy_ysda');
+    expect(accuracy(glad(toy.judgments).label, toy.gold)).toBe(1);
+    const dog = loadCrowdDataset('zheng_s4_dog');
+    // Published GLAD accuracy on S4_Dog (Zheng et al. 2017) is 0.8352; MV is 0.8178.
+    expect(accuracy(glad(dog.judgments).label, dog.gold)).toBeGreaterThan(0.8178);
+  });
+});
+
+describe('ordinal model on zheng_n_emotion (numeric, scored by MAE)', () => {
+  it('keeps MAE and RMSE near the published continuous methods and covers most truths', () => {
+    const d = loadCrowdDataset('zheng_n_emotion');
+    const names = d.encoded.labels.names;
+    const value = Float64Array.from(d.judgments.label, (l) => Number(names[l]));
+    const fit = ordinalBiasModel({ ...d.judgments, value });
+    let absolute = 0;
+    let squared = 0;
+    let covered = 0;
+    let n = 0;
+    d.goldText.forEach((truth, i) => {
+      if (truth === undefined) return;
+      const err = fit.score[i] - Number(truth);
+      absolute += Math.abs(err);
+      squared += err * err;
+      if (Number(truth) >= fit.low[i] && Number(truth) <= fit.high[i]) covered++;
+      n++;
+    });
+    // Zheng et al. report MAE/RMSE 12.20/18.97 (LFC_N) to 17.72/28.18 (CATD); the plain mean scores 12.02 MAE.
+    expect(absolute / n).toBeLessThan(13);
+    expect(Math.sqrt(squared / n)).toBeLessThan(20);
+    expect(covered / n).toBeGreaterThan(0.6);
+  });
+});
