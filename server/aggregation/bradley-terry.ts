@@ -23,9 +23,8 @@ export interface BradleyTerryResult {
 /**
  * Bradley-Terry with a position term: P(left beats right) = σ(s_left − s_right + h). A tie counts as half
  * a win for each side (the Rao-Kupper/Davidson alternatives need a tie parameter this data rarely pins
- * down). Fitted by minorisation-maximisation: every coordinate moves by gradient / (¾ · comparisons + λ),
- * a bound on the curvature (each comparison touches three parameters and σ' ≤ ¼), so the log-posterior
- * never decreases and no step can overshoot.
+ * down). Fitted by alternating a Newton step on the position term with a diagonal Newton step on all
+ * strengths.
  */
 export function bradleyTerry(data: PairwiseJudgments, options: BradleyTerryOptions = {}): BradleyTerryResult {
   const { nResponses, left, right, outcome } = data;
@@ -40,26 +39,45 @@ export function bradleyTerry(data: PairwiseJudgments, options: BradleyTerryOptio
     comparisons[left[j]]++;
     comparisons[right[j]]++;
   }
+  const curvature = new Float64Array(nResponses);
   let bias = 0;
   let iterations = 0;
   let converged = false;
   while (iterations < maxIterations && !converged) {
     iterations++;
+    // Position advantage first: a one-parameter Newton step given the strengths.
     let biasGrad = 0;
-    for (let r = 0; r < nResponses; r++) grad[r] = -lambda * score[r];
+    let biasCurvature = 1e-9;
     for (let j = 0; j < n; j++) {
-      const residual = outcome[j] - sigmoid(score[left[j]] - score[right[j]] + bias);
-      grad[left[j]] += residual;
-      grad[right[j]] -= residual;
-      biasGrad += residual;
+      const p = sigmoid(score[left[j]] - score[right[j]] + bias);
+      biasGrad += outcome[j] - p;
+      biasCurvature += p * (1 - p);
     }
-    let change = Math.abs(biasGrad / (0.75 * n + 1e-9));
-    bias += biasGrad / (0.75 * n + 1e-9);
+    let change = Math.abs(biasGrad / biasCurvature);
+    bias += biasGrad / biasCurvature;
     for (let r = 0; r < nResponses; r++) {
-      const step = grad[r] / (0.75 * comparisons[r] + lambda);
+      grad[r] = -lambda * score[r];
+      curvature[r] = 0;
+    }
+    for (let j = 0; j < n; j++) {
+      const p = sigmoid(score[left[j]] - score[right[j]] + bias);
+      grad[left[j]] += outcome[j] - p;
+      grad[right[j]] -= outcome[j] - p;
+      curvature[left[j]] += p * (1 - p);
+      curvature[right[j]] += p * (1 - p);
+    }
+    for (let r = 0; r < nResponses; r++) {
+      // Doubled diagonal: a comparison graph's Laplacian is at most twice its degree matrix, so the
+      // simultaneous update cannot overshoot the local quadratic model.
+      const step = grad[r] / (2 * curvature[r] + lambda);
       score[r] += step;
       change = Math.max(change, Math.abs(step));
     }
+    // At the optimum the prior's gradient must cancel (Σ s = 0), and shifting all strengths leaves the
+    // likelihood unchanged, so re-centring is exact; the Newton steps alone would crawl along that direction.
+    let mean = 0;
+    for (let r = 0; r < nResponses; r++) mean += score[r] / nResponses;
+    for (let r = 0; r < nResponses; r++) score[r] -= mean;
     converged = change < tolerance;
   }
   let logPosterior = 0;

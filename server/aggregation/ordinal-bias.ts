@@ -39,8 +39,8 @@ export interface OrdinalResult {
 export function ordinalBiasModel(data: NumericJudgments, options: OrdinalOptions = {}): OrdinalResult {
   const { nItems, nWorkers, item, worker, value } = data;
   const n = item.length;
-  const maxIterations = options.maxIterations ?? 200;
-  const tolerance = options.tolerance ?? 1e-6;
+  const maxIterations = options.maxIterations ?? 1000;
+  const tolerance = options.tolerance ?? 1e-5;
   const z95 = options.intervalZ ?? 1.96;
   const nu = options.noiseShrinkage ?? 3;
 
