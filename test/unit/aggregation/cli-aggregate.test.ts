@@ -1,0 +1,94 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import command from '../../../scripts/cli/aggregate.ts';
+import { parseCsvLine } from '../../../server/aggregation/csv-line.ts';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'curate-aggregate-'));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function write(name: string, text: string): string {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, text);
+  return file;
+}
+
+const answers = write(
+  'answers.csv',
+  [
+    'item,worker,label',
+    '"doc 1, part a",w1,cat',
+    '"doc 1, part a",w2,cat',
+    '"doc 1, part a",w3,dog',
+    'doc2,w1,dog',
+    'doc2,w2,cat',
+    'doc3,w1,"say ""hi"""',
+    'doc3,w2,"say ""hi"""',
+  ].join('\n') + '\n',
+);
+const gold = write('gold.csv', 'item,truth\n"doc 1, part a",cat\ndoc2,dog\ndoc3,"say ""hi"""\nunanswered,cat\n');
+
+async function run(argv: string[]) {
+  const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+  const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+  try {
+    const code = await command.run(argv);
+    return { code, stdout: log.mock.calls.map((c) => c.join(' ')), stderr: error.mock.calls.map((c) => c.join(' ')) };
+  } finally {
+    log.mockRestore();
+    error.mockRestore();
+  }
+}
+
+describe('aggregate command', () => {
+  it('writes a quoted CSV of labels and prints accuracy against gold', async () => {
+    const out = path.join(dir, 'mv.csv');
+    const { code, stdout } = await run(['--answers', answers, '--method', 'mv', '--gold', gold, '--out', out]);
+    expect(code).toBe(0);
+    const lines = fs.readFileSync(out, 'utf8').trimEnd().split('\n');
+    expect(lines[0]).toBe('item,label,confidence');
+    expect(lines.slice(1).map(parseCsvLine)).toEqual([
+      ['doc 1, part a', 'cat', '0.666667'],
+      ['doc2', 'cat', '0.5'], // tie between cat and dog goes to the smaller string
+      ['doc3', 'say "hi"', '1'],
+    ]);
+    expect(lines[3]).toBe('doc3,"say ""hi""",1');
+    // doc2's truth is dog, so 2 of the 3 answered gold items are right.
+    expect(stdout).toEqual(['accuracy 0.6667 over 3 gold items']);
+  });
+
+  it('runs the ordinal model on numeric labels and reports MAE', async () => {
+    const numeric = write('scores.csv', 'item,worker,label\na,w1,1\na,w2,2\nb,w1,4\nb,w2,5\n');
+    const out = path.join(dir, 'ordinal.csv');
+    const { code } = await run(['--answers', numeric, '--method', 'ordinal', '--out', out]);
+    expect(code).toBe(0);
+    const rows = fs.readFileSync(out, 'utf8').trimEnd().split('\n').map(parseCsvLine);
+    expect(rows[0]).toEqual(['item', 'score', 'low', 'high']);
+    const [a, b] = rows.slice(1).map((r) => r.slice(1).map(Number));
+    expect(a[0]).toBeLessThan(b[0]);
+    expect(a[1]).toBeLessThan(a[0]);
+    expect(a[2]).toBeGreaterThan(a[0]);
+  });
+
+  it('rejects bad arguments with exit code 2 and one line on stderr', async () => {
+    for (const argv of [['--method', 'mv', '--out', 'x.csv'], ['--answers', answers, '--method', 'best', '--out', 'x.csv'], ['--bogus']]) {
+      const { code, stderr } = await run(argv);
+      expect(code).toBe(2);
+      expect(stderr).toHaveLength(1);
+    }
+  });
+
+  it('prints usage for --help', async () => {
+    const { code, stdout } = await run(['--help']);
+    expect(code).toBe(0);
+    expect(stdout[0]).toContain('--method');
+  });
+
+  it('fails with exit code 1 on a file without the expected header', async () => {
+    const bad = write('bad.csv', 'a,b,c\n1,2,3\n');
+    const { code, stderr } = await run(['--answers', bad, '--method', 'mv', '--out', path.join(dir, 'x.csv')]);
+    expect(code).toBe(1);
+    expect(stderr[0]).toMatch(/header lacks item, worker, label/);
+  });
+});
