@@ -4,6 +4,26 @@ import { runEm } from './em-loop.ts';
 import { softmaxRows } from './numeric.ts';
 import { assertCategorical } from './validate.ts';
 
+/** counts[worker][label][t] += posterior[item][t] for every judgment: the M-step's data term. */
+function addPosteriorToCounts(counts: Float64Array, posterior: Float64Array, data: CategoricalJudgments): void {
+  const { item, worker, label, nClasses: K } = data;
+  for (let j = 0; j < item.length; j++) {
+    const p = item[j] * K;
+    const c = (worker[j] * K + label[j]) * K;
+    for (let t = 0; t < K; t++) counts[c + t] += posterior[p + t];
+  }
+}
+
+/** scores[item][t] += log P(label | t) for every judgment: the E-step's data term. */
+function addLogConfusion(scores: Float64Array, logConfusion: Float64Array, data: CategoricalJudgments): void {
+  const { item, worker, label, nClasses: K } = data;
+  for (let j = 0; j < item.length; j++) {
+    const p = item[j] * K;
+    const c = (worker[j] * K + label[j]) * K;
+    for (let t = 0; t < K; t++) scores[p + t] += logConfusion[c + t];
+  }
+}
+
 /** Options for Dawid-Skene. */
 export interface DawidSkeneOptions extends IterativeOptions {
   /** Pseudo-count added to every confusion cell and class prior, keeping logs finite (default 1e-10: crowd-kit's clip at machine epsilon, in spirit). */
@@ -32,7 +52,7 @@ export type DawidSkeneResult = CategoricalResult & {
  */
 export function dawidSkene(data: CategoricalJudgments, options: DawidSkeneOptions = {}): DawidSkeneResult {
   assertCategorical(data);
-  const { nItems, nWorkers, nClasses: K, item, worker, label } = data;
+  const { nItems, nWorkers, nClasses: K, item } = data;
   const smoothing = options.smoothing ?? 1e-10;
   const diagonalPrior = options.diagonalPrior ?? 1;
   const n = item.length;
@@ -42,16 +62,13 @@ export function dawidSkene(data: CategoricalJudgments, options: DawidSkeneOption
   const logConfusion = new Float64Array(nWorkers * K * K);
   let prior: Float64Array = new Float64Array(K);
 
+  const pseudoCounts = new Float64Array(nWorkers * K * K).fill(smoothing);
+  for (let w = 0; w < nWorkers; w++) for (let t = 0; t < K; t++) pseudoCounts[(w * K + t) * K + t] += diagonalPrior;
+  const logPrior = new Float64Array(K);
+
   const mStep = () => {
-    counts.fill(smoothing);
-    if (diagonalPrior > 0) {
-      for (let w = 0; w < nWorkers; w++) for (let t = 0; t < K; t++) counts[(w * K + t) * K + t] += diagonalPrior;
-    }
-    for (let j = 0; j < n; j++) {
-      const p = item[j] * K;
-      const c = (worker[j] * K + label[j]) * K;
-      for (let t = 0; t < K; t++) counts[c + t] += posterior[p + t];
-    }
+    counts.set(pseudoCounts);
+    addPosteriorToCounts(counts, posterior, data);
     for (let w = 0; w < nWorkers; w++) {
       const base = w * K * K;
       for (let t = 0; t < K; t++) {
@@ -62,32 +79,25 @@ export function dawidSkene(data: CategoricalJudgments, options: DawidSkeneOption
       }
     }
     prior = classPrior(posterior, nItems, K, smoothing);
+    for (let t = 0; t < K; t++) logPrior[t] = Math.log(prior[t]);
   };
 
   const eStep = () => {
-    const logPrior = prior.map(Math.log);
-    for (let i = 0, o = 0; i < nItems; i++, o += K) posterior.set(logPrior, o);
-    for (let j = 0; j < n; j++) {
-      const p = item[j] * K;
-      const c = (worker[j] * K + label[j]) * K;
-      for (let t = 0; t < K; t++) posterior[p + t] += logConfusion[c + t];
-    }
-    return softmaxRows(posterior, nItems, K);
+    for (let i = 0, o = 0; i < nItems; i++, o += K) for (let t = 0; t < K; t++) posterior[o + t] = logPrior[t];
+    addLogConfusion(posterior, logConfusion, data);
+    softmaxRows(posterior, nItems, K);
   };
 
   // Evidence lower bound of the current posterior under the freshly fitted parameters; like crowd-kit, the
-  // loop stops when this improves by less than the tolerance per judgment.
+  // loop stops when this improves by less than the tolerance per judgment. The judgments' expected
+  // log-likelihood is read off the count table (data counts × log confusion), so it costs O(workers × K²).
   const evidenceLowerBound = () => {
     let elbo = 0;
-    for (let j = 0; j < n; j++) {
-      const p = item[j] * K;
-      const c = (worker[j] * K + label[j]) * K;
-      for (let t = 0; t < K; t++) elbo += posterior[p + t] * logConfusion[c + t];
-    }
+    for (let c = 0; c < counts.length; c++) elbo += (counts[c] - pseudoCounts[c]) * logConfusion[c];
     for (let i = 0, o = 0; i < nItems; i++, o += K) {
       for (let t = 0; t < K; t++) {
         const q = posterior[o + t];
-        if (q > 0) elbo += q * (Math.log(prior[t]) - Math.log(q));
+        if (q > 0) elbo += q * (logPrior[t] - Math.log(q));
       }
     }
     return elbo;

@@ -1,25 +1,19 @@
 /** Small numeric kernels shared by the aggregation methods. */
 
-/** log(Σ exp(x[offset..offset+n))) without overflow. */
-export function logSumExp(x: Float64Array, offset: number, n: number): number {
-  let max = -Infinity;
-  for (let k = 0; k < n; k++) if (x[offset + k] > max) max = x[offset + k];
-  if (max === -Infinity) return -Infinity;
-  let sum = 0;
-  for (let k = 0; k < n; k++) sum += Math.exp(x[offset + k] - max);
-  return max + Math.log(sum);
-}
-
 /**
  * Turns each row of log-scores into probabilities in place and returns Σ rows' log-normaliser (the data
- * log-likelihood when the rows hold log joint probabilities).
+ * log-likelihood when the rows hold log joint probabilities). One exp per cell: the shifted exponentials
+ * are stored, then scaled.
  */
 export function softmaxRows(logScores: Float64Array, rows: number, cols: number): number {
   let total = 0;
   for (let r = 0, o = 0; r < rows; r++, o += cols) {
-    const z = logSumExp(logScores, o, cols);
-    total += z;
-    for (let k = 0; k < cols; k++) logScores[o + k] = Math.exp(logScores[o + k] - z);
+    let max = -Infinity;
+    for (let k = 0; k < cols; k++) if (logScores[o + k] > max) max = logScores[o + k];
+    let sum = 0;
+    for (let k = 0; k < cols; k++) sum += logScores[o + k] = Math.exp(logScores[o + k] - max);
+    for (let k = 0; k < cols; k++) logScores[o + k] /= sum;
+    total += max + Math.log(sum);
   }
   return total;
 }
