@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import type { CliCommand } from './command.ts';
 import { formatCsvLine, parseCsvLine } from '../../server/aggregation/csv-line.ts';
-import { encodeAnswers } from '../../server/aggregation/encode.ts';
+import { encodeAnswers, toJudgments } from '../../server/aggregation/encode.ts';
 import type { EncodedAnswers } from '../../server/aggregation/encode.ts';
 import { majorityVote, wawa } from '../../server/aggregation/majority-vote.ts';
 import { dawidSkene } from '../../server/aggregation/dawid-skene.ts';
@@ -128,14 +128,7 @@ const command: CliCommand = {
       const columns: [string[], string[], string[]] = [[], [], []];
       await readCsv(answers!, ['item', 'worker', 'label'], (row) => row.forEach((v, k) => columns[k].push(v)));
       const encoded = encodeAnswers(...columns);
-      const judgments: CategoricalJudgments = {
-        nItems: encoded.items.names.length,
-        nWorkers: encoded.workers.names.length,
-        nClasses: encoded.labels.names.length,
-        item: encoded.item,
-        worker: encoded.worker,
-        label: encoded.label,
-      };
+      const judgments = toJudgments(encoded);
       const truths = gold ? await readGold(gold, encoded) : null;
       if (method === 'ordinal') {
         const numeric = encoded.labels.names.map(Number);

@@ -1,6 +1,6 @@
 import type { CategoricalJudgments } from './types.ts';
 import { agreementWithReference } from './posterior.ts';
-import { median } from './numeric.ts';
+import { median, normalizeRows } from './numeric.ts';
 
 /** Thresholds for spammer flags; defaults in brackets. */
 export interface ReliabilityThresholds {
@@ -120,11 +120,7 @@ export function annotatorReliability(inputs: ReliabilityInputs, thresholds: Reli
   const rows: WorkerReliability[] = [];
   for (let w = 0; w < nWorkers; w++) {
     const confusion = confusionCounts.slice(w * K * K, (w + 1) * K * K);
-    for (let c = 0, o = 0; c < K; c++, o += K) {
-      let sum = 0;
-      for (let k = 0; k < K; k++) sum += confusion[o + k];
-      for (let k = 0; k < K; k++) confusion[o + k] = sum > 0 ? confusion[o + k] / sum : 1 / K;
-    }
+    normalizeRows(confusion, K, K);
     const n = judgments[w];
     const topLabel = rowMax(labelCounts, w * K, K);
     const topPosition = position ? rowMax(positionCounts, w * nPositions, nPositions) : { index: 0, value: NaN };

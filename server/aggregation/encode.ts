@@ -1,3 +1,5 @@
+import type { CategoricalJudgments } from './types.ts';
+
 /** Mapping external string ids (items, workers, labels) to the dense indices the engine works on. */
 
 /** A dense encoding of string ids: `names[index]` is the id, `index.get(id)` its position. */
@@ -50,5 +52,17 @@ export function encodeAnswers(item: readonly string[], worker: readonly string[]
     item: encodeIds(item, items),
     worker: encodeIds(worker, workers),
     label: encodeIds(label, labels),
+  };
+}
+
+/** The encoded answers as engine input: one item, worker and class per distinct id. */
+export function toJudgments(encoded: EncodedAnswers): CategoricalJudgments {
+  return {
+    nItems: encoded.items.names.length,
+    nWorkers: encoded.workers.names.length,
+    nClasses: encoded.labels.names.length,
+    item: encoded.item,
+    worker: encoded.worker,
+    label: encoded.label,
   };
 }

@@ -30,7 +30,7 @@ export { annotatorReliability } from './annotator-reliability.ts';
 export type { ReliabilityFlag, ReliabilityInputs, ReliabilityThresholds, WorkerReliability } from './annotator-reliability.ts';
 export { routeLowConfidence } from './confidence-routing.ts';
 export type { RoutingOptions, RoutingPlan } from './confidence-routing.ts';
-export { buildCodebook, encodeIds, encodeAnswers } from './encode.ts';
+export { buildCodebook, encodeIds, encodeAnswers, toJudgments } from './encode.ts';
 export type { Codebook, EncodedAnswers } from './encode.ts';
 export { parseCsvLine, formatCsvField, formatCsvLine } from './csv-line.ts';
 export { seededRandom } from './random.ts';

@@ -2,7 +2,7 @@ import type { CategoricalJudgments, CategoricalResult, IterativeOptions } from '
 import { classPrior, clearUnjudged, decide } from './posterior.ts';
 import { matchModelEStep } from './match-model.ts';
 import { runEm } from './em-loop.ts';
-import { digamma } from './numeric.ts';
+import { digamma, normalizeRows } from './numeric.ts';
 import { seededRandom } from './random.ts';
 import { assertCategorical } from './validate.ts';
 
@@ -131,14 +131,9 @@ export function mace(data: CategoricalJudgments, options: MaceOptions = {}): Mac
     );
     if (best && fit.logLikelihood <= best.fit.logLikelihood) continue;
     const spam = new Float64Array(nWorkers);
-    const strategy = new Float64Array(nWorkers * K);
-    for (let w = 0; w < nWorkers; w++) {
-      const total = spamCount[w] + trustCount[w];
-      spam[w] = (spamCount[w] + alpha) / (total + alpha + beta);
-      let sum = 0;
-      for (let k = 0; k < K; k++) sum += strategyCount[w * K + k];
-      for (let k = 0; k < K; k++) strategy[w * K + k] = strategyCount[w * K + k] / sum;
-    }
+    const strategy = Float64Array.from(strategyCount);
+    normalizeRows(strategy, nWorkers, K);
+    for (let w = 0; w < nWorkers; w++) spam[w] = (spamCount[w] + alpha) / (spamCount[w] + trustCount[w] + alpha + beta);
     best = { posterior, fit, spam, strategy };
   }
   const { posterior, fit, spam, strategy } = best!;

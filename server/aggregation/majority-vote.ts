@@ -1,5 +1,5 @@
 import type { CategoricalJudgments, CategoricalResult } from './types.ts';
-import { agreementWithReference, decide, voteTable } from './posterior.ts';
+import { agreementWithReference, decide, tallyAgreement, voteTable } from './posterior.ts';
 import { assertCategorical } from './validate.ts';
 
 /** Plain majority vote; confidence is the winning vote share and ties go to the lowest class index. */
@@ -25,14 +25,7 @@ export type WeightedVoteResult = CategoricalResult & { workerWeight: Float64Arra
  */
 export function goldWeightedVote(data: CategoricalJudgments, gold: Int32Array): WeightedVoteResult {
   assertCategorical(data);
-  const hits = new Float64Array(data.nWorkers);
-  const seen = new Float64Array(data.nWorkers);
-  for (let j = 0; j < data.item.length; j++) {
-    const truth = gold[data.item[j]];
-    if (truth < 0) continue;
-    seen[data.worker[j]]++;
-    if (data.label[j] === truth) hits[data.worker[j]]++;
-  }
+  const { hits, seen } = tallyAgreement(data, gold);
   const workerWeight = new Float64Array(data.nWorkers);
   let sum = 0;
   let scored = 0;

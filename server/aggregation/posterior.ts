@@ -51,8 +51,8 @@ export function voteTable(data: CategoricalJudgments, workerWeight?: Float64Arra
   return votes;
 }
 
-/** Per-worker share of judgments that match a per-item reference label (NaN when a worker has none scored). */
-export function agreementWithReference(data: CategoricalJudgments, reference: Int32Array): Float64Array {
+/** Per worker: judgments on items with a reference label (`seen`) and how many of them match it (`hits`). */
+export function tallyAgreement(data: CategoricalJudgments, reference: Int32Array): { hits: Float64Array; seen: Float64Array } {
   const hits = new Float64Array(data.nWorkers);
   const seen = new Float64Array(data.nWorkers);
   for (let j = 0; j < data.item.length; j++) {
@@ -61,6 +61,12 @@ export function agreementWithReference(data: CategoricalJudgments, reference: In
     seen[data.worker[j]]++;
     if (data.label[j] === truth) hits[data.worker[j]]++;
   }
+  return { hits, seen };
+}
+
+/** Per-worker share of judgments that match a per-item reference label (NaN when a worker has none scored). */
+export function agreementWithReference(data: CategoricalJudgments, reference: Int32Array): Float64Array {
+  const { hits, seen } = tallyAgreement(data, reference);
   for (let w = 0; w < data.nWorkers; w++) hits[w] = seen[w] > 0 ? hits[w] / seen[w] : NaN;
   return hits;
 }

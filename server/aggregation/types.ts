@@ -39,7 +39,7 @@ export interface CategoricalResult {
 export interface IterativeOptions {
   /** Upper bound on iterations. */
   maxIterations?: number;
-  /** Stop when the mean per-judgment log-likelihood changes by less than this. */
+  /** Stop when the objective (log-likelihood or evidence lower bound) per judgment improves by less than this. */
   tolerance?: number;
 }
 

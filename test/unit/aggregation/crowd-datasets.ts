@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCsvLine } from '../../../server/aggregation/csv-line.ts';
-import { encodeAnswers } from '../../../server/aggregation/encode.ts';
+import { encodeAnswers, toJudgments } from '../../../server/aggregation/encode.ts';
 import type { EncodedAnswers } from '../../../server/aggregation/encode.ts';
 import type { CategoricalJudgments } from '../../../server/aggregation/types.ts';
 
@@ -31,14 +31,7 @@ export function loadCrowdDataset(name: string): CrowdDataset {
     answers.map((r) => r[1]),
     answers.map((r) => r[2]),
   );
-  const judgments: CategoricalJudgments = {
-    nItems: encoded.items.names.length,
-    nWorkers: encoded.workers.names.length,
-    nClasses: encoded.labels.names.length,
-    item: encoded.item,
-    worker: encoded.worker,
-    label: encoded.label,
-  };
+  const judgments = toJudgments(encoded);
   const gold = new Int32Array(judgments.nItems).fill(-1);
   const goldText: (string | undefined)[] = new Array(judgments.nItems);
   for (const [item, truth] of readRows(path.join(crowdDataDir, name, 'gold.csv'))) {
