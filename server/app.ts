@@ -22,13 +22,18 @@ import { batchRoutes } from './routes/batches.routes.ts';
 import { annotateRoutes } from './routes/annotate.routes.ts';
 import { exportRoutes } from './routes/export.routes.ts';
 import { startBatchProgressProcessor } from './realtime/batch-progress.ts';
+import { startReaggregation } from './jobs/reaggregation.ts';
+import { qualityRoutes } from './routes/quality.routes.ts';
 import { attachRealtime } from './realtime/attach.ts';
+import type { PeriodicJob } from './jobs/scheduler.ts';
 
 const clientDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist');
 const SESSION_TTL_MS = 7 * 24 * 3600 * 1000;
 
 export interface BuiltApp {
   app: express.Express;
+  /** Periodic jobs this app wants run (the entry point schedules them; tests call them directly). */
+  jobs: PeriodicJob[];
   server: http.Server;
   io: SocketServer;
   close(): Promise<void>;
@@ -69,6 +74,7 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
   api.use(batchRoutes(ctx));
   api.use(annotateRoutes(ctx));
   api.use(exportRoutes(ctx));
+  api.use(qualityRoutes(ctx));
   api.use((req, _res, next) => next(notFound(`API route ${req.method} ${req.path}`)));
   app.use('/api', api);
 
@@ -83,13 +89,16 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
   const io = new SocketServer(server, { serveClient: false });
   const detachRealtime = attachRealtime(io, ctx, authMiddleware);
   const stopProgress = startBatchProgressProcessor(ctx);
+  const reaggregation = startReaggregation(ctx);
   return {
     app,
+    jobs: [reaggregation.sweep],
     server,
     io,
     close: async () => {
       detachRealtime();
       stopProgress();
+      await reaggregation.stop();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
     },

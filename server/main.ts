@@ -22,7 +22,7 @@ async function main() {
     built.server.once('error', reject);
     built.server.listen(config.PORT, config.HOST, resolve);
   });
-  const stopJobs = startJobs([leaseExpiryJob(ctx)]);
+  const stopJobs = startJobs([leaseExpiryJob(ctx), ...built.jobs]);
   const address = built.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const url = config.PUBLIC_URL ?? `http://localhost:${port}`;

@@ -28,14 +28,4 @@ export async function createBenchDatabase() {
 /** Peak resident memory of this process so far, in MB. */
 export const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
 
-/** A small seeded PRNG (mulberry32), so generated data is the same in every run. */
-export function seededRandom(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '../../server/aggregation/random.ts';

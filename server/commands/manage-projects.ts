@@ -27,11 +27,16 @@ export async function createProject(db: Db, props: CreateProjectProps) {
 /** Changes a project's description, config, field mapping or training mode. */
 export async function updateProjectSettings(
   db: Db,
-  props: { actorId: number; projectId: number; changes: Partial<Omit<CreateProjectProps, 'actorId' | 'taskType'>> },
+  props: { actorId: number; projectId: number; changes: Partial<Omit<CreateProjectProps, 'actorId' | 'taskType'> & { settings: Record<string, unknown> }> },
 ) {
   const project = await findProject(db, props.projectId);
   if (!project) throw notFound('Project');
-  const changes = { ...props.changes, ...(props.changes.config ? { config: parseTaskConfig(project.taskType, props.changes.config) } : {}) };
+  const changes = {
+    ...props.changes,
+    ...(props.changes.config ? { config: parseTaskConfig(project.taskType, props.changes.config) } : {}),
+    // Settings merge by section, so changing aggregation leaves crowd settings alone.
+    ...(props.changes.settings ? { settings: { ...(project.settings as object), ...props.changes.settings } } : {}),
+  };
   if (changes.name && changes.name !== project.name && (await findProjectByName(db, changes.name))) {
     throw conflict(`A project named "${changes.name}" already exists`);
   }

@@ -73,6 +73,11 @@ export const projects = pgTable('projects', {
   trainingMode: boolean('training_mode').notNull().default(false),
   /** Crowd review policy and aggregation settings. */
   settings: jsonb('settings').notNull().default({}),
+  /** Project-level results of the latest aggregation: agreement figures, position bias, classes. */
+  quality: jsonb('quality').notNull().default({}),
+  /** Set when judgments change; cleared by the aggregation run that picks the change up. */
+  aggregationRequestedAt: timestamp('aggregation_requested_at', { withTimezone: true }),
+  aggregatedAt: timestamp('aggregated_at', { withTimezone: true }),
   createdBy: ref('created_by').references(() => users.id),
   createdAt: createdAt(),
 });

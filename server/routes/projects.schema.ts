@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { aggregationSettingsSchema } from '../quality/aggregation-settings.ts';
 
 export const projectParams = z.object({ projectId: z.coerce.number().int().positive() });
 
@@ -13,7 +14,10 @@ export const createProjectBody = z.object({
   trainingMode: z.boolean().default(false),
 });
 
-export const updateProjectBody = createProjectBody.omit({ taskType: true }).partial();
+export const updateProjectBody = createProjectBody
+  .omit({ taskType: true })
+  .extend({ settings: z.object({ aggregation: aggregationSettingsSchema }).partial() })
+  .partial();
 
 export const listDocumentsQuery = z.object({
   after: z.coerce.number().int().min(0).default(0),

@@ -202,6 +202,9 @@ CREATE TABLE "projects" (
 	"field_mapping" jsonb DEFAULT '{}'::jsonb NOT NULL,
 	"training_mode" boolean DEFAULT false NOT NULL,
 	"settings" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	"quality" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	"aggregation_requested_at" timestamp with time zone,
+	"aggregated_at" timestamp with time zone,
 	"created_by" bigint,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "projects_name_unique" UNIQUE("name")

@@ -1,0 +1,89 @@
+import type { AppContext } from '../context.ts';
+import type { Project } from '../db/schema.ts';
+import { findProject } from '../db/queries/projects.ts';
+import {
+  claimAggregationRequest,
+  goldAnswersByItem,
+  labelsForAggregation,
+  openExtraSlots,
+  replaceAnnotatorStats,
+  saveProjectQuality,
+  sendItemsToReview,
+  upsertAggregates,
+} from '../db/queries/aggregation.ts';
+import { withAdvisoryLock } from '../jobs/advisory-lock.ts';
+import { notFound } from '../errors.ts';
+import { aggregateObservations, type AggregationOutput, type Observation } from '../quality/aggregate-observations.ts';
+import { aggregationSettingsOf } from '../quality/aggregation-settings.ts';
+import { findTaskType } from '../../tasks/registry.ts';
+import { routeLowConfidence } from '../aggregation/index.ts';
+
+/** Per-project lock keys live in their own range, clear of the job locks. */
+const LOCK_BASE = 1_000_000_000;
+
+/**
+ * Re-aggregates a project: every live label becomes a number through the task type, the engine gives per-item
+ * results, annotator reliability and agreement, and the results are stored. Items under the confidence threshold
+ * go to review, or, with adaptive redundancy on, get extra slots up to the project's maximum k.
+ * Guarded by a per-project advisory lock, so with several server processes only one runs it at a time.
+ * @returns the output, or null when another process is aggregating this project right now.
+ */
+export async function aggregateProject(ctx: AppContext, props: { projectId: number; onlyIfRequested?: boolean }) {
+  const { db } = ctx.store;
+  return (
+    (await withAdvisoryLock(db, LOCK_BASE + props.projectId, async (tx) => {
+      const project = await findProject(tx, props.projectId);
+      if (!project) throw notFound('Project');
+      // Claim first: a judgment committed from here on asks for another run.
+      const requested = await claimAggregationRequest(tx, project.id);
+      if (props.onlyIfRequested && !requested) return { skipped: true as const };
+      const output = compute(project, await labelsForAggregation(tx, project.id), await goldAnswersByItem(tx, project.id));
+      await upsertAggregates(tx, project.id, output.items);
+      await replaceAnnotatorStats(tx, project.id, output.workers.map(({ workerKey, ...stats }) => ({ workerKey, stats })));
+      const settings = aggregationSettingsOf(project.settings);
+      const route = routeLowConfidence(Float64Array.from(output.items, (i) => i.confidence), {
+        threshold: settings.reviewBelowConfidence,
+        maxExtraPerItem: settings.maxRedundancy,
+      });
+      const low = Array.from(route.items, (i) => output.items[i]);
+      if (settings.adaptiveRedundancy) {
+        const extra = low
+          .map((item, r) => ({ itemId: item.itemId, slots: Math.min(route.extraSlots[r], settings.maxRedundancy - item.nJudgments) }))
+          .filter((e) => e.slots > 0);
+        await openExtraSlots(tx, extra);
+      } else {
+        await sendItemsToReview(tx, low.map((i) => i.itemId));
+      }
+      await saveProjectQuality(tx, project.id, {
+        agreement: output.agreement,
+        positionBias: output.positionBias,
+        classes: output.classes,
+        lowConfidenceItems: low.length,
+        computedAt: new Date().toISOString(),
+      });
+      return { skipped: false as const, output };
+    })) ?? null
+  );
+}
+
+/** Maps judgments through the project's task type and runs the engine. */
+function compute(project: Project, labels: Awaited<ReturnType<typeof labelsForAggregation>>, gold: Map<number, unknown>): AggregationOutput {
+  const taskType = findTaskType(project.taskType)!;
+  const config = project.config as never;
+  const observations: Observation[] = labels.map((l) => ({
+    itemId: Number(l.item_id),
+    workerKey: l.worker_key,
+    value: taskType.toAggregationLabel(l.value as never, config),
+    seconds: l.time_spent_ms / 1000,
+    swapped: l.swapped ?? false,
+  }));
+  const goldValues = new Map([...gold].map(([itemId, answer]) => [itemId, taskType.toAggregationLabel(answer as never, config)]));
+  return aggregateObservations({
+    kind: taskType.aggregationKind,
+    observations,
+    classes: taskType.aggregationClasses?.(config),
+    scale: taskType.aggregationScale?.(config),
+    gold: goldValues,
+    settings: aggregationSettingsOf(project.settings),
+  });
+}

@@ -1,0 +1,47 @@
+import type { AppContext } from '../context.ts';
+import { projectsAwaitingAggregation, requestAggregation } from '../db/queries/aggregation.ts';
+import { aggregateProject } from '../commands/aggregate-project.ts';
+import type { PeriodicJob } from './scheduler.ts';
+
+const DEBOUNCE_MS = 2_000;
+
+/**
+ * Incremental re-aggregation: every committed judgment change marks its project as needing a run (in the
+ * database, so any process may serve it), and a debounced run follows in this process. The periodic sweep picks
+ * up requests another process left, or one that arrived while a run held the lock.
+ */
+export function startReaggregation(ctx: AppContext, debounceMs = DEBOUNCE_MS): { stop(): Promise<void>; sweep: PeriodicJob } {
+  const timers = new Map<number, NodeJS.Timeout>();
+  const running = new Set<Promise<unknown>>();
+  const run = (projectId: number) => {
+    const p = aggregateProject(ctx, { projectId, onlyIfRequested: true })
+      .catch((error) => console.error(`aggregation of project ${projectId} failed:`, error))
+      .finally(() => running.delete(p));
+    running.add(p);
+    return p;
+  };
+  const unsubscribe = ctx.events.subscribe((event) => {
+    if (event.name !== 'judgments:changed') return;
+    const { projectId } = event.payload;
+    requestAggregation(ctx.store.db, projectId)
+      .then(() => {
+        clearTimeout(timers.get(projectId));
+        timers.set(projectId, setTimeout(() => (timers.delete(projectId), void run(projectId)), debounceMs));
+      })
+      .catch((error) => console.error('could not request aggregation', error));
+  });
+  return {
+    async stop() {
+      unsubscribe();
+      for (const t of timers.values()) clearTimeout(t);
+      await Promise.allSettled([...running]);
+    },
+    sweep: {
+      name: 'reaggregation-sweep',
+      everyMs: 15_000,
+      run: async () => {
+        for (const projectId of await projectsAwaitingAggregation(ctx.store.db)) await run(projectId);
+      },
+    },
+  };
+}

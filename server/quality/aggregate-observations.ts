@@ -1,0 +1,292 @@
+/**
+ * From a project's judgments (already mapped to numbers by the task type) to per-item results, per-annotator
+ * reliability and agreement figures. Pure: the command around it loads and stores.
+ */
+import {
+  annotatorReliability,
+  bradleyTerry,
+  dawidSkene,
+  fleissKappa,
+  glad,
+  goldWeightedVote,
+  krippendorffAlpha,
+  mace,
+  majorityVote,
+  oneCoinDawidSkene,
+  ordinalBiasModel,
+  pairwiseCohenKappa,
+  percentAgreement,
+  wawa,
+  winProbability,
+  type CategoricalJudgments,
+  type CategoricalResult,
+  type WorkerReliability,
+} from '../aggregation/index.ts';
+import type { AggregationSettings } from './aggregation-settings.ts';
+
+/** How a task type's judgments are aggregated. */
+export type AggregationKind = 'categorical' | 'ordinal' | 'pairwise' | 'edit';
+
+/** One judgment as a number: a class index, a score, or (pairwise) 1 = A preferred, 0 = B, 0.5 = tie. */
+export interface Observation {
+  itemId: number;
+  workerKey: string;
+  value: number;
+  seconds: number;
+  /** Pairwise: response B was shown on the left. */
+  swapped?: boolean;
+}
+
+export interface AggregationInput {
+  kind: AggregationKind;
+  observations: Observation[];
+  /** Class names (categorical, edit), in index order. */
+  classes?: string[];
+  /** The answer scale (ordinal), for confidence from interval width. */
+  scale?: { min: number; max: number };
+  /** Known answers per item, as numbers like observations. */
+  gold: Map<number, number>;
+  settings: AggregationSettings;
+}
+
+export interface ItemResult {
+  itemId: number;
+  method: string;
+  label: string | null;
+  score: number | null;
+  low: number | null;
+  high: number | null;
+  confidence: number;
+  nJudgments: number;
+}
+
+export interface WorkerStats extends Omit<WorkerReliability, 'worker' | 'confusion'> {
+  workerKey: string;
+  /** Row = consensus class, column = answer; rows normalized. */
+  confusion: number[][];
+}
+
+export interface AgreementFigures {
+  judgments: number;
+  items: number;
+  workers: number;
+  percentAgreement: number | null;
+  fleissKappa: number | null;
+  meanCohenKappa: number | null;
+  alphaNominal: number | null;
+  alphaOrdinal: number | null;
+  alphaInterval: number | null;
+}
+
+export interface AggregationOutput {
+  items: ItemResult[];
+  workers: WorkerStats[];
+  agreement: AgreementFigures;
+  /** Pairwise: the fitted left-position advantage (log-odds). */
+  positionBias: number | null;
+  classes: string[];
+}
+
+/** Aggregates observations according to the task type's kind and the project's settings. */
+export function aggregateObservations(input: AggregationInput): AggregationOutput {
+  const enc = encode(input.observations);
+  if (input.kind === 'ordinal') return aggregateOrdinal(input, enc);
+  if (input.kind === 'pairwise') return aggregatePairwise(input, enc);
+  return aggregateCategorical(input, enc);
+}
+
+interface Encoded {
+  itemIds: number[];
+  workerKeys: string[];
+  item: Int32Array;
+  worker: Int32Array;
+  value: Float64Array;
+  seconds: Float64Array;
+  counts: Int32Array;
+}
+
+function encode(observations: Observation[]): Encoded {
+  const itemIndex = new Map<number, number>();
+  const workerIndex = new Map<string, number>();
+  const n = observations.length;
+  const item = new Int32Array(n);
+  const worker = new Int32Array(n);
+  const value = new Float64Array(n);
+  const seconds = new Float64Array(n);
+  observations.forEach((o, j) => {
+    let i = itemIndex.get(o.itemId);
+    if (i === undefined) itemIndex.set(o.itemId, (i = itemIndex.size));
+    let w = workerIndex.get(o.workerKey);
+    if (w === undefined) workerIndex.set(o.workerKey, (w = workerIndex.size));
+    item[j] = i;
+    worker[j] = w;
+    value[j] = o.value;
+    seconds[j] = o.seconds;
+  });
+  const counts = new Int32Array(itemIndex.size);
+  for (const i of item) counts[i]++;
+  return { itemIds: [...itemIndex.keys()], workerKeys: [...workerIndex.keys()], item, worker, value, seconds, counts };
+}
+
+function goldCodes(enc: Encoded, gold: Map<number, number>, toCode: (v: number) => number) {
+  const codes = new Int32Array(enc.itemIds.length).fill(-1);
+  enc.itemIds.forEach((id, i) => {
+    const g = gold.get(id);
+    if (g !== undefined) codes[i] = toCode(g);
+  });
+  return codes;
+}
+
+function categoricalData(enc: Encoded, nClasses: number, label: Int32Array): CategoricalJudgments {
+  return { nItems: enc.itemIds.length, nWorkers: enc.workerKeys.length, nClasses, item: enc.item, worker: enc.worker, label };
+}
+
+/** `auto`: Dawid-Skene needs a few judgments per worker to estimate confusions; below that, majority vote. */
+function runCategorical(data: CategoricalJudgments, gold: Int32Array, settings: AggregationSettings): { method: string; result: CategoricalResult } {
+  let method = settings.method;
+  if (method === 'auto') method = data.item.length >= 5 * data.nWorkers && data.nItems >= 10 ? 'ds' : 'mv';
+  switch (method) {
+    case 'ds':
+      return { method: 'dawid-skene', result: dawidSkene(data) };
+    case 'one-coin':
+      return { method: 'one-coin-dawid-skene', result: oneCoinDawidSkene(data) };
+    case 'mace':
+      return { method: 'mace', result: mace(data) };
+    case 'glad':
+      return { method: 'glad', result: glad(data) };
+    case 'gold-weighted':
+      return { method: 'gold-weighted-vote', result: goldWeightedVote(data, gold) };
+    case 'wawa':
+      return { method: 'wawa', result: wawa(data) };
+    default:
+      return { method: 'majority-vote', result: majorityVote(data) };
+  }
+}
+
+function aggregateCategorical(input: AggregationInput, enc: Encoded): AggregationOutput {
+  const classes = input.classes ?? [];
+  const label = Int32Array.from(enc.value);
+  const data = categoricalData(enc, Math.max(classes.length, 1 + Math.max(0, ...label)), label);
+  const gold = goldCodes(enc, input.gold, (v) => v);
+  const { method, result } = runCategorical(data, gold, input.settings);
+  const items = enc.itemIds.map((itemId, i) => ({
+    itemId,
+    method,
+    label: result.label[i] >= 0 ? (classes[result.label[i]] ?? String(result.label[i])) : null,
+    score: null,
+    low: null,
+    high: null,
+    confidence: result.confidence[i],
+    nJudgments: enc.counts[i],
+  }));
+  return {
+    items,
+    workers: workerStats(enc, data, result.label, gold),
+    agreement: agreementFigures(enc, data, 'nominal'),
+    positionBias: null,
+    classes,
+  };
+}
+
+function aggregateOrdinal(input: AggregationInput, enc: Encoded): AggregationOutput {
+  const fit = ordinalBiasModel({ nItems: enc.itemIds.length, nWorkers: enc.workerKeys.length, item: enc.item, worker: enc.worker, value: enc.value });
+  const min = input.scale?.min ?? Math.min(...enc.value);
+  const max = input.scale?.max ?? Math.max(...enc.value);
+  const range = Math.max(max - min, 1e-9);
+  const items = enc.itemIds.map((itemId, i) => ({
+    itemId,
+    method: 'ordinal-bias',
+    label: null,
+    score: clamp(fit.score[i], min, max),
+    low: clamp(fit.low[i], min, max),
+    high: clamp(fit.high[i], min, max),
+    // A 95% interval spanning the whole scale says nothing (0); a point says everything (1).
+    confidence: clamp(1 - (fit.high[i] - fit.low[i]) / range, 0, 1),
+    nJudgments: enc.counts[i],
+  }));
+  // Reliability on the rounded scale: each scale point is a class.
+  const classOf = (v: number) => clamp(Math.round(v - min), 0, Math.round(range));
+  const nClasses = Math.round(range) + 1;
+  const data = categoricalData(enc, nClasses, Int32Array.from(enc.value, classOf));
+  const consensus = Int32Array.from(items, (r) => (r.score === null || Number.isNaN(r.score) ? -1 : classOf(r.score)));
+  return {
+    items,
+    workers: workerStats(enc, data, consensus, goldCodes(enc, input.gold, classOf)),
+    agreement: agreementFigures(enc, data, 'ordinal'),
+    positionBias: null,
+    classes: Array.from({ length: nClasses }, (_, k) => String(min + k)),
+  };
+}
+
+const PAIR_CLASSES = ['B', 'tie', 'A'];
+
+function aggregatePairwise(input: AggregationInput, enc: Encoded): AggregationOutput {
+  // Response A of item i is entity 2i, B is 2i+1; left/right follows the recorded display order.
+  const n = enc.item.length;
+  const left = new Int32Array(n);
+  const right = new Int32Array(n);
+  const outcome = new Float64Array(n);
+  const position = new Int32Array(n);
+  input.observations.forEach((o, j) => {
+    const a = 2 * enc.item[j];
+    left[j] = o.swapped ? a + 1 : a;
+    right[j] = o.swapped ? a : a + 1;
+    outcome[j] = o.swapped ? 1 - o.value : o.value;
+    position[j] = outcome[j] === 0.5 ? 2 : outcome[j] > 0.5 ? 0 : 1;
+  });
+  const fit = bradleyTerry({ nResponses: 2 * enc.itemIds.length, left, right, outcome });
+  const items = enc.itemIds.map((itemId, i) => {
+    const pA = winProbability(fit, 2 * i, 2 * i + 1);
+    return {
+      itemId,
+      method: 'bradley-terry',
+      label: Math.abs(pA - 0.5) < 1e-9 ? 'tie' : pA > 0.5 ? 'A' : 'B',
+      score: pA,
+      low: null,
+      high: null,
+      confidence: Math.max(pA, 1 - pA),
+      nJudgments: enc.counts[i],
+    };
+  });
+  const classOf = (v: number) => (v === 0.5 ? 1 : v > 0.5 ? 2 : 0);
+  const data = categoricalData(enc, 3, Int32Array.from(enc.value, classOf));
+  const consensus = Int32Array.from(items, (r) => PAIR_CLASSES.indexOf(r.label));
+  return {
+    items,
+    workers: workerStats(enc, data, consensus, goldCodes(enc, input.gold, classOf), position),
+    agreement: agreementFigures(enc, data, 'nominal'),
+    positionBias: fit.positionBias,
+    classes: PAIR_CLASSES,
+  };
+}
+
+function workerStats(enc: Encoded, data: CategoricalJudgments, consensus: Int32Array, gold: Int32Array, position?: Int32Array): WorkerStats[] {
+  const rows = annotatorReliability({ data, consensus, gold, seconds: enc.seconds, position, nPositions: position ? 3 : undefined });
+  const K = data.nClasses;
+  return rows.map(({ worker, confusion, ...row }) => ({
+    ...row,
+    workerKey: enc.workerKeys[worker],
+    confusion: Array.from({ length: K }, (_, c) => Array.from(confusion.subarray(c * K, (c + 1) * K))),
+  }));
+}
+
+function agreementFigures(enc: Encoded, data: CategoricalJudgments, kind: 'nominal' | 'ordinal'): AgreementFigures {
+  const finite = (x: number) => (Number.isFinite(x) ? x : null);
+  const reliability = { nUnits: data.nItems, unit: enc.item, value: Float64Array.from(data.label) };
+  const multiRated = enc.counts.some((c) => c >= 2);
+  return {
+    judgments: enc.item.length,
+    items: data.nItems,
+    workers: data.nWorkers,
+    percentAgreement: multiRated ? finite(percentAgreement(data)) : null,
+    fleissKappa: multiRated ? finite(fleissKappa(data).kappa) : null,
+    meanCohenKappa: multiRated ? finite(pairwiseCohenKappa(data, 2).meanKappa) : null,
+    alphaNominal: multiRated ? finite(krippendorffAlpha(reliability, 'nominal').alpha) : null,
+    alphaOrdinal: multiRated && kind === 'ordinal' ? finite(krippendorffAlpha(reliability, 'ordinal').alpha) : null,
+    alphaInterval: multiRated && kind === 'ordinal' ? finite(krippendorffAlpha({ ...reliability, value: enc.value }, 'interval').alpha) : null,
+  };
+}
+
+function clamp(x: number, lo: number, hi: number) {
+  return Math.min(hi, Math.max(lo, x));
+}
