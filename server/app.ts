@@ -24,6 +24,7 @@ import { exportRoutes } from './routes/export.routes.ts';
 import { startBatchProgressProcessor } from './realtime/batch-progress.ts';
 import { startReaggregation } from './jobs/reaggregation.ts';
 import { qualityRoutes } from './routes/quality.routes.ts';
+import { filterRoutes } from './routes/filter.routes.ts';
 import { attachRealtime } from './realtime/attach.ts';
 import type { PeriodicJob } from './jobs/scheduler.ts';
 
@@ -75,6 +76,7 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
   api.use(annotateRoutes(ctx));
   api.use(exportRoutes(ctx));
   api.use(qualityRoutes(ctx));
+  api.use(filterRoutes(ctx));
   api.use((req, _res, next) => next(notFound(`API route ${req.method} ${req.path}`)));
   app.use('/api', api);
 
