@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { aggregateObservations, type Observation } from '../../../server/quality/aggregate-observations.ts';
+import { aggregationSettingsOf } from '../../../server/quality/aggregation-settings.ts';
+import { seededRandom } from '../../../server/aggregation/random.ts';
+
+const settings = aggregationSettingsOf({});
+
+describe('aggregateObservations', () => {
+  it('categorical: majority vote for little data, named labels, vote-share confidence', () => {
+    const obs: Observation[] = [
+      { itemId: 10, workerKey: 'u:1', value: 0, seconds: 5 },
+      { itemId: 10, workerKey: 'u:2', value: 0, seconds: 5 },
+      { itemId: 10, workerKey: 'u:3', value: 1, seconds: 5 },
+      { itemId: 11, workerKey: 'u:1', value: 2, seconds: 5 },
+    ];
+    const out = aggregateObservations({ kind: 'categorical', observations: obs, classes: ['accept', 'reject', 'needs-edit'], gold: new Map(), settings });
+    expect(out.items).toEqual([
+      expect.objectContaining({ itemId: 10, label: 'accept', method: 'majority-vote', nJudgments: 3, confidence: 2 / 3 }),
+      expect.objectContaining({ itemId: 11, label: 'needs-edit', nJudgments: 1, confidence: 1 }),
+    ]);
+    expect(out.workers.map((w) => w.workerKey).sort()).toEqual(['u:1', 'u:2', 'u:3']);
+    expect(out.agreement).toMatchObject({ judgments: 4, items: 2, workers: 3 });
+  });
+
+  it('categorical auto switches to Dawid-Skene with enough data and down-weights a spammer', () => {
+    const rand = seededRandom(3);
+    const obs: Observation[] = [];
+    for (let item = 0; item < 60; item++) {
+      const truth = item % 2;
+      for (const w of ['good1', 'good2', 'good3']) obs.push({ itemId: item, workerKey: w, value: rand() < 0.9 ? truth : 1 - truth, seconds: 10 });
+      obs.push({ itemId: item, workerKey: 'spam', value: 1, seconds: 1 });
+    }
+    const out = aggregateObservations({ kind: 'categorical', observations: obs, classes: ['keep', 'drop'], gold: new Map(), settings });
+    expect(out.items[0].method).toBe('dawid-skene');
+    const correct = out.items.filter((r) => r.label === (r.itemId % 2 ? 'drop' : 'keep')).length;
+    expect(correct).toBeGreaterThanOrEqual(57);
+    const spam = out.workers.find((w) => w.workerKey === 'spam')!;
+    expect(spam.flags.map((f) => f.code)).toContain('dominant-label');
+  });
+
+  it('ordinal: corrects a biased annotator and reports an interval inside the scale', () => {
+    const obs: Observation[] = [];
+    for (let item = 0; item < 30; item++) {
+      const truth = item % 6;
+      obs.push({ itemId: item, workerKey: 'a', value: truth, seconds: 10 });
+      obs.push({ itemId: item, workerKey: 'b', value: truth, seconds: 10 });
+      obs.push({ itemId: item, workerKey: 'high', value: Math.min(5, truth + 1), seconds: 10 });
+    }
+    const out = aggregateObservations({ kind: 'ordinal', observations: obs, scale: { min: 0, max: 5 }, gold: new Map(), settings });
+    for (const r of out.items) {
+      expect(r.low!).toBeLessThanOrEqual(r.score!);
+      expect(r.high!).toBeGreaterThanOrEqual(r.score!);
+      expect(r.low!).toBeGreaterThanOrEqual(0);
+      expect(r.high!).toBeLessThanOrEqual(5);
+      expect(Math.abs(r.score! - (r.itemId % 6))).toBeLessThan(0.6);
+    }
+    expect(out.agreement.alphaOrdinal).not.toBeNull();
+    expect(out.classes).toEqual(['0', '1', '2', '3', '4', '5']);
+  });
+
+  it('pairwise: un-swaps display order, estimates position bias, labels the preferred response', () => {
+    const rand = seededRandom(9);
+    const obs: Observation[] = [];
+    for (let item = 0; item < 40; item++) {
+      for (let w = 0; w < 5; w++) {
+        const swapped = rand() < 0.5;
+        // A is better on even items; annotators also lean to whatever is on the left.
+        const pLeftWins = 1 / (1 + Math.exp(-((item % 2 === 0 ? 1.5 : -1.5) * (swapped ? -1 : 1) + 1)));
+        const leftWon = rand() < pLeftWins;
+        const aWon = swapped ? !leftWon : leftWon;
+        obs.push({ itemId: item, workerKey: `w${w}`, value: aWon ? 1 : 0, seconds: 8, swapped });
+      }
+    }
+    const out = aggregateObservations({ kind: 'pairwise', observations: obs, gold: new Map(), settings });
+    expect(out.positionBias!).toBeGreaterThan(0.3);
+    const right = out.items.filter((r) => r.label === (r.itemId % 2 === 0 ? 'A' : 'B')).length;
+    expect(right).toBeGreaterThanOrEqual(32);
+    for (const r of out.items) expect(r.confidence).toBeGreaterThanOrEqual(0.5);
+  });
+
+  it('uses gold answers for gold accuracy', () => {
+    const obs: Observation[] = [
+      { itemId: 1, workerKey: 'x', value: 1, seconds: 4 },
+      { itemId: 2, workerKey: 'x', value: 0, seconds: 4 },
+    ];
+    const out = aggregateObservations({ kind: 'categorical', observations: obs, classes: ['a', 'b'], gold: new Map([[1, 1], [2, 1]]), settings });
+    expect(out.workers[0]).toMatchObject({ goldAnswers: 2, goldAccuracy: 0.5 });
+  });
+});
