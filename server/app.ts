@@ -25,6 +25,7 @@ import { startBatchProgressProcessor } from './realtime/batch-progress.ts';
 import { startReaggregation } from './jobs/reaggregation.ts';
 import { qualityRoutes } from './routes/quality.routes.ts';
 import { filterRoutes } from './routes/filter.routes.ts';
+import { mturkWorkerRoutes } from './routes/mturk-worker.routes.ts';
 import { attachRealtime } from './realtime/attach.ts';
 import type { PeriodicJob } from './jobs/scheduler.ts';
 
@@ -64,7 +65,8 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
   const api = express.Router();
   api.use(express.json({ limit: '1mb' }));
   api.use(...authMiddleware);
-  api.use(csrfProtection());
+  // Crowd workers have no session with us, so no ambient credentials a forged request could ride on.
+  api.use(csrfProtection([/^\/mturk\//]));
   api.get('/health', (_req, res) => {
     res.json({ ok: true, store: ctx.store.kind, version: process.env.npm_package_version ?? '0.1.0' });
   });
@@ -77,6 +79,7 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
   api.use(exportRoutes(ctx));
   api.use(qualityRoutes(ctx));
   api.use(filterRoutes(ctx));
+  api.use(mturkWorkerRoutes(ctx));
   api.use((req, _res, next) => next(notFound(`API route ${req.method} ${req.path}`)));
   app.use('/api', api);
 

@@ -44,10 +44,12 @@ export async function submitJudgment(ctx: AppContext, props: SubmitJudgmentProps
     if (slot.leased_by !== null && Number(slot.leased_by) === props.user.id && slot.status === 'done') {
       throw conflict('You already submitted this task');
     }
+    // The display order the annotator saw is the leased slot's, even if the judgment lands in another slot.
+    const seenSwapped = slot.swapped;
     if (!(slot.status === 'leased' && Number(slot.leased_by) === props.user.id)) {
       const free = await lockFreeSlotOfItem(tx, item.id);
       if (!free) throw conflict('Your lease on this task expired and the item has all the judgments it needs');
-      slot = { ...slot, id: free.id, swapped: free.swapped };
+      slot = { ...slot, id: free.id };
     }
     const parsed = taskType.judgmentSchema(props.project.config as never).safeParse(props.value);
     if (!parsed.success) throw badRequest(`value: ${describeZodError(parsed.error)}`);
@@ -63,6 +65,7 @@ export async function submitJudgment(ctx: AppContext, props: SubmitJudgmentProps
         kind: 'label',
         value: parsed.data,
         timeSpentMs: props.timeSpentMs,
+        swapped: seenSwapped,
       });
     } catch (error) {
       if (isUniqueViolation(error)) throw conflict('You already judged this item');

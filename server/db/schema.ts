@@ -201,13 +201,16 @@ export const judgments = pgTable(
     itemId: ref('item_id').notNull().references(() => items.id),
     projectId: ref('project_id').notNull().references(() => projects.id),
     userId: ref('user_id').references(() => users.id),
-    crowdAssignmentId: ref('crowd_assignment_id'),
+    /** Crowd work: the submission it arrived in; it stays pending until the channel's API confirms that submission. */
+    crowdSubmissionId: ref('crowd_submission_id'),
     /** Stable key of who judged: `u:<userId>` or `<channel>:<workerId>`; aggregation groups on it. */
     workerKey: text('worker_key').notNull(),
     kind: text('kind', { enum: ['label', 'skip'] }).notNull(),
     value: jsonb('value'),
     skipReason: text('skip_reason'),
     timeSpentMs: integer('time_spent_ms').notNull().default(0),
+    /** Pairwise: response B was shown on the left for this judgment (recorded to measure position bias). */
+    swapped: boolean('swapped').notNull().default(false),
     /** pending: crowd work not yet confirmed by the channel; undone: withdrawn by its author. */
     status: text('status', { enum: ['final', 'pending', 'undone', 'rejected'] }).notNull().default('final'),
     createdAt: createdAt(),
@@ -321,6 +324,26 @@ export const crowdAssignments = pgTable(
     createdAt: createdAt(),
   },
   (t) => [index('crowd_assignments_worker_idx').on(t.workerId)],
+);
+
+/**
+ * What a crowd worker's browser sent us, keyed by a random token that travels inside the answer the worker submits
+ * to the channel. Only an assignment the channel's API returns, carrying this token, makes the judgments count:
+ * a worker or assignment id typed into a URL proves nothing.
+ */
+export const crowdSubmissions = pgTable(
+  'crowd_submissions',
+  {
+    id: id(),
+    token: text('token').notNull().unique(),
+    hitId: ref('hit_id').notNull().references(() => crowdHits.id),
+    externalAssignmentId: text('external_assignment_id').notNull(),
+    /** As the browser claimed it; replaced by the channel's own word at confirmation. */
+    claimedWorkerId: text('claimed_worker_id').notNull(),
+    confirmedAt: timestamp('confirmed_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [index('crowd_submissions_assignment_idx').on(t.externalAssignmentId)],
 );
 
 export const crowdWorkers = pgTable(

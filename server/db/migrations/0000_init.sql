@@ -104,6 +104,17 @@ CREATE TABLE "crowd_hits" (
 	CONSTRAINT "crowd_hits_unique_request_token_unique" UNIQUE("unique_request_token")
 );
 --> statement-breakpoint
+CREATE TABLE "crowd_submissions" (
+	"id" bigint PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name "crowd_submissions_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1),
+	"token" text NOT NULL,
+	"hit_id" bigint NOT NULL,
+	"external_assignment_id" text NOT NULL,
+	"claimed_worker_id" text NOT NULL,
+	"confirmed_at" timestamp with time zone,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "crowd_submissions_token_unique" UNIQUE("token")
+);
+--> statement-breakpoint
 CREATE TABLE "crowd_workers" (
 	"channel" text NOT NULL,
 	"worker_id" text NOT NULL,
@@ -182,12 +193,13 @@ CREATE TABLE "judgments" (
 	"item_id" bigint NOT NULL,
 	"project_id" bigint NOT NULL,
 	"user_id" bigint,
-	"crowd_assignment_id" bigint,
+	"crowd_submission_id" bigint,
 	"worker_key" text NOT NULL,
 	"kind" text NOT NULL,
 	"value" jsonb,
 	"skip_reason" text,
 	"time_spent_ms" integer DEFAULT 0 NOT NULL,
+	"swapped" boolean DEFAULT false NOT NULL,
 	"status" text DEFAULT 'final' NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "judgments_client_id_unique" UNIQUE("client_id")
@@ -258,6 +270,7 @@ ALTER TABLE "cost_ledger" ADD CONSTRAINT "cost_ledger_hit_id_crowd_hits_id_fk" F
 ALTER TABLE "crowd_assignments" ADD CONSTRAINT "crowd_assignments_hit_id_crowd_hits_id_fk" FOREIGN KEY ("hit_id") REFERENCES "public"."crowd_hits"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "crowd_hits" ADD CONSTRAINT "crowd_hits_batch_id_batches_id_fk" FOREIGN KEY ("batch_id") REFERENCES "public"."batches"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "crowd_hits" ADD CONSTRAINT "crowd_hits_project_id_projects_id_fk" FOREIGN KEY ("project_id") REFERENCES "public"."projects"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "crowd_submissions" ADD CONSTRAINT "crowd_submissions_hit_id_crowd_hits_id_fk" FOREIGN KEY ("hit_id") REFERENCES "public"."crowd_hits"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "documents" ADD CONSTRAINT "documents_project_id_projects_id_fk" FOREIGN KEY ("project_id") REFERENCES "public"."projects"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "documents" ADD CONSTRAINT "documents_import_id_imports_id_fk" FOREIGN KEY ("import_id") REFERENCES "public"."imports"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "flags" ADD CONSTRAINT "flags_item_id_items_id_fk" FOREIGN KEY ("item_id") REFERENCES "public"."items"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
@@ -286,6 +299,7 @@ CREATE INDEX "batches_project_idx" ON "batches" USING btree ("project_id");--> s
 CREATE INDEX "cost_ledger_project_idx" ON "cost_ledger" USING btree ("project_id");--> statement-breakpoint
 CREATE INDEX "crowd_assignments_worker_idx" ON "crowd_assignments" USING btree ("worker_id");--> statement-breakpoint
 CREATE INDEX "crowd_hits_batch_idx" ON "crowd_hits" USING btree ("batch_id");--> statement-breakpoint
+CREATE INDEX "crowd_submissions_assignment_idx" ON "crowd_submissions" USING btree ("external_assignment_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "documents_project_hash_idx" ON "documents" USING btree ("project_id","content_hash");--> statement-breakpoint
 CREATE INDEX "documents_project_external_idx" ON "documents" USING btree ("project_id","external_id");--> statement-breakpoint
 CREATE INDEX "documents_project_source_idx" ON "documents" USING btree ("project_id","source");--> statement-breakpoint

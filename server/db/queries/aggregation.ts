@@ -26,12 +26,12 @@ export async function projectsAwaitingAggregation(db: Tx) {
   return rows.map((r) => r.id);
 }
 
-/** Every live label of a project, with what aggregation needs about its slot and item. */
+/** Every live label of a project, in the order given. */
 export function labelsForAggregation(db: Tx, projectId: number) {
-  return rowsOf<{ item_id: number; worker_key: string; value: unknown; time_spent_ms: number; swapped: boolean | null; target_k: number; status: string }>(
+  return rowsOf<{ item_id: number; worker_key: string; value: unknown; time_spent_ms: number; swapped: boolean }>(
     db,
-    sql`select j.item_id, j.worker_key, j.value, j.time_spent_ms, s.swapped, i.target_k, i.status
-        from judgments j join items i on i.id = j.item_id left join slots s on s.id = j.slot_id
+    sql`select j.item_id, j.worker_key, j.value, j.time_spent_ms, j.swapped
+        from judgments j
         where j.project_id = ${projectId} and j.kind = 'label' and j.status = 'final'
         order by j.id`,
   );

@@ -35,9 +35,9 @@ export async function lockSlot(db: Tx, slotId: number) {
  * (open, or leased with an expired lease), locked; so late work is kept whenever the item still wants judgments.
  */
 export async function lockFreeSlotOfItem(db: Tx, itemId: number) {
-  const rows = await rowsOf<{ id: number; swapped: boolean }>(
+  const rows = await rowsOf<{ id: number }>(
     db,
-    sql`select id, swapped from slots where item_id = ${itemId}
+    sql`select id from slots where item_id = ${itemId} and channel = 'inhouse'
         and (status = 'open' or (status = 'leased' and lease_expires_at < now()))
         order by ordinal limit 1 for update skip locked`,
   );

@@ -1,0 +1,94 @@
+import { randomBytes } from 'node:crypto';
+import type { AppContext } from '../context.ts';
+import { findHitByExternalId, insertCrowdSubmission } from '../db/queries/crowd.ts';
+import { findProject } from '../db/queries/projects.ts';
+import { documentsByIds } from '../db/queries/items.ts';
+import { insertJudgment } from '../db/queries/judgments.ts';
+import { badRequest, notFound } from '../errors.ts';
+import { describeZodError } from '../http/error-handler.ts';
+import { crowdSwapped, PREVIEW_ASSIGNMENT_ID } from '../crowd/display-order.ts';
+import { findTaskType } from '../../tasks/registry.ts';
+import { rowsOf } from '../db/store.ts';
+import { sql } from 'drizzle-orm';
+
+async function loadHit(ctx: AppContext, hitExternalId: string) {
+  const { db } = ctx.store;
+  const hit = await findHitByExternalId(db, hitExternalId);
+  if (!hit) throw notFound('HIT');
+  const project = (await findProject(db, hit.projectId))!;
+  return { hit, project, taskType: findTaskType(project.taskType)!, itemIds: (hit.itemIds as number[]).map(Number) };
+}
+
+/**
+ * The tasks of a HIT as a crowd worker sees them (read-only while previewing). Nothing here is trusted to say who
+ * the worker is; it only shows work.
+ */
+export async function crowdHitTasks(ctx: AppContext, props: { hitExternalId: string; assignmentId: string }) {
+  const { hit, project, taskType, itemIds } = await loadHit(ctx, props.hitExternalId);
+  const items = await rowsOf<{ id: number; document_id: number }>(ctx.store.db, sql`select id, document_id from items where id = any(${sql.param(itemIds)}::bigint[])`);
+  const docs = new Map((await documentsByIds(ctx.store.db, items.map((i) => Number(i.document_id)))).map((d) => [d.id, d]));
+  const byId = new Map(items.map((i) => [Number(i.id), docs.get(Number(i.document_id))!]));
+  const preview = props.assignmentId === PREVIEW_ASSIGNMENT_ID;
+  return {
+    preview,
+    hitId: hit.externalId,
+    project: { name: project.name, taskType: project.taskType, config: project.config },
+    tasks: itemIds.map((itemId) => {
+      const doc = byId.get(itemId)!;
+      return {
+        itemId,
+        swapped: crowdSwapped(props.assignmentId, itemId),
+        payload: taskType.payloadFromDocument({ text: doc.text, meta: doc.meta as Record<string, unknown> }, project.fieldMapping as Record<string, string>),
+        document: { externalId: doc.externalId, source: doc.source, url: doc.url, lang: doc.lang, tokenEstimate: doc.tokenEstimate, meta: doc.meta },
+      };
+    }),
+  };
+}
+
+export interface CrowdSubmissionProps {
+  hitExternalId: string;
+  assignmentId: string;
+  /** As the worker's browser claims; replaced by the channel's word when the assignment is confirmed. */
+  workerId: string;
+  judgments: { itemId: number; value: unknown; timeSpentMs: number }[];
+}
+
+/**
+ * Stores a crowd worker's answers for every item of a HIT as pending judgments under a fresh random token. The
+ * browser then submits the token to the channel inside its answer; the judgments count only when sync finds an
+ * assignment the channel confirms, carrying this token.
+ */
+export async function recordCrowdSubmission(ctx: AppContext, props: CrowdSubmissionProps) {
+  if (props.assignmentId === PREVIEW_ASSIGNMENT_ID) throw badRequest('Accept the HIT before submitting');
+  const { hit, project, taskType, itemIds } = await loadHit(ctx, props.hitExternalId);
+  const answered = new Map(props.judgments.map((j) => [j.itemId, j]));
+  const missing = itemIds.filter((id) => !answered.has(id));
+  const foreign = props.judgments.filter((j) => !itemIds.includes(j.itemId)).map((j) => j.itemId);
+  if (foreign.length) throw badRequest(`judgments: items ${foreign.join(', ')} are not part of this HIT`);
+  if (missing.length) throw badRequest(`judgments: items ${missing.join(', ')} of this HIT are not answered`);
+  const schema = taskType.judgmentSchema(project.config as never);
+  const values = props.judgments.map((j, index) => {
+    const parsed = schema.safeParse(j.value);
+    if (!parsed.success) throw badRequest(`judgments.${index}.value: ${describeZodError(parsed.error)}`);
+    return { ...j, value: parsed.data };
+  });
+  const token = randomBytes(18).toString('base64url');
+  await ctx.store.db.transaction(async (tx) => {
+    const submission = await insertCrowdSubmission(tx, { token, hitId: hit.id, externalAssignmentId: props.assignmentId, claimedWorkerId: props.workerId });
+    for (const j of values) {
+      await insertJudgment(tx, {
+        clientId: `${token}:${j.itemId}`,
+        itemId: j.itemId,
+        projectId: project.id,
+        workerKey: `pending:${token}`,
+        crowdSubmissionId: submission.id,
+        kind: 'label',
+        value: j.value,
+        timeSpentMs: j.timeSpentMs,
+        swapped: crowdSwapped(props.assignmentId, j.itemId),
+        status: 'pending',
+      });
+    }
+  });
+  return { token };
+}
