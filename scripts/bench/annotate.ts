@@ -12,7 +12,7 @@ import pg from 'pg';
 import { sql } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import { loadConfig } from '../../server/config.ts';
-import { openStore, rowsOf, type Db } from '../../server/db/store.ts';
+import { rowsOf, type Db } from '../../server/db/store.ts';
 import { DomainEvents } from '../../server/events.ts';
 import { buildApp } from '../../server/app.ts';
 import { insertUser } from '../../server/db/queries/users.ts';
@@ -26,7 +26,7 @@ import { leaseNextSlotSql } from '../../server/db/queries/leases.ts';
 import { completeItemIfFullSql } from '../../server/db/queries/judgments.ts';
 import { judgments, slots } from '../../server/db/schema.ts';
 import { eq } from 'drizzle-orm';
-import { createBenchDatabase, peakRssMb } from './bench-db.ts';
+import { peakRssMb, runBenchmark } from './bench-db.ts';
 
 const { values } = parseArgs({ options: { annotators: { type: 'string', default: '200' }, seconds: { type: 'string', default: '30' }, docs: { type: 'string', default: '30000' } } });
 const ANNOTATORS = Number(values.annotators);
@@ -55,112 +55,100 @@ async function violations(db: Db, projectId: number) {
   return row.over_k + row.dup_worker + row.dup_slot;
 }
 
-async function main() {
-  const bench = await createBenchDatabase();
-  const store = await openStore({ databaseUrl: bench.url, poolSize: 40 });
+runBenchmark(async ({ url: benchUrl, store }) => {
   const { db } = store;
-  try {
-    const admin = await insertUser(db, { email: 'admin@bench', name: 'admin', passwordHash: 'x', role: 'admin' });
-    const project = await seedProject(db, admin.id, 'http');
-    const baselineProject = await seedProject(db, admin.id, 'direct');
-    for (const p of [project, baselineProject]) {
-      const { batch } = await generateBatch(db, { actorId: admin.id, projectId: p.id, input: createBatchBody.parse({ name: 'b', size: DOCS, redundancy: K }) });
-      await openBatch({ config: loadConfig({}), store, events: new DomainEvents() }, { actorId: admin.id, batchId: batch.id });
-    }
-    const annotators = await Promise.all(
-      Array.from({ length: ANNOTATORS }, async (_, i) => {
-        const user = await insertUser(db, { email: `a${i}@bench`, name: `a${i}`, passwordHash: 'x', role: 'annotator' });
-        return { user, token: (await createApiToken(db, { userId: user.id, name: 'b' })).secret };
-      }),
-    );
-
-    const ctx = { config: loadConfig({ SESSION_SECRET: 'bench-secret-bench-secret' }), store, events: new DomainEvents() };
-    const app = await buildApp(ctx);
-    await new Promise<void>((r) => app.server.listen(0, '127.0.0.1', r));
-    const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-
-    // Over HTTP: lease one, submit it, repeat until time is up or the work runs out.
-    const latencies: number[] = [];
-    let httpJudgments = 0;
-    let errors = 0;
-    const deadline = performance.now() + SECONDS * 1000;
-    const started = performance.now();
-    await Promise.all(
-      annotators.map(async ({ token }) => {
-        const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-        while (performance.now() < deadline) {
-          let t = performance.now();
-          const leased = await fetch(`${url}/api/projects/${project.id}/tasks/lease`, { method: 'POST', headers, body: '{"count":1}' });
-          latencies.push(performance.now() - t);
-          const { tasks } = (await leased.json()) as { tasks: { slotId: number }[] };
-          if (!tasks?.length) return;
-          t = performance.now();
-          const res = await fetch(`${url}/api/projects/${project.id}/judgments`, {
-            method: 'POST',
-            headers,
-            body: JSON.stringify({ clientId: randomUUID(), slotId: tasks[0].slotId, value: { score: 3 }, timeSpentMs: 1000 }),
-          });
-          latencies.push(performance.now() - t);
-          await res.arrayBuffer();
-          if (res.status === 201) httpJudgments++;
-          else errors++;
-        }
-      }),
-    );
-    const httpSeconds = (performance.now() - started) / 1000;
-    await app.close();
-
-    // Baseline: the same statements straight through pg, with as many concurrent loops.
-    const pool = new pg.Pool({ connectionString: bench.url, max: 40 });
-    let directJudgments = 0;
-    const directDeadline = performance.now() + SECONDS * 1000;
-    const directStarted = performance.now();
-    await Promise.all(
-      annotators.map(async ({ user }) => {
-        const workerKey = `u:${user.id}`;
-        while (performance.now() < directDeadline) {
-          const lease = dialect.sqlToQuery(leaseNextSlotSql(baselineProject.id, user.id, workerKey, 600));
-          const { rows } = await pool.query(lease.sql, lease.params);
-          if (!rows.length) return;
-          const slotId = Number(rows[0].slot_id);
-          const itemId = Number(rows[0].item_id);
-          const client = await pool.connect();
-          try {
-            await client.query('begin');
-            const insert = db.insert(judgments).values({ clientId: randomUUID(), slotId, itemId, projectId: baselineProject.id, userId: user.id, workerKey, kind: 'label', value: { score: 3 }, timeSpentMs: 1000 }).toSQL();
-            await client.query(insert.sql, insert.params);
-            const done = db.update(slots).set({ status: 'done', leasedBy: user.id, leaseExpiresAt: null }).where(eq(slots.id, slotId)).toSQL();
-            await client.query(done.sql, done.params);
-            const complete = dialect.sqlToQuery(completeItemIfFullSql(itemId));
-            await client.query(complete.sql, complete.params);
-            await client.query('commit');
-            directJudgments++;
-          } finally {
-            client.release();
-          }
-        }
-      }),
-    );
-    const directSeconds = (performance.now() - directStarted) / 1000;
-    await pool.end();
-
-    latencies.sort((a, b) => a - b);
-    const httpRate = httpJudgments / httpSeconds;
-    const directRate = directJudgments / directSeconds;
-    console.log(`annotators: ${ANNOTATORS}, k=${K}, ${DOCS} items per project, ${SECONDS} s per phase`);
-    console.log(`HTTP (auth, validation, lease + submit): ${httpJudgments} judgments in ${httpSeconds.toFixed(1)} s = ${httpRate.toFixed(0)} judgments/s, ${errors} non-201 submits`);
-    console.log(`  request latency p50 ${percentile(latencies, 0.5).toFixed(1)} ms, p99 ${percentile(latencies, 0.99).toFixed(1)} ms (${latencies.length} requests)`);
-    console.log(`direct pg (same statements):            ${directJudgments} judgments in ${directSeconds.toFixed(1)} s = ${directRate.toFixed(0)} judgments/s`);
-    console.log(`ratio HTTP/direct: ${(httpRate / directRate).toFixed(2)}`);
-    console.log(`violations (over k, same annotator twice, slot judged twice): HTTP ${await violations(db, project.id)}, direct ${await violations(db, baselineProject.id)}`);
-    console.log(`peak RSS: ${peakRssMb().toFixed(0)} MB`);
-  } finally {
-    await store.close();
-    await bench.drop();
+  const admin = await insertUser(db, { email: 'admin@bench', name: 'admin', passwordHash: 'x', role: 'admin' });
+  const project = await seedProject(db, admin.id, 'http');
+  const baselineProject = await seedProject(db, admin.id, 'direct');
+  for (const p of [project, baselineProject]) {
+    const { batch } = await generateBatch(db, { actorId: admin.id, projectId: p.id, input: createBatchBody.parse({ name: 'b', size: DOCS, redundancy: K }) });
+    await openBatch({ config: loadConfig({}), store, events: new DomainEvents() }, { actorId: admin.id, batchId: batch.id });
   }
-}
+  const annotators = await Promise.all(
+    Array.from({ length: ANNOTATORS }, async (_, i) => {
+      const user = await insertUser(db, { email: `a${i}@bench`, name: `a${i}`, passwordHash: 'x', role: 'annotator' });
+      return { user, token: (await createApiToken(db, { userId: user.id, name: 'b' })).secret };
+    }),
+  );
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+  const ctx = { config: loadConfig({ SESSION_SECRET: 'bench-secret-bench-secret' }), store, events: new DomainEvents() };
+  const app = await buildApp(ctx);
+  await new Promise<void>((r) => app.server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+
+  // Over HTTP: lease one, submit it, repeat until time is up or the work runs out.
+  const latencies: number[] = [];
+  let httpJudgments = 0;
+  let errors = 0;
+  const deadline = performance.now() + SECONDS * 1000;
+  const started = performance.now();
+  await Promise.all(
+    annotators.map(async ({ token }) => {
+      const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+      while (performance.now() < deadline) {
+        let t = performance.now();
+        const leased = await fetch(`${url}/api/projects/${project.id}/tasks/lease`, { method: 'POST', headers, body: '{"count":1}' });
+        latencies.push(performance.now() - t);
+        const { tasks } = (await leased.json()) as { tasks: { slotId: number }[] };
+        if (!tasks?.length) return;
+        t = performance.now();
+        const res = await fetch(`${url}/api/projects/${project.id}/judgments`, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({ clientId: randomUUID(), slotId: tasks[0].slotId, value: { score: 3 }, timeSpentMs: 1000 }),
+        });
+        latencies.push(performance.now() - t);
+        await res.arrayBuffer();
+        if (res.status === 201) httpJudgments++;
+        else errors++;
+      }
+    }),
+  );
+  const httpSeconds = (performance.now() - started) / 1000;
+  await app.close();
+
+  // Baseline: the same statements straight through pg, with as many concurrent loops.
+  const pool = new pg.Pool({ connectionString: benchUrl, max: 40 });
+  let directJudgments = 0;
+  const directDeadline = performance.now() + SECONDS * 1000;
+  const directStarted = performance.now();
+  await Promise.all(
+    annotators.map(async ({ user }) => {
+      const workerKey = `u:${user.id}`;
+      while (performance.now() < directDeadline) {
+        const lease = dialect.sqlToQuery(leaseNextSlotSql(baselineProject.id, user.id, workerKey, 600));
+        const { rows } = await pool.query(lease.sql, lease.params);
+        if (!rows.length) return;
+        const slotId = Number(rows[0].slot_id);
+        const itemId = Number(rows[0].item_id);
+        const client = await pool.connect();
+        try {
+          await client.query('begin');
+          const insert = db.insert(judgments).values({ clientId: randomUUID(), slotId, itemId, projectId: baselineProject.id, userId: user.id, workerKey, kind: 'label', value: { score: 3 }, timeSpentMs: 1000 }).toSQL();
+          await client.query(insert.sql, insert.params);
+          const done = db.update(slots).set({ status: 'done', leasedBy: user.id, leaseExpiresAt: null }).where(eq(slots.id, slotId)).toSQL();
+          await client.query(done.sql, done.params);
+          const complete = dialect.sqlToQuery(completeItemIfFullSql(itemId));
+          await client.query(complete.sql, complete.params);
+          await client.query('commit');
+          directJudgments++;
+        } finally {
+          client.release();
+        }
+      }
+    }),
+  );
+  const directSeconds = (performance.now() - directStarted) / 1000;
+  await pool.end();
+
+  latencies.sort((a, b) => a - b);
+  const httpRate = httpJudgments / httpSeconds;
+  const directRate = directJudgments / directSeconds;
+  console.log(`annotators: ${ANNOTATORS}, k=${K}, ${DOCS} items per project, ${SECONDS} s per phase`);
+  console.log(`HTTP (auth, validation, lease + submit): ${httpJudgments} judgments in ${httpSeconds.toFixed(1)} s = ${httpRate.toFixed(0)} judgments/s, ${errors} non-201 submits`);
+  console.log(`  request latency p50 ${percentile(latencies, 0.5).toFixed(1)} ms, p99 ${percentile(latencies, 0.99).toFixed(1)} ms (${latencies.length} requests)`);
+  console.log(`direct pg (same statements):            ${directJudgments} judgments in ${directSeconds.toFixed(1)} s = ${directRate.toFixed(0)} judgments/s`);
+  console.log(`ratio HTTP/direct: ${(httpRate / directRate).toFixed(2)}`);
+  console.log(`violations (over k, same annotator twice, slot judged twice): HTTP ${await violations(db, project.id)}, direct ${await violations(db, baselineProject.id)}`);
+  console.log(`peak RSS: ${peakRssMb().toFixed(0)} MB`);
+}, 40);

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { openStore, type Store } from '../../server/db/store.ts';
 
 /**
  * A throwaway database on the PostgreSQL server named by DATABASE_URL (or the local default), for benchmarks
@@ -23,6 +24,26 @@ export async function createBenchDatabase() {
       await c.end();
     },
   };
+}
+
+/**
+ * Runs a benchmark body against a fresh database and store, dropping both afterwards; a failure prints and
+ * exits non-zero.
+ */
+export function runBenchmark(body: (env: { url: string; store: Store }) => Promise<void>, poolSize = 20) {
+  (async () => {
+    const bench = await createBenchDatabase();
+    const store = await openStore({ databaseUrl: bench.url, poolSize });
+    try {
+      await body({ url: bench.url, store });
+    } finally {
+      await store.close();
+      await bench.drop();
+    }
+  })().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
 }
 
 /** Peak resident memory of this process so far, in MB. */

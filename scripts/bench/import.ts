@@ -16,14 +16,13 @@ import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { loadConfig } from '../../server/config.ts';
-import { openStore } from '../../server/db/store.ts';
 import { DomainEvents } from '../../server/events.ts';
 import { buildApp } from '../../server/app.ts';
 import { createUser } from '../../server/commands/manage-users.ts';
 import { createProject } from '../../server/commands/manage-projects.ts';
 import { createApiToken } from '../../server/commands/api-tokens.ts';
 import { csvLine } from '../../server/export/csv-format.ts';
-import { createBenchDatabase, peakRssMb, seededRandom } from './bench-db.ts';
+import { peakRssMb, runBenchmark, seededRandom } from './bench-db.ts';
 
 const { values } = parseArgs({ options: { docs: { type: 'string', default: '200000' } } });
 const N = Number(values.docs);
@@ -42,13 +41,11 @@ async function generate(file: string) {
   await new Promise((r) => out.end(r));
 }
 
-async function main() {
+runBenchmark(async ({ url: benchUrl, store }) => {
   const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'curate-bench-'));
   const file = path.join(dir, 'docs.jsonl');
   await generate(file);
   const size = fs.statSync(file).size;
-  const db = await createBenchDatabase();
-  const store = await openStore({ databaseUrl: db.url });
   try {
     const ctx = { config: loadConfig({ SESSION_SECRET: 'bench-secret-bench-secret' }), store, events: new DomainEvents() };
     const admin = await createUser(store.db, { actorId: null, email: 'bench@local', name: 'bench', password: 'benchbench', role: 'admin' });
@@ -82,7 +79,7 @@ async function main() {
       if (!csvOut.write(row)) await once(csvOut, 'drain');
     }
     await new Promise((r) => csvOut.end(r));
-    const client = new pg.Client({ connectionString: db.url });
+    const client = new pg.Client({ connectionString: benchUrl });
     await client.connect();
     const t1 = performance.now();
     await pipeline(
@@ -100,13 +97,6 @@ async function main() {
     console.log(`ratio curate/COPY: ${(oursRate / copyRate).toFixed(2)}   (target >= 0.50: ${oursRate / copyRate >= 0.5 ? 'met' : 'NOT met'})`);
     console.log(`peak RSS: ${rssOurs.toFixed(0)} MB after our import (${rssBefore.toFixed(0)} MB before it; target < 300 MB: ${rssOurs < 300 ? 'met' : 'NOT met'})`);
   } finally {
-    await store.close();
-    await db.drop();
     await fs.promises.rm(dir, { recursive: true, force: true });
   }
-}
-
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
 });

@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type Tx } from '../store.ts';
+import { streamCursor } from './cursor.ts';
 import type { ExportOptions } from '../../export/export-options.ts';
 
 /** One exported item, as the database gives it. */
@@ -67,21 +68,9 @@ export async function countExportRows(db: Tx, projectId: number, o: ExportOption
   return row.n;
 }
 
-/**
- * Streams export rows through a server-side cursor inside one transaction: memory stays bounded by `pageSize`
- * however many rows there are, on both drivers.
- */
-export async function* streamExportRows(db: Tx, projectId: number, o: ExportOptions, pageSize = 5_000): AsyncGenerator<ExportDbRow[]> {
-  await db.execute(sql`declare curate_export no scroll cursor for ${exportQuery(projectId, o)}`);
-  try {
-    for (;;) {
-      const rows = await rowsOf<ExportDbRow>(db, sql.raw(`fetch forward ${pageSize} from curate_export`));
-      if (!rows.length) return;
-      yield rows;
-    }
-  } finally {
-    await db.execute(sql`close curate_export`);
-  }
+/** Streams export rows in item order, a page at a time (inside a transaction). */
+export function streamExportRows(db: Tx, projectId: number, o: ExportOptions, pageSize = 5_000) {
+  return streamCursor<ExportDbRow>(db, 'curate_export', exportQuery(projectId, o), pageSize);
 }
 
 /** The live judgments of some items, in item order, for exports that include raw judgments. */

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { rowsOf, type Tx } from '../store.ts';
+import type { Tx } from '../store.ts';
+import { streamCursor } from './cursor.ts';
 
 /** One aggregated item with what a filter decision needs; `reference` is an adjudicated or gold answer. */
 export interface FilterRow {
@@ -15,21 +16,16 @@ export interface FilterRow {
  * Streams a project's aggregated items for filter decisions through a cursor (call inside a transaction), so a
  * project of millions of items is never one result set in memory.
  */
-export async function* streamFilterRows(db: Tx, projectId: number, pageSize = 10_000): AsyncGenerator<FilterRow[]> {
-  await db.execute(sql`declare curate_filter no scroll cursor for
-    select d.external_id, ag.score, ag.label #>> '{}' as label, d.token_estimate as tokens, d.source,
-           coalesce(ad.answer, g.answer) as reference
-    from aggregates ag join items i on i.id = ag.item_id join documents d on d.id = i.document_id
-    left join adjudications ad on ad.item_id = i.id
-    left join gold_answers g on g.project_id = i.project_id and g.document_id = i.document_id
-    where ag.project_id = ${projectId} order by ag.item_id`);
-  try {
-    for (;;) {
-      const rows = await rowsOf<FilterRow>(db, sql.raw(`fetch forward ${pageSize} from curate_filter`));
-      if (!rows.length) return;
-      yield rows;
-    }
-  } finally {
-    await db.execute(sql`close curate_filter`);
-  }
+export function streamFilterRows(db: Tx, projectId: number, pageSize = 10_000) {
+  return streamCursor<FilterRow>(
+    db,
+    'curate_filter',
+    sql`select d.external_id, ag.score, ag.label #>> '{}' as label, d.token_estimate as tokens, d.source,
+               coalesce(ad.answer, g.answer) as reference
+        from aggregates ag join items i on i.id = ag.item_id join documents d on d.id = i.document_id
+        left join adjudications ad on ad.item_id = i.id
+        left join gold_answers g on g.project_id = i.project_id and g.document_id = i.document_id
+        where ag.project_id = ${projectId} order by ag.item_id`,
+    pageSize,
+  );
 }
