@@ -1,0 +1,10 @@
+/** Labelers validate their draft with the same schema the server uses, so the UI and API never disagree. */
+import type { z } from 'zod';
+
+/** The first reason `draft` fails `schema`, as "field: message", or null when it is a valid judgment. */
+export function draftProblem(schema: z.ZodType, draft: unknown): string | null {
+  const result = schema.safeParse(draft);
+  if (result.success) return null;
+  const issue = result.error.issues[0];
+  return issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message;
+}
