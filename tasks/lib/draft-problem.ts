@@ -3,7 +3,8 @@ import type { z } from 'zod';
 
 /** The first reason `draft` fails `schema`, as "field: message", or null when it is a valid judgment. */
 export function draftProblem(schema: z.ZodType, draft: unknown): string | null {
-  const result = schema.safeParse(draft);
+  // An unanswered field reads better as "required" than as zod's type complaint about undefined.
+  const result = schema.safeParse(draft, { error: (issue) => (issue.input === undefined ? 'required' : undefined) });
   if (result.success) return null;
   const issue = result.error.issues[0];
   return issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message;
