@@ -55,10 +55,11 @@ export type QualityConfig = z.infer<typeof qualityConfigSchema>;
 /** What annotators see: the text and plain-text provenance. */
 export const qualityPayloadSchema = z.object({
   text: z.string(),
-  source: z.string().optional(),
-  url: z.string().optional(),
-  language: z.string().optional(),
-  tokens: z.number().optional(),
+  // Provenance is display-only: odd metadata types are shown as text or left out, never a reason to fail a lease.
+  source: z.coerce.string().optional(),
+  url: z.coerce.string().optional(),
+  language: z.coerce.string().optional(),
+  tokens: z.coerce.number().int().nonnegative().optional().catch(undefined),
 });
 
 /** A quality-rating payload. */

@@ -44,9 +44,9 @@ export type SyntheticConfig = z.infer<typeof syntheticConfigSchema>;
 export const syntheticPayloadSchema = z.object({
   prompt: z.string(),
   response: z.string(),
-  generator: z.string().optional(),
-  /** Free-form generation settings (temperature, seed…), shown as plain text. */
-  generatorMeta: z.record(z.string(), z.unknown()).optional(),
+  generator: z.coerce.string().optional(),
+  /** Free-form generation settings (temperature, seed…), shown as plain text; dropped when not an object. */
+  generatorMeta: z.record(z.string(), z.unknown()).optional().catch(undefined),
 });
 
 /** A synthetic-review payload. */

@@ -25,6 +25,11 @@ describe('quality-rating payloadFromDocument', () => {
     expect(payload).toEqual({ text: '<script>x</script> body', url: 'https://e.x', source: 'cc', language: 'en', tokens: 12 });
   });
 
+  it('shows odd provenance types as text and drops an unusable token count', () => {
+    expect(qualityRating.payloadFromDocument({ text: 't', meta: { source: 42, tokens: 'many' } })).toEqual({ text: 't', source: '42' });
+    expect(qualityRating.payloadFromDocument({ text: 't', meta: { tokens: '120' } })).toEqual({ text: 't', tokens: 120 });
+  });
+
   it('keeps JSON-looking text as text unless a text field is mapped', () => {
     expect(qualityRating.payloadFromDocument({ text: '{"a":1}', meta: {} }).text).toBe('{"a":1}');
     expect(qualityRating.payloadFromDocument({ text: '', meta: { content: 'body', lang: 'fr' } }, { text: 'content', language: 'lang' })).toMatchObject({ text: 'body', language: 'fr' });
