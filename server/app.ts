@@ -66,7 +66,7 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
   api.use(express.json({ limit: '1mb' }));
   api.use(...authMiddleware);
   // Crowd workers have no session with us, so no ambient credentials a forged request could ride on.
-  api.use(csrfProtection([/^\/mturk\//]));
+  api.use(csrfProtection({ exemptPaths: [/^\/mturk\//], alwaysPaths: [/^\/auth\/login$/] }));
   api.get('/health', (_req, res) => {
     res.json({ ok: true, store: ctx.store.kind, version: process.env.npm_package_version ?? '0.1.0' });
   });

@@ -32,13 +32,14 @@ export async function submitJudgment(ctx: AppContext, props: SubmitJudgmentProps
   const workerKey = workerKeyOfUser(props.user.id);
   const taskType = findTaskType(props.project.taskType)!;
   const result = await db.transaction(async (tx) => {
+    // Lock first, then look for a replay: a concurrent retry waits here and then sees the first one's commit.
+    let slot = await lockSlot(tx, props.slotId);
+    if (!slot) throw notFound('Task');
     const previous = await findJudgmentByClientId(tx, props.clientId);
     if (previous) {
       if (previous.workerKey !== workerKey) throw conflict('This client id was used by another submission');
       return { judgment: previous, replayed: true, itemComplete: false, batchId: null as number | null };
     }
-    let slot = await lockSlot(tx, props.slotId);
-    if (!slot) throw notFound('Task');
     const item = await findItem(tx, Number(slot.item_id));
     if (!item || item.projectId !== props.project.id) throw notFound('Task');
     if (slot.leased_by !== null && Number(slot.leased_by) === props.user.id && slot.status === 'done') {

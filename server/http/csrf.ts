@@ -18,11 +18,15 @@ export function csrfTokenOf(req: Request): string {
 
 /**
  * Synchronizer-token CSRF protection for cookie sessions: unsafe requests must echo the session's token in
- * `X-CSRF-Token`. Requests authenticated by an API token carry no ambient credentials and are exempt.
+ * `X-CSRF-Token`. It guards what a cookie can carry: requests of a signed-in session, and the login itself (so a
+ * page cannot sign a victim into an attacker's account). Requests by API token, or by nobody at all (answered 401
+ * further on), carry no ambient credentials to abuse.
  */
-export function csrfProtection(exemptPaths: RegExp[] = []): RequestHandler {
+export function csrfProtection(options: { exemptPaths?: RegExp[]; alwaysPaths?: RegExp[] } = {}): RequestHandler {
   return (req, _res, next) => {
-    if (SAFE_METHODS.has(req.method) || req.authVia === 'token' || exemptPaths.some((p) => p.test(req.path))) return next();
+    const matches = (list?: RegExp[]) => !!list?.some((p) => p.test(req.path));
+    if (SAFE_METHODS.has(req.method) || matches(options.exemptPaths)) return next();
+    if (req.authVia !== 'session' && !matches(options.alwaysPaths)) return next();
     const expected = req.session?.csrfToken;
     const given = req.get('x-csrf-token');
     if (!expected || !given || !equal(expected, given)) {

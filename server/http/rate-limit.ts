@@ -2,8 +2,8 @@ import type { RequestHandler } from 'express';
 import { tooManyRequests } from '../errors.ts';
 
 /**
- * Fixed-window limiter keyed per client address and submitted email. Per-process memory is acceptable here:
- * it slows guessing, and nothing about correctness depends on it.
+ * Fixed-window limiter of failed attempts, keyed per client address and submitted email; a successful login clears
+ * its key. Per-process memory is acceptable here: it slows guessing, and nothing about correctness depends on it.
  */
 export function loginRateLimit(options: { max: number; windowMs: number }): RequestHandler {
   const windows = new Map<string, { start: number; count: number }>();
@@ -16,12 +16,16 @@ export function loginRateLimit(options: { max: number; windowMs: number }): Requ
       window = { start: now, count: 0 };
       windows.set(key, window);
     }
-    window.count++;
     if (windows.size > 10_000) for (const [k, w] of windows) if (now - w.start >= options.windowMs) windows.delete(k);
-    if (window.count > options.max) {
+    if (window.count >= options.max) {
       res.setHeader('Retry-After', String(Math.ceil((window.start + options.windowMs - now) / 1000)));
-      return next(tooManyRequests('Too many login attempts; try again later'));
+      return next(tooManyRequests('Too many failed login attempts; try again later'));
     }
+    const counted = window;
+    res.on('finish', () => {
+      if (res.statusCode === 401) counted.count++;
+      else if (res.statusCode < 300) windows.delete(key);
+    });
     next();
   };
 }

@@ -35,8 +35,9 @@ describe('concurrent leasing', () => {
     await buildBatch(t, project.id, { size: 20, redundancy: 3 });
     const annotators = await Promise.all(Array.from({ length: 10 }, () => buildTokenClient(t)));
 
+    // Each request asks to hold up to 10 tasks (the client's prefetch), so parallel requests compete for slots.
     const leased = await Promise.all(
-      annotators.flatMap((a) => Array.from({ length: 50 }, async () => ({ a, tasks: await lease(a, project.id, 1) }))),
+      annotators.flatMap((a) => Array.from({ length: 50 }, async () => ({ a, tasks: await lease(a, project.id, 10) }))),
     );
     const byAnnotator = new Map<number, Set<number>>();
     const perItem = new Map<number, Set<number>>();
@@ -275,7 +276,7 @@ describe('batch generation', () => {
     const project = await t.buildProject();
     await buildDocuments(t, project.id, docs(3, 'n'));
     const admin = await buildTokenClient(t, 'admin');
-    const res = await admin.post(`/api/projects/${project.id}/batches`, { name: 'x', size: 10, goldRate: 0.1 }).expect(201);
+    const res = await admin.post(`/api/projects/${project.id}/batches`, { name: 'x', size: 10, goldRate: 0.5 }).expect(201);
     expect(res.body.warnings).toEqual([expect.stringMatching(/Only 3 of 10/), expect.stringMatching(/gold/)]);
     const empty = await admin.post(`/api/projects/${project.id}/batches`, { name: 'y', size: 10 }).expect(400);
     expect(empty.body.error.message).toMatch(/No documents left/);

@@ -18,7 +18,7 @@ export async function openTestStore(): Promise<Store> {
     ...store,
     close: async () => {
       await store.close();
-      await adminQuery(url, `drop database if exists ${name} with (force)`);
+      await dropWhenIdle(url, name);
     },
   };
 }
@@ -30,5 +30,17 @@ async function adminQuery(url: string, statement: string) {
     await client.query(statement);
   } finally {
     await client.end();
+  }
+}
+
+/** Drops a test database once its connections are gone (a closing pool may take a moment to let go). */
+async function dropWhenIdle(url: string, name: string) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await adminQuery(url, `drop database if exists ${name}`);
+    } catch (error) {
+      if ((error as { code?: string }).code !== '55006' || attempt >= 50) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
 }

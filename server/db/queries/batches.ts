@@ -11,7 +11,9 @@ const NONE = '(none)';
 function stratumExpression(key: StratumKey): SQL {
   if (key.kind === 'none') return sql`'all'`;
   if (key.kind === 'length') {
-    const cases = LENGTH_BUCKETS.map((b) => sql`when d.token_estimate >= ${b.min} and d.token_estimate < ${b.max} then ${b.key}`);
+    const cases = LENGTH_BUCKETS.map((b) =>
+      b.max === null ? sql`when d.token_estimate >= ${b.min} then ${b.key}` : sql`when d.token_estimate >= ${b.min} and d.token_estimate < ${b.max} then ${b.key}`,
+    );
     return sql`(case ${sql.join(cases, sql` `)} end)`;
   }
   if (key.field === 'source') return sql`coalesce(d.source, ${NONE})`;
