@@ -16,6 +16,7 @@ import { csvLine } from '../export/csv-format.ts';
 import { writeTar } from '../export/tar-writer.ts';
 import { datasetCard, type DatasetFacts } from '../export/dataset-card.ts';
 import { exportColumns, presentExportRow, type ExportedJudgment } from '../presenters/export-row.ts';
+import { findTaskType } from '../../tasks/registry.ts';
 
 export interface ExportSetProps {
   project: Project;
@@ -42,7 +43,9 @@ interface RowSink {
 export async function exportSet(ctx: AppContext, props: ExportSetProps) {
   const { db } = ctx.store;
   const o = props.options;
-  const columns = exportColumns(o);
+  const taskType = findTaskType(props.project.taskType)!;
+  const config = props.project.config as never;
+  const columns = exportColumns(o, taskType.exportColumns(config));
   const pseudonymKey = await getOrCreateSetting(db, 'pseudonym_key', () => randomBytes(32).toString('hex'));
   const pseudonym = (workerKey: string) => createHmac('sha256', pseudonymKey).update(workerKey).digest('hex').slice(0, 12);
   const facts: DatasetFacts = {
@@ -68,8 +71,15 @@ export async function exportSet(ctx: AppContext, props: ExportSetProps) {
     facts.annotators = annotators.n;
     props.onProgress?.(0, total);
     for await (const page of streamExportRows(tx, props.project.id, o)) {
-      const judgments = o.includeJudgments ? groupJudgments(await judgmentsForExport(tx, page.map((r) => Number(r.item_id))), page, pseudonym) : undefined;
-      const rows = page.map((r) => presentExportRow(r, judgments?.get(Number(r.item_id)), columns));
+      const judgments = groupJudgments(await judgmentsForExport(tx, page.map((r) => Number(r.item_id))), page, pseudonym);
+      const rows = page.map((r) => {
+        const own = judgments.get(Number(r.item_id)) ?? [];
+        const taskCells = taskType.exportRow(
+          { payload: taskType.payloadFromDocument({ text: r.text, meta: r.meta }, props.project.fieldMapping as Record<string, string>) as never, judgments: own.map((j) => j.value) as never[] },
+          config,
+        );
+        return presentExportRow(r, o.includeJudgments ? own : undefined, taskCells, columns);
+      });
       for (const r of page) count(facts, r);
       await sink.write(rows, page);
       props.onProgress?.(facts.rows, total);

@@ -2,11 +2,7 @@ import type { Writable } from 'node:stream';
 import { once } from 'node:events';
 import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
 
-/** A column of an export: its name and the kind of value it holds. */
-export interface ExportColumn {
-  name: string;
-  type: 'string' | 'number' | 'boolean' | 'json';
-}
+import type { ExportColumn } from '../../tasks/task-type.ts';
 
 const FLUSH_BYTES = 1 << 20;
 

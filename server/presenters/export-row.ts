@@ -1,5 +1,5 @@
 import type { ExportDbRow } from '../db/queries/export.ts';
-import type { ExportColumn } from '../export/parquet-stream.ts';
+import type { ExportColumn, ExportValue } from '../../tasks/task-type.ts';
 
 /** A raw judgment as exported: the annotator under a stable pseudonym. */
 export interface ExportedJudgment {
@@ -9,8 +9,8 @@ export interface ExportedJudgment {
   is_gold: boolean;
 }
 
-/** The columns of an exported item, in order; optional ones only when asked for. */
-export function exportColumns(o: { includeText: boolean; includeJudgments: boolean; split: unknown }): ExportColumn[] {
+/** The columns of an exported item, in order: ours, optional ones only when asked for, then the task type's. */
+export function exportColumns(o: { includeText: boolean; includeJudgments: boolean; split: unknown }, taskColumns: ExportColumn[]): ExportColumn[] {
   return [
     { name: 'id', type: 'string' },
     { name: 'item_id', type: 'number' },
@@ -29,12 +29,19 @@ export function exportColumns(o: { includeText: boolean; includeJudgments: boole
     { name: 'is_gold', type: 'boolean' },
     ...(o.split ? [{ name: 'split', type: 'string' } as const] : []),
     ...(o.includeJudgments ? [{ name: 'judgments', type: 'json' } as const] : []),
+    ...taskColumns,
   ];
 }
 
 /** One exported item: what the ML engineer takes away. */
-export function presentExportRow(row: ExportDbRow, judgments: ExportedJudgment[] | undefined, columns: ExportColumn[]): Record<string, unknown> {
+export function presentExportRow(
+  row: ExportDbRow,
+  judgments: ExportedJudgment[] | undefined,
+  taskCells: Record<string, ExportValue>,
+  columns: ExportColumn[],
+): Record<string, unknown> {
   const full: Record<string, unknown> = {
+    ...taskCells,
     id: row.external_id,
     item_id: Number(row.item_id),
     text: row.text,

@@ -7,7 +7,7 @@ import type { ExportOptions } from '../../export/export-options.ts';
 export interface ExportDbRow {
   item_id: number;
   external_id: string;
-  text: string | null;
+  text: string;
   meta: Record<string, unknown>;
   source: string | null;
   lang: string | null;
@@ -36,13 +36,13 @@ function exportQuery(projectId: number, o: ExportOptions): SQL {
   filters.push(sql`(ad.item_id is not null or (ag.item_id is not null and ag.confidence >= ${o.minConfidence}))`);
   const stratum = o.stratifyBy === 'source' ? sql`coalesce(d.source, '')` : sql`coalesce((coalesce(ad.answer, ag.label))::text, round(ag.score)::text, '')`;
   const split = o.split
-    ? sql`case when rank_in <= ${o.split[0]} * n_in then 'train' when rank_in <= ${o.split[0] + o.split[1]} * n_in then 'validation' else 'test' end`
+    ? sql`case when rank_in <= ${o.split[0]}::float8 * n_in then 'train' when rank_in <= ${o.split[0] + o.split[1]}::float8 * n_in then 'validation' else 'test' end`
     : sql`null::text`;
   return sql`
     select item_id, external_id, text, meta, source, lang, token_estimate, batch_id, is_gold,
            label, score, low, high, confidence, n_judgments, method, ${split} as split
     from (
-      select i.id as item_id, d.external_id, ${o.includeText ? sql`d.text` : sql`null::text`} as text, d.meta, d.source, d.lang,
+      select i.id as item_id, d.external_id, d.text, d.meta, d.source, d.lang,
              d.token_estimate, i.batch_id, i.is_gold,
              coalesce(ad.answer, ag.label) as label,
              case when ad.item_id is not null then null else ag.score end as score,
