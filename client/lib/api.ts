@@ -1,0 +1,129 @@
+import type { ApiToken, CorpusDocument, ImportRecord, ImportSummary, Project, Role, Session, TaskTypeSummary, User } from './types.ts';
+import { toasts } from './toasts.svelte.ts';
+
+/** An error answered by the API (or the network), carrying the server's stable id and message. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly id: string,
+    message: string,
+    readonly body: unknown = undefined,
+  ) {
+    super(message);
+  }
+}
+
+/** The CSRF token sent with every non-GET request; refreshed from each session response. */
+let csrfToken = '';
+
+/** Remembers the CSRF token of the latest session response. */
+export function setCsrfToken(token: string): void {
+  csrfToken = token;
+}
+
+function errorFrom(status: number, body: unknown): ApiError {
+  const error = (body as { error?: { id?: string; message?: string } } | null)?.error;
+  return new ApiError(status, error?.id ?? 'http_error', error?.message ?? `Request failed (${status})`, body);
+}
+
+async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (method !== 'GET') headers['X-CSRF-Token'] = csrfToken;
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  let response: Response;
+  try {
+    response = await fetch(`/api${path}`, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
+  } catch {
+    throw new ApiError(0, 'network', 'The server could not be reached.');
+  }
+  const parsed: unknown = await response.json().catch(() => null);
+  if (!response.ok) throw errorFrom(response.status, parsed);
+  return parsed as T;
+}
+
+/** Query string from defined values only. */
+function query(params: Record<string, string | number | undefined>): string {
+  const entries = Object.entries(params).filter((e): e is [string, string | number] => e[1] !== undefined && e[1] !== '');
+  return entries.length ? `?${new URLSearchParams(entries.map(([k, v]) => [k, String(v)]))}` : '';
+}
+
+/** Options of a corpus upload, sent in the query string. */
+export interface UploadOptions {
+  filename: string;
+  textField?: string;
+  idField?: string;
+  meta?: string;
+  maxErrors?: number;
+}
+
+/** What an upload answers: the summary whether the import succeeded (200) or was refused (422). */
+export interface UploadResult {
+  ok: boolean;
+  summary: ImportSummary;
+}
+
+/**
+ * Uploads a corpus file as the raw body. XMLHttpRequest rather than fetch because only it reports upload progress.
+ */
+function uploadCorpus(projectId: number, file: Blob, options: UploadOptions, onProgress: (sent: number, total: number) => void): Promise<UploadResult> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', `/api/projects/${projectId}/imports${query({ ...options })}`);
+    xhr.setRequestHeader('Content-Type', 'application/octet-stream');
+    xhr.setRequestHeader('X-CSRF-Token', csrfToken);
+    xhr.setRequestHeader('Accept', 'application/json');
+    xhr.upload.onprogress = (event) => onProgress(event.loaded, event.lengthComputable ? event.total : file.size);
+    xhr.onerror = () => reject(new ApiError(0, 'network', 'The upload was interrupted.'));
+    xhr.onload = () => {
+      let body: unknown = null;
+      try {
+        body = JSON.parse(xhr.responseText);
+      } catch {
+        // a non-JSON answer (proxy error page) falls through to the generic error below
+      }
+      const summary = (body as { import?: ImportSummary } | null)?.import;
+      if (summary && (xhr.status === 200 || xhr.status === 422)) resolve({ ok: xhr.status === 200, summary });
+      else reject(errorFrom(xhr.status, body));
+    };
+    xhr.send(file);
+  });
+}
+
+/** One page of a project's documents, keyset-paged by id. */
+export interface DocumentPage {
+  documents: CorpusDocument[];
+  nextAfter: number | null;
+  stats: { total: number; tokens: number; bySource: { source: string; n: number; tokens: number }[] };
+}
+
+/** The one typed client of the JSON API. Add endpoints here (e.g. annotate leases) rather than calling fetch elsewhere. */
+export const api = {
+  session: () => request<Session>('GET', '/session'),
+  login: (email: string, password: string) => request<Session>('POST', '/auth/login', { email, password }),
+  logout: () => request<unknown>('POST', '/auth/logout'),
+
+  taskTypes: () => request<{ taskTypes: TaskTypeSummary[] }>('GET', '/task-types'),
+  projects: () => request<{ projects: Project[] }>('GET', '/projects'),
+  project: (id: number) => request<{ project: Project }>('GET', `/projects/${id}`),
+  createProject: (input: { name: string; taskType: string; description?: string }) => request<{ project: Project }>('POST', '/projects', input),
+
+  documents: (projectId: number, params: { after?: number; limit?: number; search?: string }) =>
+    request<DocumentPage>('GET', `/projects/${projectId}/documents${query(params)}`),
+  imports: (projectId: number) => request<{ imports: ImportRecord[] }>('GET', `/projects/${projectId}/imports`),
+  uploadCorpus,
+
+  users: () => request<{ users: User[] }>('GET', '/users'),
+  createUser: (input: { email: string; name: string; password: string; role: Role }) => request<{ user: User }>('POST', '/users', input),
+  updateUser: (id: number, changes: { role?: Role; disabled?: boolean; name?: string; password?: string }) =>
+    request<{ user: User }>('PATCH', `/users/${id}`, changes),
+
+  tokens: () => request<{ tokens: ApiToken[] }>('GET', '/tokens'),
+  createToken: (name: string) => request<{ token: ApiToken; secret: string }>('POST', '/tokens', { name }),
+  revokeToken: (id: number) => request<{ token: ApiToken }>('DELETE', `/tokens/${id}`),
+};
+
+/** The one path from a failed call to the user: a toast with the server's message. */
+export function handleError(error: unknown): void {
+  toasts.error(error instanceof ApiError ? error.message : 'Something went wrong.');
+  if (!(error instanceof ApiError)) console.error(error);
+}

@@ -1,0 +1,32 @@
+import { io, type Socket } from 'socket.io-client';
+import type { ClientEventMap } from '../../server/realtime/client-events.ts';
+
+type Listeners = { [E in keyof ClientEventMap]: (payload: ClientEventMap[E]) => void };
+type Emits = { 'watch:project': (projectId: number, ack: (r: { ok: boolean; error?: string }) => void) => void };
+
+let socket: Socket<Listeners, Emits> | null = null;
+
+/** The one Socket.IO connection, same origin so the session cookie rides on the handshake. */
+export function getSocket(): Socket<Listeners, Emits> {
+  socket ??= io({ withCredentials: true });
+  return socket;
+}
+
+/**
+ * Joins a project's room and listens to one of its events; returns the unsubscribe function.
+ * Re-joins after a reconnect because rooms do not survive a dropped connection.
+ */
+export function onProjectEvent<E extends keyof ClientEventMap>(projectId: number, event: E, listener: (payload: ClientEventMap[E]) => void): () => void {
+  const s = getSocket();
+  const join = () => s.emit('watch:project', projectId, () => {});
+  const handler = ((payload: ClientEventMap[E]) => {
+    if (payload.projectId === projectId) listener(payload);
+  }) as Listeners[E];
+  if (s.connected) join();
+  s.on('connect', join);
+  (s.on as (e: E, l: Listeners[E]) => void)(event, handler);
+  return () => {
+    s.off('connect', join);
+    (s.off as (e: E, l: Listeners[E]) => void)(event, handler);
+  };
+}
