@@ -1,0 +1,24 @@
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+/** Launches the system Chromium headless; browsers are never downloaded. */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/**
+ * Records what a page reports that should never happen: uncaught errors, CSP violations and console errors
+ * (a CSP block shows up as a console error, so one list catches both). `expected` lists console texts the test provokes.
+ */
+export function watchProblems(page: Page, expected: RegExp[] = []): string[] {
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+  page.on('console', (message) => {
+    const text = message.text();
+    if (expected.some((pattern) => pattern.test(text))) return;
+    if (message.type() === 'error' || /Content Security Policy/i.test(text)) problems.push(`console: ${text}`);
+  });
+  return problems;
+}
