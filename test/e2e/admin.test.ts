@@ -88,7 +88,7 @@ describe('admin shell', () => {
     await page.getByTestId('upload-submit').click();
     await page.getByTestId('upload-errors').waitFor();
     const report = await page.getByTestId('upload-summary').textContent();
-    expect(report).toContain('nothing was imported');
+    expect(report).toContain('Import refused');
     expect(report).toMatch(/Line 2:/);
     expect(report).toMatch(/Line 3:/);
     await page.getByTestId('imports-table').filter({ hasText: 'bad.jsonl' }).waitFor();
