@@ -84,6 +84,10 @@ describe('admin shell', () => {
     await expect.poll(() => page.getByTestId('doc-row').count(), { timeout: 10_000 }).toBe(1);
     expect(await page.getByTestId('doc-row').textContent()).toContain('zebrafish');
 
+    // a deep link survives a reload: the server answers index.html and the router resolves the path
+    await page.reload();
+    await page.getByTestId('project-title').filter({ hasText: 'Web crawl quality' }).waitFor();
+
     await page.getByTestId('upload-file').setInputFiles({ name: 'bad.jsonl', mimeType: 'application/jsonl', buffer: BAD_FILE });
     await page.getByTestId('upload-submit').click();
     await page.getByTestId('upload-errors').waitFor();
