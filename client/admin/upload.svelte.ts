@@ -27,7 +27,9 @@ export class UploadState {
         this.sent = sent;
         this.total = total;
       });
-      this.records = Math.max(this.records, this.result.summary.imported + this.result.summary.duplicates + this.result.summary.rejected);
+      const { records, imported, duplicates, rejected } = this.result.summary;
+      // the server's `records` leaves out rejected lines, so the total of outcomes is the truer count of lines read
+      this.records = Math.max(this.records, records, imported + duplicates + rejected);
     } catch (error) {
       this.error = error instanceof ApiError ? error.message : 'The upload failed.';
     } finally {

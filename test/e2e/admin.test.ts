@@ -95,6 +95,7 @@ describe('admin shell', () => {
     expect(report).toContain('Import refused');
     expect(report).toMatch(/Line 2:/);
     expect(report).toMatch(/Line 3:/);
+    expect(await page.getByTestId('upload-records').textContent()).toContain('2 records processed');
     await page.getByTestId('imports-table').filter({ hasText: 'bad.jsonl' }).waitFor();
 
     await page.screenshot({ path: '/tmp/curate-admin.png', fullPage: true });
