@@ -1,4 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { openStore, type Store } from '../../server/db/store.ts';
 
@@ -50,3 +55,32 @@ export function runBenchmark(body: (env: { url: string; store: Store }) => Promi
 export const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
 
 export { seededRandom } from '../../server/aggregation/random.ts';
+
+/**
+ * Starts the real server (server/main.ts) as a child process on a free port against the given database, so a
+ * benchmark measures the server's own memory apart from the load generator's.
+ */
+export async function startServerProcess(databaseUrl: string) {
+  const port = await new Promise<number>((resolve) => {
+    const probe = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'server/main.ts')], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', SEED_DEMO: 'false', ADMIN_PASSWORD: 'bench-admin-password' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+    child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('listening') && resolve());
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    /** The server's peak resident memory so far, in MB (Linux VmHWM). */
+    peakRssMb: () => Number(/VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024,
+    stop: () => new Promise<void>((resolve) => (child.once('exit', () => resolve()), child.kill('SIGTERM'))),
+  };
+}

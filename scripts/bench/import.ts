@@ -1,28 +1,25 @@
 /**
  * npm run bench:import [-- --docs N]
  * Imports N (default 200,000) generated ~1 KB documents as JSONL through the real HTTP import path into PostgreSQL,
- * then loads the same rows with COPY in the same run, and prints docs/s for both, their ratio and peak RSS.
- * Targets: at least half of COPY's rate; peak RSS under 300 MB during our import.
+ * then loads the same rows with COPY in the same run, and prints docs/s for both, their ratio and the server
+ * process's peak RSS. Targets: at least half of COPY's rate; server peak RSS under 300 MB.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
+import readline from 'node:readline';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
-import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { loadConfig } from '../../server/config.ts';
-import { DomainEvents } from '../../server/events.ts';
-import { buildApp } from '../../server/app.ts';
 import { createUser } from '../../server/commands/manage-users.ts';
 import { createProject } from '../../server/commands/manage-projects.ts';
 import { createApiToken } from '../../server/commands/api-tokens.ts';
 import { csvLine } from '../../server/export/csv-format.ts';
-import { peakRssMb, runBenchmark, seededRandom } from './bench-db.ts';
+import { runBenchmark, seededRandom, startServerProcess } from './bench-db.ts';
 
 const { values } = parseArgs({ options: { docs: { type: 'string', default: '200000' } } });
 const N = Number(values.docs);
@@ -47,14 +44,12 @@ runBenchmark(async ({ url: benchUrl, store }) => {
   await generate(file);
   const size = fs.statSync(file).size;
   try {
-    const ctx = { config: loadConfig({ SESSION_SECRET: 'bench-secret-bench-secret' }), store, events: new DomainEvents() };
     const admin = await createUser(store.db, { actorId: null, email: 'bench@local', name: 'bench', password: 'benchbench', role: 'admin' });
     const project = await createProject(store.db, { actorId: admin.id, name: 'bench', description: '', taskType: 'quality-rating', config: {}, fieldMapping: {}, trainingMode: false });
     const { secret } = await createApiToken(store.db, { userId: admin.id, name: 'bench' });
-    const app = await buildApp(ctx);
-    await new Promise<void>((r) => app.server.listen(0, '127.0.0.1', r));
-    const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-    const rssBefore = peakRssMb();
+    const server = await startServerProcess(benchUrl);
+    const url = server.url;
+    const rssBefore = server.peakRssMb();
 
     const t0 = performance.now();
     const res = await fetch(`${url}/api/projects/${project.id}/imports?filename=docs.jsonl&idField=id`, {
@@ -65,14 +60,13 @@ runBenchmark(async ({ url: benchUrl, store }) => {
     } as RequestInit);
     const summary = (await res.json()) as { import: { imported: number; message: string } };
     const ours = (performance.now() - t0) / 1000;
-    const rssOurs = peakRssMb();
-    await app.close();
+    const rssOurs = server.peakRssMb();
+    await server.stop();
 
     // Baseline: the same rows (hash computed beforehand, as COPY cannot) loaded by COPY into the same table.
     const csvFile = path.join(dir, 'docs.csv');
     const csvOut = fs.createWriteStream(csvFile);
-    const lines = (await fs.promises.readFile(file, 'utf8')).split('\n');
-    for (const line of lines) {
+    for await (const line of readline.createInterface({ input: fs.createReadStream(file) })) {
       if (!line) continue;
       const r = JSON.parse(line);
       const row = csvLine([project.id, `copy-${r.id}`, createHash('sha256').update('copy' + r.text).digest('hex'), r.text, JSON.stringify({ source: r.source, url: r.url, lang: r.lang }), r.source, r.url, r.lang, Math.ceil(r.text.length / 4)]);
@@ -95,7 +89,7 @@ runBenchmark(async ({ url: benchUrl, store }) => {
     console.log(`curate import (HTTP → parse → validate → hash → unnest insert, one transaction): ${ours.toFixed(2)} s, ${oursRate.toFixed(0)} docs/s  [${summary.import.message}]`);
     console.log(`PostgreSQL COPY (pre-hashed CSV):                                    ${copy.toFixed(2)} s, ${copyRate.toFixed(0)} docs/s`);
     console.log(`ratio curate/COPY: ${(oursRate / copyRate).toFixed(2)}   (target >= 0.50: ${oursRate / copyRate >= 0.5 ? 'met' : 'NOT met'})`);
-    console.log(`peak RSS: ${rssOurs.toFixed(0)} MB after our import (${rssBefore.toFixed(0)} MB before it; target < 300 MB: ${rssOurs < 300 ? 'met' : 'NOT met'})`);
+    console.log(`server peak RSS: ${rssOurs.toFixed(0)} MB during the import (${rssBefore.toFixed(0)} MB when idle; target < 300 MB: ${rssOurs < 300 ? 'met' : 'NOT met'})`);
   } finally {
     await fs.promises.rm(dir, { recursive: true, force: true });
   }

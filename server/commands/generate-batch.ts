@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import type { Db } from '../db/store.ts';
 import { findProject } from '../db/queries/projects.ts';
 import {
@@ -32,7 +33,7 @@ export async function generateBatch(db: Db, props: GenerateBatchProps) {
   const seed = input.seed ?? randomInt(0, 2 ** 31 - 1);
   const key = stratumKeyOf(input.sampling);
 
-  return db.transaction(async (tx) => {
+  const result = await db.transaction(async (tx) => {
     const counts = await countCandidatesByStratum(tx, project.id, key, input.excludeUsed);
     const weights = strataWeights(input.sampling, counts);
     const allocation = allocateStrata(
@@ -83,6 +84,10 @@ export async function generateBatch(db: Db, props: GenerateBatchProps) {
       warnings,
     };
   });
+  // A bulk insert leaves the planner's statistics stale, and leasing must walk the serving index rather than sort the
+  // whole batch: refresh them now instead of waiting for autovacuum.
+  await db.execute(sql`analyze slots, items`);
+  return result;
 }
 
 function stratumKeyOf(plan: SamplingPlan): StratumKey {

@@ -183,7 +183,8 @@ export const slots = pgTable(
     channel: text('channel', { enum: ['inhouse', 'crowd'] }).notNull().default('inhouse'),
   },
   (t) => [
-    index('slots_serve_idx').on(t.batchId, t.status, t.ordinal),
+    // Leasing walks this in serving order and stops at the first free slot; finished slots drop out of it.
+    index('slots_serve_idx').on(t.batchId, t.ordinal).where(sql`status <> 'done'`),
     index('slots_item_idx').on(t.itemId),
     index('slots_lease_idx').on(t.status, t.leaseExpiresAt),
     // The guarantee behind "never the same item twice to one annotator", whatever races the lease query loses.

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
+import type request from 'supertest';
 import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { buildBatch, buildDocuments, buildTokenClient } from '../support/factories.ts';
@@ -222,8 +223,10 @@ describe('filter decisions', () => {
   });
 });
 
-function binary(res: NodeJS.ReadableStream & { setEncoding(e: string): void }, done: (e: Error | null, body: Buffer) => void) {
+/** A supertest parser that keeps a binary body as a Buffer. */
+function binary(res: request.Response, done: (error: Error | null, body: Buffer) => void) {
+  const stream = res as unknown as NodeJS.ReadableStream;
   const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(c));
-  res.on('end', () => done(null, Buffer.concat(chunks)));
+  stream.on('data', (c: Buffer) => chunks.push(c));
+  stream.on('end', () => done(null, Buffer.concat(chunks)));
 }

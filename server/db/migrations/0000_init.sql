@@ -313,7 +313,7 @@ CREATE INDEX "judgments_project_idx" ON "judgments" USING btree ("project_id","i
 CREATE INDEX "judgments_worker_idx" ON "judgments" USING btree ("project_id","worker_key");--> statement-breakpoint
 CREATE UNIQUE INDEX "judgments_item_worker_idx" ON "judgments" USING btree ("item_id","worker_key") WHERE kind = 'label' and status in ('final', 'pending');--> statement-breakpoint
 CREATE INDEX "sessions_expires_idx" ON "sessions" USING btree ("expires_at");--> statement-breakpoint
-CREATE INDEX "slots_serve_idx" ON "slots" USING btree ("batch_id","status","ordinal");--> statement-breakpoint
+CREATE INDEX "slots_serve_idx" ON "slots" USING btree ("batch_id","ordinal") WHERE status <> 'done';--> statement-breakpoint
 CREATE INDEX "slots_item_idx" ON "slots" USING btree ("item_id");--> statement-breakpoint
 CREATE INDEX "slots_lease_idx" ON "slots" USING btree ("status","lease_expires_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "slots_item_holder_idx" ON "slots" USING btree ("item_id","leased_by") WHERE leased_by is not null;

@@ -33,27 +33,44 @@ export function renewHeldLeases(db: Tx, projectId: number, userId: number, ttlSe
   );
 }
 
-/**
- * Leases the next slot for an annotator: the highest-priority open batch, lowest serving order, skipping slots other
- * transactions are leasing (SKIP LOCKED) and items the annotator already holds, judged or skipped. The unique
- * (item, holder) index turns any race this loses into an error the caller retries, never a double lease.
- */
-export async function leaseNextSlot(db: Tx, projectId: number, userId: number, workerKey: string, ttlSeconds: number) {
-  const rows = await rowsOf<LeaseRow>(db, leaseNextSlotSql(projectId, userId, workerKey, ttlSeconds));
-  return rows[0];
+/** A project's open batches, highest priority first (oldest first among equals). */
+export async function openBatchIds(db: Tx, projectId: number): Promise<number[]> {
+  const rows = await rowsOf<{ id: number }>(
+    db,
+    sql`select id from batches where project_id = ${projectId} and status = 'open' order by priority desc, id`,
+  );
+  return rows.map((r) => Number(r.id));
 }
 
-/** The lease statement itself, so benchmarks can issue the very same SQL without the app around it. */
-export function leaseNextSlotSql(projectId: number, userId: number, workerKey: string, ttlSeconds: number) {
+/**
+ * Leases the next slot for an annotator: batch by batch in priority order, the lowest serving order first, skipping
+ * slots other transactions are leasing (SKIP LOCKED) and items the annotator already holds, judged or skipped. The
+ * unique (item, holder) index turns any race this loses into an error the caller retries, never a double lease.
+ */
+export async function leaseNextSlot(db: Tx, projectId: number, userId: number, workerKey: string, ttlSeconds: number) {
+  for (const batchId of await openBatchIds(db, projectId)) {
+    const [lease] = await rowsOf<LeaseRow>(db, leaseNextSlotSql(batchId, userId, workerKey, ttlSeconds));
+    if (lease) return lease;
+  }
+  return undefined;
+}
+
+/**
+ * The lease statement for one batch. It walks the partial serving index in order and stops at the first slot it may
+ * take, so its cost depends on how many slots are busy ahead of it, not on the size of the batch. Exported so
+ * benchmarks can issue the very same SQL without the app around it.
+ */
+export function leaseNextSlotSql(batchId: number, userId: number, workerKey: string, ttlSeconds: number) {
   return sql`with next as (
-          select s.id from slots s join batches b on b.id = s.batch_id
-          where b.project_id = ${projectId} and b.status = 'open' and s.channel = 'inhouse'
-            and (s.status = 'open' or (s.status = 'leased' and s.lease_expires_at < now()))
-            and not exists (select 1 from slots o where o.item_id = s.item_id and o.leased_by = ${userId})
-            and not exists (select 1 from judgments j where j.item_id = s.item_id and j.worker_key = ${workerKey} and j.status <> 'undone')
-          order by b.priority desc, s.ordinal
+          select s.id from slots s
+          where s.batch_id = ${batchId} and s.status <> 'done' and s.channel = 'inhouse'
+            and (s.status = 'open' or s.lease_expires_at < now())
+            -- Uncorrelated, so each runs once per statement as a hashed set, whatever the planner's statistics say.
+            and s.item_id not in (select o.item_id from slots o where o.leased_by = ${userId})
+            and s.item_id not in (select j.item_id from judgments j where j.worker_key = ${workerKey} and j.status <> 'undone')
+          order by s.ordinal
           limit 1
-          for update of s skip locked
+          for update skip locked
         ), leased as (
           update slots s set status = 'leased', leased_by = ${userId}, lease_expires_at = now() + make_interval(secs => ${ttlSeconds})
           from next where s.id = next.id
