@@ -26,6 +26,7 @@ import { startReaggregation } from './jobs/reaggregation.ts';
 import { qualityRoutes } from './routes/quality.routes.ts';
 import { filterRoutes } from './routes/filter.routes.ts';
 import { mturkWorkerRoutes } from './routes/mturk-worker.routes.ts';
+import { crowdRoutes } from './routes/crowd.routes.ts';
 import { attachRealtime } from './realtime/attach.ts';
 import type { PeriodicJob } from './jobs/scheduler.ts';
 
@@ -49,7 +50,9 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
   const app = express();
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
-  app.use(securityHeaders());
+  // The configured crowd endpoint (an emulator when rehearsing) may frame the task page and receive its form.
+  const crowdOrigin = new URL(ctx.config.MTURK_ENDPOINT).origin;
+  app.use(securityHeaders({ extraFrameAncestors: [crowdOrigin], extraFormActions: [crowdOrigin] }));
 
   const sessionMiddleware = session({
     name: 'curate.sid',
@@ -80,6 +83,7 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
   api.use(qualityRoutes(ctx));
   api.use(filterRoutes(ctx));
   api.use(mturkWorkerRoutes(ctx));
+  api.use(crowdRoutes(ctx));
   api.use((req, _res, next) => next(notFound(`API route ${req.method} ${req.path}`)));
   app.use('/api', api);
 

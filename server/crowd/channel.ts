@@ -1,55 +1,62 @@
 /**
- * The crowd channel contract: how the server hands batches to an external crowd marketplace and takes back
- * only work that marketplace confirms. MTurk is the first adapter. Types only.
+ * The crowd channel contract: how the server hands work to an external crowd marketplace and takes back only work
+ * the marketplace itself confirms. MTurk is the first adapter (crowd/mturk/mturk-channel.ts); any marketplace with
+ * HITs, assignments, review, bonuses and blocks fits. Every creating or paying call is idempotent by a token the
+ * caller derives deterministically, so a retry after a crash never duplicates a HIT or a payment.
  */
-import type { ReviewDecision } from './mturk/review-policy.ts';
-import type { PlannedHit } from './mturk/hit-plan.ts';
+import type { QualificationRequirement } from './mturk/qualification-requirements.ts';
 
-/** A batch ready to publish: the HITs plus the task page each HIT frames. */
-export interface PublishPlan {
-  batchId: string;
-  hits: PlannedHit[];
+/** One unit of published work (a HIT) to create. */
+export interface CrowdHitRequest {
+  uniqueRequestToken: string;
+  /** Our task page; the marketplace appends its own assignment and worker parameters. */
+  taskUrl: string;
+  frameHeight: number;
+  maxAssignments: number;
   /** Reward per assignment as a money string ("0.05"). */
   reward: string;
   title: string;
   description: string;
-  keywords?: string;
+  keywords: string;
   lifetimeSeconds: number;
   assignmentDurationSeconds: number;
   autoApprovalDelaySeconds: number;
-  /** Task page URL for a HIT; the channel appends its own assignment/worker params. */
-  taskUrl: (hit: PlannedHit) => string;
+  qualificationRequirements: QualificationRequirement[];
 }
 
-/** The channel's id for a published HIT; stored so sync and review can address it. */
-export interface ExternalHitRef { hitIndex: number; externalHitId: string }
-
-/** A submission the channel's own API confirms (never trust the worker's browser alone). */
-export interface ConfirmedSubmission {
-  externalHitId: string;
+/** A submitted assignment as the marketplace's API reports it: the only evidence crowd work happened. */
+export interface CrowdAssignment {
   assignmentId: string;
   workerId: string;
-  submittedAt: Date;
-  /** Parsed answer fields (e.g. the pending-submission token the task page posted). */
-  answers: Record<string, string>;
+  hitId: string;
   status: 'Submitted' | 'Approved' | 'Rejected';
+  submittedAt: Date | null;
+  /** Parsed answer fields (our task page posts the pending-submission token among them). */
+  answers: Record<string, string>;
 }
-
-/** A review decision addressed to one assignment. */
-export type AssignmentReview = { assignmentId: string } & ReviewDecision;
 
 /** Operations every crowd channel adapter implements. */
 export interface CrowdChannel {
-  /** Creates the HITs; idempotent by each HIT's request token, so a retry after a crash makes no duplicates. */
-  publish(plan: PublishPlan): Promise<ExternalHitRef[]>;
-  /** Lists submissions the marketplace confirms for the given HITs. */
-  sync(hits: readonly ExternalHitRef[]): Promise<ConfirmedSubmission[]>;
-  /** Applies approve/reject (holds are left alone) and pays any bonus in the decision. */
-  review(decisions: readonly AssignmentReview[]): Promise<void>;
-  /** Pays a bonus; `idempotencyKey` prevents double payment on retry. */
-  bonus(args: { workerId: string; assignmentId: string; amount: string; reason: string; idempotencyKey: string }): Promise<void>;
-  /** Blocks a worker from all our future work. */
-  block(workerId: string, reason: string): Promise<void>;
+  /** Short name, used in worker keys (`<name>:<workerId>`) and stored with HITs. */
+  readonly name: string;
   /** Available balance as a money string. */
   balance(): Promise<string>;
+  /** Publishes one HIT (or finds the one an earlier attempt with the same token created); returns its id. */
+  createHit(request: CrowdHitRequest): Promise<string>;
+  /** Lists the HIT's submitted, approved and rejected assignments. */
+  listAssignments(hitId: string): Promise<CrowdAssignment[]>;
+  /** Approves (an already approved assignment counts as done). */
+  approve(assignmentId: string, feedback: string): Promise<void>;
+  /** Rejects with the reason the worker reads (an already rejected assignment counts as done). */
+  reject(assignmentId: string, feedback: string): Promise<void>;
+  /** Pays a bonus once per token. */
+  bonus(args: { workerId: string; assignmentId: string; amount: string; reason: string; token: string }): Promise<void>;
+  /** Ends a HIT's availability now. */
+  expire(hitId: string): Promise<void>;
+  /** Blocks a worker from all our future work. */
+  block(workerId: string, reason: string): Promise<void>;
+  /** Creates our own qualification type (granted by passing the qualification test). */
+  createQualificationType(name: string, description: string): Promise<string>;
+  /** Grants our qualification with a score. */
+  grantQualification(typeId: string, workerId: string, score: number): Promise<void>;
 }

@@ -301,6 +301,8 @@ export const crowdHits = pgTable(
     uniqueRequestToken: text('unique_request_token').notNull().unique(),
     externalId: text('external_id'),
     itemIds: jsonb('item_ids').notNull(),
+    /** `qualification`: a test made of gold items; passing it grants our qualification. */
+    purpose: text('purpose', { enum: ['work', 'qualification'] }).notNull().default('work'),
     maxAssignments: integer('max_assignments').notNull(),
     rewardCents: integer('reward_cents').notNull(),
     status: text('status').notNull(),
@@ -320,6 +322,10 @@ export const crowdAssignments = pgTable(
     /** Our decision, recorded before the channel call so a crash never repeats a payment. */
     decision: text('decision', { enum: ['approve', 'reject', 'hold'] }),
     decisionReason: text('decision_reason'),
+    /** Bonus the decision grants, as a money string. */
+    decisionBonus: text('decision_bonus'),
+    goldCorrect: integer('gold_correct'),
+    goldTotal: integer('gold_total'),
     decisionSyncedAt: timestamp('decision_synced_at', { withTimezone: true }),
     submittedAt: timestamp('submitted_at', { withTimezone: true }),
     createdAt: createdAt(),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { aggregationSettingsSchema } from '../quality/aggregation-settings.ts';
+import { crowdSettingsSchema } from '../crowd/crowd-settings.ts';
 
 export const projectParams = z.object({ projectId: z.coerce.number().int().positive() });
 
@@ -16,7 +17,7 @@ export const createProjectBody = z.object({
 
 export const updateProjectBody = createProjectBody
   .omit({ taskType: true })
-  .extend({ settings: z.object({ aggregation: aggregationSettingsSchema }).partial() })
+  .extend({ settings: z.object({ aggregation: aggregationSettingsSchema, crowd: crowdSettingsSchema }).partial() })
   .partial();
 
 export const listDocumentsQuery = z.object({

@@ -40,6 +40,7 @@ export async function buildTokenClient(t: TestApp, role: Role = 'annotator') {
   const auth = { Authorization: `Bearer ${secret}` };
   return {
     user,
+    authorization: auth.Authorization,
     get: (path: string) => request(t.url).get(path).set(auth),
     post: (path: string, body: object = {}) => request(t.url).post(path).set(auth).send(body),
     put: (path: string, body: object = {}) => request(t.url).put(path).set(auth).send(body),

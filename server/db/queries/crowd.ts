@@ -1,10 +1,16 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { crowdAssignments, crowdHits, crowdSubmissions, judgments } from '../schema.ts';
+import { costLedger, crowdAssignments, crowdHits, crowdSubmissions, crowdWorkers, judgments } from '../schema.ts';
 import { rowsOf, type Tx } from '../store.ts';
 
 /** A HIT by the channel's id for it. */
 export async function findHitByExternalId(db: Tx, externalId: string) {
   const [hit] = await db.select().from(crowdHits).where(eq(crowdHits.externalId, externalId));
+  return hit;
+}
+
+/** A HIT by our id. */
+export async function findHit(db: Tx, id: number) {
+  const [hit] = await db.select().from(crowdHits).where(eq(crowdHits.id, id));
   return hit;
 }
 
@@ -49,4 +55,125 @@ export async function upsertCrowdAssignment(db: Tx, values: { hitId: number; ext
     .onConflictDoUpdate({ target: crowdAssignments.externalId, set: { status: sql`excluded.status` } });
   const [row] = await db.select().from(crowdAssignments).where(eq(crowdAssignments.externalId, values.externalId));
   return row;
+}
+
+/** The HITs of a batch (or of a whole project), oldest first. */
+export function listHits(db: Tx, where: { batchId?: number; projectId?: number }) {
+  const filter = where.batchId !== undefined ? eq(crowdHits.batchId, where.batchId) : eq(crowdHits.projectId, where.projectId!);
+  return db.select().from(crowdHits).where(filter).orderBy(crowdHits.id);
+}
+
+/** Records a planned HIT once (its token is unique); returns the stored row either way. */
+export async function insertPlannedHit(db: Tx, values: typeof crowdHits.$inferInsert) {
+  await db.insert(crowdHits).values(values).onConflictDoNothing({ target: crowdHits.uniqueRequestToken });
+  const [row] = await db.select().from(crowdHits).where(eq(crowdHits.uniqueRequestToken, values.uniqueRequestToken));
+  return row;
+}
+
+/** Stores the channel's id for a HIT once it exists there. */
+export async function setHitPublished(db: Tx, hitId: number, externalId: string) {
+  await db.update(crowdHits).set({ externalId, status: 'published' }).where(eq(crowdHits.id, hitId));
+}
+
+/** Changes a HIT's status (e.g. expired). */
+export async function setHitStatus(db: Tx, hitId: number, status: string) {
+  await db.update(crowdHits).set({ status }).where(eq(crowdHits.id, hitId));
+}
+
+/** Records our decision on an assignment before acting on it, so a crash never leads to a different second decision. */
+export async function recordDecision(
+  db: Tx,
+  id: number,
+  decision: { decision: 'approve' | 'reject' | 'hold'; reason: string; bonus: string | null; goldCorrect: number; goldTotal: number },
+) {
+  await db
+    .update(crowdAssignments)
+    .set({ decision: decision.decision, decisionReason: decision.reason, decisionBonus: decision.bonus, goldCorrect: decision.goldCorrect, goldTotal: decision.goldTotal, decisionSyncedAt: null })
+    .where(eq(crowdAssignments.id, id));
+}
+
+/** Marks a decision as carried out on the channel. */
+export async function markDecisionSynced(db: Tx, id: number, status: string) {
+  await db.update(crowdAssignments).set({ decisionSyncedAt: new Date(), status }).where(eq(crowdAssignments.id, id));
+}
+
+/** An assignment row by id. */
+export async function findCrowdAssignment(db: Tx, id: number) {
+  const [row] = await db.select().from(crowdAssignments).where(eq(crowdAssignments.id, id));
+  return row;
+}
+
+/** The submission that arrived for an assignment, confirmed or not. */
+export async function submissionOfAssignment(db: Tx, externalAssignmentId: string) {
+  const [row] = await db
+    .select()
+    .from(crowdSubmissions)
+    .where(and(eq(crowdSubmissions.externalAssignmentId, externalAssignmentId), sql`${crowdSubmissions.confirmedAt} is not null`));
+  return row;
+}
+
+/** A submission's judgments with their items' gold answers, for grading against the review policy. */
+export function submissionJudgmentsWithGold(db: Tx, submissionId: number) {
+  return rowsOf<{ item_id: number; value: unknown; gold: unknown }>(
+    db,
+    sql`select j.item_id, j.value, g.answer as gold
+        from judgments j join items i on i.id = j.item_id
+        left join gold_answers g on g.project_id = i.project_id and g.document_id = i.document_id and i.is_gold
+        where j.crowd_submission_id = ${submissionId} and j.status in ('final', 'pending')`,
+  );
+}
+
+/** Appends a ledger entry once per idempotency key. */
+export async function appendLedger(db: Tx, values: typeof costLedger.$inferInsert) {
+  await db.insert(costLedger).values(values).onConflictDoNothing({ target: costLedger.idempotencyKey });
+}
+
+/** Upserts a crowd worker's blocked flag. */
+export async function setWorkerBlocked(db: Tx, channel: string, workerId: string) {
+  await db
+    .insert(crowdWorkers)
+    .values({ channel, workerId, blocked: true })
+    .onConflictDoUpdate({ target: [crowdWorkers.channel, crowdWorkers.workerId], set: { blocked: true } });
+}
+
+/** Project totals: assignments by decision, ledger by kind, and per worker. */
+export async function crowdStatus(db: Tx, projectId: number) {
+  const [assignments] = await rowsOf<{ submitted: number; approved: number; rejected: number; held: number; pending: number }>(
+    db,
+    sql`select count(*)::int as submitted,
+          count(*) filter (where a.decision = 'approve' and a.decision_synced_at is not null)::int as approved,
+          count(*) filter (where a.decision = 'reject' and a.decision_synced_at is not null)::int as rejected,
+          count(*) filter (where a.decision = 'hold')::int as held,
+          count(*) filter (where a.decision is null or (a.decision <> 'hold' and a.decision_synced_at is null))::int as pending
+        from crowd_assignments a join crowd_hits h on h.id = a.hit_id where h.project_id = ${projectId}`,
+  );
+  const [ledger] = await rowsOf<{ reward: number; fee: number; bonus: number }>(
+    db,
+    sql`select coalesce(sum(amount_cents) filter (where kind = 'reward'), 0)::int as reward,
+               coalesce(sum(amount_cents) filter (where kind = 'fee'), 0)::int as fee,
+               coalesce(sum(amount_cents) filter (where kind = 'bonus'), 0)::int as bonus
+        from cost_ledger where project_id = ${projectId}`,
+  );
+  const workers = await rowsOf<{ worker_id: string; assignments: number; approved: number; rejected: number; bonus_cents: number; blocked: boolean }>(
+    db,
+    sql`select a.worker_id, count(*)::int as assignments,
+          count(*) filter (where a.decision = 'approve')::int as approved,
+          count(*) filter (where a.decision = 'reject')::int as rejected,
+          coalesce((select sum(l.amount_cents) from cost_ledger l where l.project_id = ${projectId} and l.worker_id = a.worker_id and l.kind = 'bonus'), 0)::int as bonus_cents,
+          coalesce(bool_or(w.blocked), false) as blocked
+        from crowd_assignments a join crowd_hits h on h.id = a.hit_id
+        left join crowd_workers w on w.worker_id = a.worker_id and w.channel = h.channel
+        where h.project_id = ${projectId} group by a.worker_id order by a.worker_id`,
+  );
+  return { assignments, ledger, workers };
+}
+
+/** Assignments held for a human decision in a project. */
+export function heldAssignments(db: Tx, projectId: number) {
+  return rowsOf<{ id: number; external_id: string; worker_id: string; decision_reason: string; gold_correct: number | null; gold_total: number | null }>(
+    db,
+    sql`select a.id, a.external_id, a.worker_id, a.decision_reason, a.gold_correct, a.gold_total
+        from crowd_assignments a join crowd_hits h on h.id = a.hit_id
+        where h.project_id = ${projectId} and a.decision = 'hold' order by a.id`,
+  );
 }

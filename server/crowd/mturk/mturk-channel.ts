@@ -1,0 +1,177 @@
+import {
+  ApproveAssignmentCommand,
+  AssociateQualificationWithWorkerCommand,
+  CreateHITCommand,
+  CreateQualificationTypeCommand,
+  CreateWorkerBlockCommand,
+  GetAccountBalanceCommand,
+  ListAssignmentsForHITCommand,
+  ListHITsCommand,
+  MTurkClient,
+  RejectAssignmentCommand,
+  SendBonusCommand,
+  UpdateExpirationForHITCommand,
+  type Assignment,
+} from '@aws-sdk/client-mturk';
+import { parseQuestionFormAnswers } from './question-form-answers.ts';
+import { buildExternalQuestion } from './external-question.ts';
+import type { CrowdAssignment, CrowdChannel, CrowdHitRequest } from '../channel.ts';
+
+/** Where and how to reach MTurk (or any MTurk-compatible endpoint). */
+export interface MturkConnection {
+  endpoint: string;
+  region: string;
+}
+
+const isLoopback = (url: string) => ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname);
+
+/**
+ * The MTurk adapter of the crowd channel, on the real AWS SDK. Every call that creates or pays carries a
+ * deterministic idempotency token, and MTurk's "already done" answers are read as success, so a retry after a
+ * crash never duplicates a HIT or a payment.
+ */
+export class MturkChannel implements CrowdChannel {
+  readonly name = 'mturk';
+  private readonly client: MTurkClient;
+
+  constructor(connection: MturkConnection) {
+    const local = isLoopback(connection.endpoint) && !process.env.AWS_ACCESS_KEY_ID;
+    this.client = new MTurkClient({
+      endpoint: connection.endpoint,
+      region: connection.region,
+      // A local emulator takes any credentials; real endpoints use the standard AWS credential chain.
+      ...(local ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+    });
+  }
+
+  async balance(): Promise<string> {
+    const out = await this.client.send(new GetAccountBalanceCommand({}));
+    return out.AvailableBalance ?? '0.00';
+  }
+
+  /** Creates a HIT, or finds the one an earlier attempt with the same token created. */
+  async createHit(request: CrowdHitRequest): Promise<string> {
+    try {
+      const out = await this.client.send(
+        new CreateHITCommand({
+          UniqueRequestToken: request.uniqueRequestToken,
+          RequesterAnnotation: request.uniqueRequestToken,
+          Question: buildExternalQuestion(request.taskUrl, request.frameHeight),
+          MaxAssignments: request.maxAssignments,
+          Reward: request.reward,
+          Title: request.title,
+          Description: request.description,
+          Keywords: request.keywords,
+          LifetimeInSeconds: request.lifetimeSeconds,
+          AssignmentDurationInSeconds: request.assignmentDurationSeconds,
+          AutoApprovalDelayInSeconds: request.autoApprovalDelaySeconds,
+          QualificationRequirements: request.qualificationRequirements,
+        }),
+      );
+      return out.HIT!.HITId!;
+    } catch (error) {
+      if (turkErrorCode(error) !== 'AWS.MechanicalTurk.HitAlreadyExists' && !/HitAlreadyExists/.test(turkErrorCode(error) ?? '')) throw error;
+      return this.findHitByAnnotation(request.uniqueRequestToken, error);
+    }
+  }
+
+  private async findHitByAnnotation(token: string, original: unknown): Promise<string> {
+    const fromMessage = /HITId:?\s*([A-Z0-9]{10,})/i.exec((original as Error).message ?? '')?.[1];
+    if (fromMessage) return fromMessage;
+    let NextToken: string | undefined;
+    do {
+      const page = await this.client.send(new ListHITsCommand({ MaxResults: 100, NextToken }));
+      const hit = page.HITs?.find((h) => h.RequesterAnnotation === token);
+      if (hit?.HITId) return hit.HITId;
+      NextToken = page.NextToken;
+    } while (NextToken);
+    throw original;
+  }
+
+  /** Every submitted, approved or rejected assignment of a HIT (accepted-but-unsubmitted ones MTurk never lists). */
+  async listAssignments(hitId: string): Promise<CrowdAssignment[]> {
+    const out: CrowdAssignment[] = [];
+    let NextToken: string | undefined;
+    do {
+      const page = await this.client.send(
+        new ListAssignmentsForHITCommand({ HITId: hitId, MaxResults: 100, NextToken, AssignmentStatuses: ['Submitted', 'Approved', 'Rejected'] }),
+      );
+      for (const a of page.Assignments ?? []) out.push(toAssignment(a));
+      NextToken = page.NextToken;
+    } while (NextToken);
+    return out;
+  }
+
+  /** Approves; an assignment already approved counts as done. */
+  async approve(assignmentId: string, feedback: string): Promise<void> {
+    await this.tolerate(() => this.client.send(new ApproveAssignmentCommand({ AssignmentId: assignmentId, RequesterFeedback: feedback })), /approved|status of: Approved/i);
+  }
+
+  /** Rejects with the reason the worker will read; an assignment already rejected counts as done. */
+  async reject(assignmentId: string, feedback: string): Promise<void> {
+    await this.tolerate(() => this.client.send(new RejectAssignmentCommand({ AssignmentId: assignmentId, RequesterFeedback: feedback })), /rejected|status of: Rejected/i);
+  }
+
+  /** Pays a bonus once per token; a token already processed means it was paid. */
+  async bonus(args: { workerId: string; assignmentId: string; amount: string; reason: string; token: string }): Promise<void> {
+    await this.tolerate(
+      () =>
+        this.client.send(
+          new SendBonusCommand({ WorkerId: args.workerId, AssignmentId: args.assignmentId, BonusAmount: args.amount, Reason: args.reason, UniqueRequestToken: args.token }),
+        ),
+      /already been processed|idempotency/i,
+    );
+  }
+
+  /** Ends a HIT's availability now. */
+  async expire(hitId: string): Promise<void> {
+    await this.client.send(new UpdateExpirationForHITCommand({ HITId: hitId, ExpireAt: new Date(0) }));
+  }
+
+  /** Blocks a worker from all of the requester's HITs. */
+  async block(workerId: string, reason: string): Promise<void> {
+    await this.client.send(new CreateWorkerBlockCommand({ WorkerId: workerId, Reason: reason }));
+  }
+
+  /** Creates the project's own qualification type (granted by passing the gold-based qualification test). */
+  async createQualificationType(name: string, description: string): Promise<string> {
+    const out = await this.client.send(
+      new CreateQualificationTypeCommand({ Name: name, Description: description, QualificationTypeStatus: 'Active', Keywords: 'curate' }),
+    );
+    return out.QualificationType!.QualificationTypeId!;
+  }
+
+  /** Grants the qualification with a score (e.g. gold accuracy in percent). */
+  async grantQualification(typeId: string, workerId: string, score: number): Promise<void> {
+    await this.client.send(new AssociateQualificationWithWorkerCommand({ QualificationTypeId: typeId, WorkerId: workerId, IntegerValue: score, SendNotification: false }));
+  }
+
+  private async tolerate(call: () => Promise<unknown>, alreadyDone: RegExp) {
+    try {
+      await call();
+    } catch (error) {
+      if (!alreadyDone.test((error as Error).message ?? '')) throw error;
+    }
+  }
+}
+
+function toAssignment(a: Assignment): CrowdAssignment {
+  let answers: Record<string, string> = {};
+  try {
+    answers = a.Answer ? parseQuestionFormAnswers(a.Answer) : {};
+  } catch {
+    // An answer we cannot parse carries no token: the assignment matches no submission and is held for a human.
+  }
+  return {
+    assignmentId: a.AssignmentId!,
+    workerId: a.WorkerId!,
+    hitId: a.HITId!,
+    status: a.AssignmentStatus as CrowdAssignment['status'],
+    submittedAt: a.SubmitTime ?? null,
+    answers,
+  };
+}
+
+function turkErrorCode(error: unknown): string | undefined {
+  return (error as { TurkErrorCode?: string }).TurkErrorCode;
+}
