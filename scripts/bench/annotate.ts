@@ -1,20 +1,19 @@
 /**
  * npm run bench:annotate [-- --annotators 200 --seconds 30]
- * Simulated annotators lease and submit in a loop over HTTP against real PostgreSQL; prints judgments/s, p50/p99
+ * Simulated annotators lease and submit in a loop over HTTP against the real server (a child process) on real
+ * PostgreSQL; prints judgments/s, p50/p99
  * latency, invariant violations (must be 0), and, in the same run, the same SQL statements issued directly
  * through pg by as many concurrent loops, as the baseline ratio.
  */
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { sql } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import { loadConfig } from '../../server/config.ts';
 import { rowsOf, type Db } from '../../server/db/store.ts';
 import { DomainEvents } from '../../server/events.ts';
-import { buildApp } from '../../server/app.ts';
 import { insertUser } from '../../server/db/queries/users.ts';
 import { createProject } from '../../server/commands/manage-projects.ts';
 import { createApiToken } from '../../server/commands/api-tokens.ts';
@@ -26,7 +25,7 @@ import { leaseNextSlotSql } from '../../server/db/queries/leases.ts';
 import { completeItemIfFullSql } from '../../server/db/queries/judgments.ts';
 import { judgments, slots } from '../../server/db/schema.ts';
 import { eq } from 'drizzle-orm';
-import { peakRssMb, runBenchmark } from './bench-db.ts';
+import { peakRssMb, runBenchmark, startServerProcess } from './bench-db.ts';
 
 const { values } = parseArgs({ options: { annotators: { type: 'string', default: '200' }, seconds: { type: 'string', default: '30' }, docs: { type: 'string', default: '30000' } } });
 const ANNOTATORS = Number(values.annotators);
@@ -71,10 +70,8 @@ runBenchmark(async ({ url: benchUrl, store }) => {
     }),
   );
 
-  const ctx = { config: loadConfig({ SESSION_SECRET: 'bench-secret-bench-secret' }), store, events: new DomainEvents() };
-  const app = await buildApp(ctx);
-  await new Promise<void>((r) => app.server.listen(0, '127.0.0.1', r));
-  const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  const server = await startServerProcess(benchUrl);
+  const url = server.url;
 
   // Over HTTP: lease one, submit it, repeat until time is up or the work runs out.
   const latencies: number[] = [];
@@ -105,7 +102,8 @@ runBenchmark(async ({ url: benchUrl, store }) => {
     }),
   );
   const httpSeconds = (performance.now() - started) / 1000;
-  await app.close();
+  const serverRss = server.peakRssMb();
+  await server.stop();
 
   // Baseline: the same statements straight through pg, with as many concurrent loops.
   const pool = new pg.Pool({ connectionString: benchUrl, max: 40 });
@@ -150,5 +148,5 @@ runBenchmark(async ({ url: benchUrl, store }) => {
   console.log(`direct pg (same statements):            ${directJudgments} judgments in ${directSeconds.toFixed(1)} s = ${directRate.toFixed(0)} judgments/s`);
   console.log(`ratio HTTP/direct: ${(httpRate / directRate).toFixed(2)}`);
   console.log(`violations (over k, same annotator twice, slot judged twice): HTTP ${await violations(db, project.id)}, direct ${await violations(db, baselineProject.id)}`);
-  console.log(`peak RSS: ${peakRssMb().toFixed(0)} MB`);
+  console.log(`server peak RSS: ${serverRss.toFixed(0)} MB; load generator peak RSS: ${peakRssMb().toFixed(0)} MB`);
 }, 40);

@@ -3,6 +3,7 @@ import type { Project } from '../db/schema.ts';
 import { findProject } from '../db/queries/projects.ts';
 import {
   claimAggregationRequest,
+  requestAggregation,
   goldAnswersByItem,
   labelsForAggregation,
   openExtraSlots,
@@ -30,40 +31,42 @@ const LOCK_BASE = 1_000_000_000;
  */
 export async function aggregateProject(ctx: AppContext, props: { projectId: number; onlyIfRequested?: boolean }) {
   const { db } = ctx.store;
-  return (
-    (await withAdvisoryLock(db, LOCK_BASE + props.projectId, async (tx) => {
-      const project = await findProject(tx, props.projectId);
-      if (!project) throw notFound('Project');
-      // Claim first: a judgment committed from here on asks for another run.
-      const requested = await claimAggregationRequest(tx, project.id);
-      if (props.onlyIfRequested && !requested) return { skipped: true as const };
-      const output = compute(project, await labelsForAggregation(tx, project.id), await goldAnswersByItem(tx, project.id));
-      await upsertAggregates(tx, project.id, output.items);
-      await replaceAnnotatorStats(tx, project.id, output.workers.map(({ workerKey, ...stats }) => ({ workerKey, stats })));
-      const settings = aggregationSettingsOf(project.settings);
-      const route = routeLowConfidence(Float64Array.from(output.items, (i) => i.confidence), {
-        threshold: settings.reviewBelowConfidence,
-        maxExtraPerItem: settings.maxRedundancy,
-      });
-      const low = Array.from(route.items, (i) => output.items[i]);
-      if (settings.adaptiveRedundancy) {
-        const extra = low
-          .map((item, r) => ({ itemId: item.itemId, slots: Math.min(route.extraSlots[r], settings.maxRedundancy - item.nJudgments) }))
-          .filter((e) => e.slots > 0);
-        await openExtraSlots(tx, extra);
-      } else {
-        await sendItemsToReview(tx, low.map((i) => i.itemId));
-      }
-      await saveProjectQuality(tx, project.id, {
-        agreement: output.agreement,
-        positionBias: output.positionBias,
-        classes: output.classes,
-        lowConfidenceItems: low.length,
-        computedAt: new Date().toISOString(),
-      });
-      return { skipped: false as const, output };
-    })) ?? null
-  );
+  if (!(await findProject(db, props.projectId))) throw notFound('Project');
+  // Claim in its own short transaction, before the long run: the request flag lives on the project row, which
+  // submits must be able to set again (a judgment committed from here on asks for another run) without waiting.
+  const requested = await claimAggregationRequest(db, props.projectId);
+  if (props.onlyIfRequested && !requested) return { skipped: true as const };
+  const run = await withAdvisoryLock(db, LOCK_BASE + props.projectId, async (tx) => {
+    const project = (await findProject(tx, props.projectId))!;
+    const output = compute(project, await labelsForAggregation(tx, project.id), await goldAnswersByItem(tx, project.id));
+    await upsertAggregates(tx, project.id, output.items);
+    await replaceAnnotatorStats(tx, project.id, output.workers.map(({ workerKey, ...stats }) => ({ workerKey, stats })));
+    const settings = aggregationSettingsOf(project.settings);
+    const route = routeLowConfidence(Float64Array.from(output.items, (i) => i.confidence), {
+      threshold: settings.reviewBelowConfidence,
+      maxExtraPerItem: settings.maxRedundancy,
+    });
+    const low = Array.from(route.items, (i) => output.items[i]);
+    if (settings.adaptiveRedundancy) {
+      const extra = low
+        .map((item, r) => ({ itemId: item.itemId, slots: Math.min(route.extraSlots[r], settings.maxRedundancy - item.nJudgments) }))
+        .filter((e) => e.slots > 0);
+      await openExtraSlots(tx, extra);
+    } else {
+      await sendItemsToReview(tx, low.map((i) => i.itemId));
+    }
+    await saveProjectQuality(tx, project.id, {
+      agreement: output.agreement,
+      positionBias: output.positionBias,
+      classes: output.classes,
+      lowConfidenceItems: low.length,
+      computedAt: new Date().toISOString(),
+    });
+    return { skipped: false as const, output };
+  });
+  // Another process is running it; leave the request standing so its next run (or the sweep) picks it up.
+  if (!run && requested) await requestAggregation(db, props.projectId);
+  return run ?? null;
 }
 
 /** Maps judgments through the project's task type and runs the engine. */

@@ -23,12 +23,10 @@ export function startReaggregation(ctx: AppContext, debounceMs = DEBOUNCE_MS): {
   const unsubscribe = ctx.events.subscribe((event) => {
     if (event.name !== 'judgments:changed') return;
     const { projectId } = event.payload;
-    requestAggregation(ctx.store.db, projectId)
-      .then(() => {
-        clearTimeout(timers.get(projectId));
-        timers.set(projectId, setTimeout(() => (timers.delete(projectId), void run(projectId)), debounceMs));
-      })
-      .catch((error) => console.error('could not request aggregation', error));
+    // A run is already scheduled here: it will read this change too, so neither the flag nor the timer is touched.
+    if (timers.has(projectId)) return;
+    timers.set(projectId, setTimeout(() => (timers.delete(projectId), void run(projectId)), debounceMs));
+    requestAggregation(ctx.store.db, projectId).catch((error) => console.error('could not request aggregation', error));
   });
   return {
     async stop() {

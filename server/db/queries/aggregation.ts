@@ -4,7 +4,10 @@ import { rowsOf, type Tx } from '../store.ts';
 
 /** Asks for a re-aggregation of a project (cheap; the job picks it up). */
 export async function requestAggregation(db: Tx, projectId: number) {
-  await db.update(projects).set({ aggregationRequestedAt: new Date() }).where(eq(projects.id, projectId));
+  await db
+    .update(projects)
+    .set({ aggregationRequestedAt: new Date() })
+    .where(and(eq(projects.id, projectId), sql`${projects.aggregationRequestedAt} is null`));
 }
 
 /**

@@ -1,0 +1,93 @@
+import type { CliCommand } from './command.ts';
+import { CliError } from './command.ts';
+import { parseCliArgs, required } from './parse-args.ts';
+import { ApiClient } from './api-client.ts';
+
+const usage = `Usage:
+  npm run curate -- mturk estimate --batch ID --reward 0.10 [--items-per-hit 5]
+  npm run curate -- mturk publish --batch ID --reward 0.10 --budget 25.00 --title T --description D
+                   [--items-per-hit 5] [--keywords K] [--locales US,GB] [--min-approval-rate 95] [--min-approved 100]
+                   [--require-qualification] [--split-at-fee-cliff] [--qualification-test]
+  npm run curate -- mturk sync --project NAME      (confirm, review, approve/reject/bonus per policy)
+  npm run curate -- mturk status --project NAME
+  npm run curate -- mturk expire --batch ID
+
+The server talks to MTURK_ENDPOINT (sandbox by default). To rehearse offline: npm run mturk:emulator -- --port 9431
+and start the server with MTURK_ENDPOINT=http://127.0.0.1:9431.`;
+
+const command: CliCommand = {
+  name: 'mturk',
+  summary: 'publish batches to Mechanical Turk, sync and review work, see cost',
+  usage,
+  async run(argv) {
+    const { values, positionals } = parseCliArgs(
+      argv,
+      {
+        batch: { type: 'string' },
+        project: { type: 'string' },
+        reward: { type: 'string' },
+        budget: { type: 'string' },
+        title: { type: 'string' },
+        description: { type: 'string' },
+        keywords: { type: 'string' },
+        'items-per-hit': { type: 'string' },
+        locales: { type: 'string' },
+        'min-approval-rate': { type: 'string' },
+        'min-approved': { type: 'string' },
+        'require-qualification': { type: 'boolean' },
+        'split-at-fee-cliff': { type: 'boolean' },
+        'qualification-test': { type: 'boolean' },
+      },
+      true,
+    );
+    if (values.help) return (console.log(usage), 0);
+    const action = positionals[0];
+    if (!['estimate', 'publish', 'sync', 'status', 'expire'].includes(action ?? '')) throw new CliError(`unknown action "${action ?? ''}"; see --help`, 2);
+    const client = await ApiClient.fromEnv();
+    const itemsPerHit = values['items-per-hit'] ? Number(values['items-per-hit']) : 5;
+    if (action === 'estimate') {
+      const e = await client.request<Record<string, string | number>>('POST', `/api/batches/${required(values.batch, '--batch')}/crowd/estimate`, {
+        json: { itemsPerHit, reward: required(values.reward, '--reward'), splitAtFeeCliff: values['split-at-fee-cliff'] ?? false },
+      });
+      console.log(`${e.hitCount} HIT(s), ${e.assignmentCount} assignment(s): rewards $${e.rewardTotal} + fees $${e.fees} = $${e.grandTotal}`);
+      if (e.warning) console.error(`warning: ${e.warning} ${e.suggestion ?? ''}`);
+    } else if (action === 'publish') {
+      const { balance } = await client.request<{ balance: string }>('GET', '/api/crowd/balance');
+      const result = await client.request<{ published: number; alreadyPublished: number; estimate: { cost: string } }>('POST', `/api/batches/${required(values.batch, '--batch')}/crowd/publish`, {
+        json: {
+          itemsPerHit,
+          reward: required(values.reward, '--reward'),
+          budget: required(values.budget, '--budget'),
+          title: required(values.title, '--title'),
+          description: required(values.description, '--description'),
+          keywords: values.keywords,
+          splitAtFeeCliff: values['split-at-fee-cliff'] ?? false,
+          purpose: values['qualification-test'] ? 'qualification' : 'work',
+          qualifications: {
+            locales: values.locales?.split(',').map((l) => l.trim().toUpperCase()),
+            minApprovalRate: values['min-approval-rate'] ? Number(values['min-approval-rate']) : undefined,
+            minApprovedHits: values['min-approved'] ? Number(values['min-approved']) : undefined,
+            requireOurQualification: values['require-qualification'] ?? false,
+          },
+        },
+      });
+      console.log(`balance before: $${balance}; published ${result.published} HIT(s) ($${result.estimate.cost}), ${result.alreadyPublished} already published`);
+    } else if (action === 'expire') {
+      const { expired } = await client.request<{ expired: number }>('POST', `/api/batches/${required(values.batch, '--batch')}/crowd/expire`);
+      console.log(`expired ${expired} HIT(s)`);
+    } else {
+      const project = await client.projectByName(required(values.project, '--project'));
+      if (action === 'sync') {
+        const r = await client.request<Record<string, number>>('POST', `/api/projects/${project.id}/crowd/sync`);
+        console.log(`assignments seen ${r.assignmentsSeen}; confirmed ${r.confirmed}; approved ${r.approved}; rejected ${r.rejected}; held ${r.held}; bonuses ${r.bonuses}`);
+      } else {
+        const s = await client.request<{ hits: unknown[]; assignments: Record<string, number>; ledger: Record<string, number> }>('GET', `/api/projects/${project.id}/crowd/status`);
+        const dollars = (c: number) => `$${(c / 100).toFixed(2)}`;
+        console.log(`${s.hits.length} HIT(s); assignments: ${Object.entries(s.assignments).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+        console.log(`spent: rewards ${dollars(s.ledger.rewardCents)}, fees ${dollars(s.ledger.feeCents)}, bonuses ${dollars(s.ledger.bonusCents)}, total ${dollars(s.ledger.totalCents)}`);
+      }
+    }
+    return 0;
+  },
+};
+export default command;

@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { startTestApp, TEST_PASSWORD, type TestApp } from '../support/test-app.ts';
+
+const run = promisify(execFile);
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+let t: TestApp;
+let dir: string;
+
+beforeAll(async () => {
+  t = await startTestApp();
+  dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'curate-cli-'));
+});
+afterAll(async () => {
+  await t.close();
+  await fs.promises.rm(dir, { recursive: true, force: true });
+});
+
+/** Runs the CLI as a user would, against the test server; resolves with exit code and output. */
+async function curate(args: string[], env: Record<string, string> = {}) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', path.join(root, 'scripts/curate.ts'), ...args], {
+      cwd: root,
+      env: { ...process.env, CURATE_URL: t.url, CURATE_EMAIL: t.admin.email, CURATE_PASSWORD: TEST_PASSWORD, ...env },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('curate CLI (a client of the API)', () => {
+  it('creates a project, imports with a progress line, lists, and exports', async () => {
+    expect((await curate(['projects', 'create', '--name', 'cli', '--task-type', 'quality-rating'])).stdout).toMatch(/created project/);
+    const file = path.join(dir, 'docs.jsonl');
+    await fs.promises.writeFile(file, ['{"id":"a","text":"first","source":"wiki"}', '{"id":"b","text":"second"}', '{"id":"c","text":"first"}'].join('\n'));
+    const imported = await curate(['import', file, '--project', 'cli', '--id-field', 'id', '--meta', 'source']);
+    expect(imported.code).toBe(0);
+    expect(imported.stdout).toMatch(/Imported 2 document\(s\); 1 exact duplicate/);
+    expect(imported.stderr).toMatch(/importing docs\.jsonl 100%/);
+    const listed = await curate(['projects', 'list']);
+    expect(listed.stdout).toMatch(/cli\tquality-rating\t2\t0\t0/);
+    const batch = await curate(['batches', 'create', '--project', 'cli', '--name', 'b1', '--size', '2', '--redundancy', '1', '--stratify', 'source']);
+    expect(batch.stdout).toMatch(/created batch \d+ \(draft\): 2 item\(s\)/);
+    const out = path.join(dir, 'set.jsonl');
+    const exported = await curate(['export', '--project', 'cli', '--format', 'jsonl', '--out', out]);
+    expect(exported.code).toBe(0);
+    expect(await fs.promises.readFile(out, 'utf8')).toBe('');
+  });
+
+  it('reports a refused import with line numbers and exit 1', async () => {
+    await curate(['projects', 'create', '--name', 'cli-bad', '--task-type', 'quality-rating']);
+    const file = path.join(dir, 'bad.jsonl');
+    await fs.promises.writeFile(file, '{"text":"ok"}\n{"text": 5}\n');
+    const res = await curate(['import', file, '--project', 'cli-bad']);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/line 2: text field "text" must be a string/);
+    expect(res.stdout).toMatch(/nothing was imported/);
+  });
+
+  it('gives one clear line and a non-zero exit for bad arguments, bad credentials and unknown things', async () => {
+    const missing = await curate(['import']);
+    expect(missing).toMatchObject({ code: 2, stderr: 'curate: missing FILE\n' });
+    expect((await curate(['import', '--bogus'])).code).toBe(2);
+    expect((await curate(['nope'])).stderr).toMatch(/unknown command "nope"/);
+    const wrong = await curate(['projects', 'list'], { CURATE_PASSWORD: 'wrong' });
+    expect(wrong).toMatchObject({ code: 1, stderr: 'curate: POST /api/auth/login: Wrong email or password\n' });
+    const noProject = await curate(['import', path.join(dir, 'bad.jsonl'), '--project', 'missing']);
+    expect(noProject.stderr).toMatch(/no project named "missing"/);
+    const down = await curate(['projects', 'list'], { CURATE_URL: 'http://127.0.0.1:9' });
+    expect(down.stderr).toMatch(/cannot reach http:\/\/127\.0\.0\.1:9/);
+    expect((await curate(['import', '--help'])).stdout).toMatch(/Usage: npm run curate -- import FILE/);
+  });
+});
