@@ -161,6 +161,18 @@ describe('security headers', () => {
     expect(res.headers['x-powered-by']).toBeUndefined();
   });
 
+  it("allows framing by MTurk's worker sites on the MTurk labeling route only", async () => {
+    const mturk = await request(t.url).get('/mturk?assignmentId=ASSIGNMENT_ID_NOT_AVAILABLE&hitId=X');
+    const csp = mturk.headers['content-security-policy'];
+    expect(csp).toMatch(/frame-ancestors https:\/\/worker\.mturk\.com https:\/\/workersandbox\.mturk\.com/);
+    expect(csp).toMatch(/form-action 'self' https:\/\/worker\.mturk\.com/);
+    expect(csp).toContain("script-src 'self'");
+    expect(mturk.headers['x-frame-options']).toBeUndefined();
+    const other = await request(t.url).get('/projects');
+    expect(other.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(other.headers['x-frame-options']).toBe('DENY');
+  });
+
   it('answers unknown API routes and malformed JSON with JSON errors', async () => {
     const missing = await request(t.url).get('/api/nope').expect(404);
     expect(missing.body.error.id).toBe('not_found');
