@@ -74,10 +74,14 @@ export async function exportSet(ctx: AppContext, props: ExportSetProps) {
       const judgments = groupJudgments(await judgmentsForExport(tx, page.map((r) => Number(r.item_id))), page, pseudonym);
       const rows = page.map((r) => {
         const own = judgments.get(Number(r.item_id)) ?? [];
-        const taskCells = taskType.exportRow(
-          { payload: taskType.payloadFromDocument({ text: r.text, meta: r.meta }, props.project.fieldMapping as Record<string, string>) as never, judgments: own.map((j) => j.value) as never[] },
-          config,
-        );
+        // The payload is built (and validated) only for task types whose export columns read it.
+        const item = {
+          get payload() {
+            return taskType.payloadFromDocument({ text: r.text, meta: r.meta }, props.project.fieldMapping as Record<string, string>) as never;
+          },
+          judgments: own.map((j) => j.value) as never[],
+        };
+        const taskCells = taskType.exportRow(item, config);
         return presentExportRow(r, o.includeJudgments ? own : undefined, taskCells, columns);
       });
       for (const r of page) count(facts, r);
