@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { accuracy, loadCrowdDataset } from './crowd-datasets.ts';
+import { accuracy, haveCrowdData, loadCrowdDataset } from './crowd-datasets.ts';
 import { majorityVote, wawa } from '../../../server/aggregation/majority-vote.ts';
 import { dawidSkene } from '../../../server/aggregation/dawid-skene.ts';
 import { oneCoinDawidSkene } from '../../../server/aggregation/one-coin-dawid-skene.ts';
@@ -50,7 +50,7 @@ const knownGaps: Partial<Record<string, Partial<Record<Method, number>>>> = {
 
 const methodNames = Object.keys(methods) as Method[];
 
-describe.each(Object.keys(crowdKit))('%s', (name) => {
+describe.skipIf(!haveCrowdData).each(Object.keys(crowdKit))('%s', (name) => {
   const dataset = loadCrowdDataset(name);
 
   it.each(methodNames)('%s is at least crowd-kit minus 0.005', (method) => {
@@ -60,7 +60,7 @@ describe.each(Object.keys(crowdKit))('%s', (name) => {
   });
 });
 
-describe('GLAD', () => {
+describe.skipIf(!haveCrowdData)('GLAD', () => {
   it('solves the crowd-kit toy fixture and beats majority vote on D_Product-like data', () => {
     const toy = loadCrowdDataset('crowdkit_toy_ysda');
     expect(accuracy(glad(toy.judgments).label, toy.gold)).toBe(1);
@@ -70,7 +70,7 @@ describe('GLAD', () => {
   });
 });
 
-describe('ordinal model on zheng_n_emotion (numeric, scored by MAE)', () => {
+describe.skipIf(!haveCrowdData)('ordinal model on zheng_n_emotion (numeric, scored by MAE)', () => {
   it('keeps MAE and RMSE near the published continuous methods and covers most truths', () => {
     const d = loadCrowdDataset('zheng_n_emotion');
     const names = d.encoded.labels.names;

@@ -10,6 +10,13 @@ import type { CategoricalJudgments } from '../../../server/aggregation/types.ts'
 /** The datasets live beside the repository: `<repo>/../shared/data/crowd`. */
 export const crowdDataDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../shared/data/crowd');
 
+/**
+ * Whether the datasets are present. A clone without the shared folder skips the dataset tests (saying so); CI,
+ * which always has it, fails instead, so a missing folder can never pass as green there.
+ */
+export const haveCrowdData = fs.existsSync(crowdDataDir);
+if (!haveCrowdData && process.env.CI) throw new Error(`Crowd datasets missing at ${crowdDataDir}`);
+
 /** A dataset as judgments plus the gold class per item (-1 where unknown) and the raw gold strings. */
 export interface CrowdDataset {
   encoded: EncodedAnswers;
