@@ -16,16 +16,20 @@ const LEASE_COLUMNS = sql`s.id as slot_id, s.item_id, s.batch_id, s.lease_expire
 
 /**
  * Renews every lease the annotator still holds in the project (an expired one too, while nobody else has taken it),
- * so a reload or a second tab gets the same tasks back instead of new ones.
+ * so a reload or a second tab gets the same tasks back instead of new ones. The rows are locked in id order first:
+ * two tabs of one annotator renewing the same leases in different orders would otherwise deadlock.
  */
 export function renewHeldLeases(db: Tx, projectId: number, userId: number, ttlSeconds: number) {
   return rowsOf<LeaseRow>(
     db,
-    sql`with renewed as (
+    sql`with held as (
+          select s.id from slots s join batches b on b.id = s.batch_id
+          where b.project_id = ${projectId} and b.status = 'open' and s.status = 'leased' and s.leased_by = ${userId}
+          order by s.id
+          for update of s
+        ), renewed as (
           update slots s set lease_expires_at = now() + make_interval(secs => ${ttlSeconds})
-          from batches b
-          where b.id = s.batch_id and b.project_id = ${projectId} and b.status = 'open'
-            and s.status = 'leased' and s.leased_by = ${userId}
+          from held where s.id = held.id and s.status = 'leased' and s.leased_by = ${userId}
           returning s.*
         )
         select ${LEASE_COLUMNS} from renewed s join items i on i.id = s.item_id
