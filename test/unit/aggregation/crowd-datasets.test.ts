@@ -41,10 +41,11 @@ const crowdKit: Record<string, [number, number, number, number, number]> = {
  * Where our MACE falls short of crowd-kit's by more than half a point, with the floor we do hold (our
  * measured accuracy minus 0.005, so a regression still fails). Our MACE estimates the class prior; with
  * crowd-kit's uniform prior it loses 8-10 points on zheng_d_product and 3 on zheng_d_restaurant instead.
+ * crowd-kit's MACE source builds its strategy counts in sorted worker/label order but indexes them in order of
+ * appearance, so its strategies are partly scrambled; on zheng_s_adult its accuracy is exactly majority vote's.
  */
 const knownGaps: Partial<Record<string, Partial<Record<Method, number>>>> = {
-  zheng_s_adult: { MACE: 0.7387 - 0.005 },
-  venanzi_cf: { MACE: 0.88 - 0.005 },
+  zheng_s_adult: { MACE: 0.7447 - 0.005 },
   venanzi_cf_amt: { MACE: 0.86 - 0.005 },
 };
 
