@@ -120,7 +120,10 @@ export function annotatorReliability(inputs: ReliabilityInputs, thresholds: Reli
   const rows: WorkerReliability[] = [];
   for (let w = 0; w < nWorkers; w++) {
     const confusion = confusionCounts.slice(w * K * K, (w + 1) * K * K);
+    const evidence = Array.from({ length: K }, (_, c) => confusion.subarray(c * K, (c + 1) * K).reduce((a, b) => a + b, 0));
     normalizeRows(confusion, K, K);
+    // A consensus class this worker never met says nothing about them: NaN, not a uniform row that looks like data.
+    for (let c = 0; c < K; c++) if (evidence[c] === 0) confusion.fill(NaN, c * K, (c + 1) * K);
     const n = judgments[w];
     const topLabel = rowMax(labelCounts, w * K, K);
     const topPosition = position ? rowMax(positionCounts, w * nPositions, nPositions) : { index: 0, value: NaN };

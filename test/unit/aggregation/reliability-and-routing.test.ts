@@ -45,6 +45,13 @@ describe('annotatorReliability', () => {
     expect(table[2].medianSeconds).toBeLessThan(2);
   });
 
+  it('leaves a consensus class a worker never met as NaN, not as a uniform row', () => {
+    const data = { nItems: 2, nWorkers: 1, nClasses: 3, item: Int32Array.of(0, 1), worker: Int32Array.of(0, 0), label: Int32Array.of(0, 2) };
+    const [row] = annotatorReliability({ data, consensus: Int32Array.of(0, 0) });
+    expect([...row.confusion.subarray(0, 3)]).toEqual([0.5, 0, 0.5]);
+    expect([...row.confusion.subarray(3)].every(Number.isNaN)).toBe(true);
+  });
+
   it('flags each spammer for the right reasons and nobody else', () => {
     expect(codes(0)).toEqual([]);
     expect(codes(1)).toEqual(['dominant-label', 'low-entropy', 'low-gold-accuracy']);
