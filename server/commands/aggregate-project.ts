@@ -69,6 +69,23 @@ export async function aggregateProject(ctx: AppContext, props: { projectId: numb
   return run ?? null;
 }
 
+/** How often an on-demand run looks again while another run holds the project. */
+const RETRY_MS = 200;
+
+/**
+ * On demand (the admin's button, the CLI): when another run holds the project, waits for it to finish and runs
+ * again, since that run may have read the judgments before the latest ones.
+ * @returns the output, or null when the project stayed busy for `waitMs`.
+ */
+export async function aggregateProjectNow(ctx: AppContext, projectId: number, waitMs = 30_000) {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const run = await aggregateProject(ctx, { projectId });
+    if (run || Date.now() >= deadline) return run;
+    await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
+  }
+}
+
 /** Maps judgments through the project's task type and runs the engine. */
 function compute(project: Project, labels: Awaited<ReturnType<typeof labelsForAggregation>>, gold: Map<number, unknown>): AggregationOutput {
   const taskType = findTaskType(project.taskType)!;

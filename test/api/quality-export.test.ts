@@ -70,6 +70,12 @@ describe('aggregation in the product', () => {
     expect(quality.body.agreementNotes.alphaOrdinal).toMatch(/order/);
   });
 
+  it('runs two on-demand aggregations at once: the second waits for the first instead of refusing', async () => {
+    const [a, b] = await Promise.all([admin.post(`/api/projects/${projectId}/aggregate`), admin.post(`/api/projects/${projectId}/aggregate`)]);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    expect(b.body.items).toBe(18);
+  });
+
   it('re-aggregates by itself after new judgments (debounced), and sends low-confidence items to review', async () => {
     const project = await t.buildProject();
     await buildDocuments(t, project.id, [{ id: 'a', text: `contested ${randomUUID()}` }]);
