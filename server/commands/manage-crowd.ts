@@ -34,7 +34,7 @@ export async function blockCrowdWorker(ctx: AppContext, channel: CrowdChannel, p
 export async function decideHeldAssignment(
   ctx: AppContext,
   channel: CrowdChannel,
-  props: { actorId: number; assignmentId: number; decision: 'approve' | 'reject'; reason: string },
+  props: { actorId: number; assignmentId: number; decision: 'approve' | 'reject'; reason: string; bonus?: string },
 ) {
   const { db } = ctx.store;
   const row = await findCrowdAssignment(db, props.assignmentId);
@@ -42,8 +42,10 @@ export async function decideHeldAssignment(
   if (row.decision !== 'hold') throw conflict(`This assignment was already decided (${row.decision ?? 'not yet reviewed'})`);
   const hit = (await findHit(db, row.hitId))!;
   const project = (await findProject(db, hit.projectId))!;
-  await recordDecision(db, row.id, { decision: props.decision, reason: props.reason, bonus: null, goldCorrect: row.goldCorrect ?? 0, goldTotal: row.goldTotal ?? 0 });
-  await appendAudit(db, { actorId: props.actorId, action: `crowd.${props.decision}`, target: `assignment:${row.externalId}`, details: { reason: props.reason } });
-  return applyDecision(ctx, channel, { project, hit, row, decision: { action: props.decision, reason: props.reason } });
+  const bonus = props.decision === 'approve' && props.bonus && Number(props.bonus) > 0 ? { amount: props.bonus, reason: props.reason } : undefined;
+  await recordDecision(db, row.id, { decision: props.decision, reason: props.reason, bonus: bonus?.amount ?? null, goldCorrect: row.goldCorrect ?? 0, goldTotal: row.goldTotal ?? 0 });
+  await appendAudit(db, { actorId: props.actorId, action: `crowd.${props.decision}`, target: `assignment:${row.externalId}`, details: { reason: props.reason, bonus: bonus?.amount } });
+  const decision = props.decision === 'approve' ? { action: 'approve' as const, reason: props.reason, bonus } : { action: 'reject' as const, reason: props.reason };
+  return applyDecision(ctx, channel, { project, hit, row, decision });
 }
 

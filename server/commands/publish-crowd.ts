@@ -12,14 +12,14 @@ import { planHits, type PlannedHit } from '../crowd/mturk/hit-plan.ts';
 import { assignmentFeeCents, centsToMoney, estimatePublishCost, moneyToCents } from '../crowd/mturk/fees.ts';
 import { buildQualificationRequirements } from '../crowd/mturk/qualification-requirements.ts';
 import { crowdSettingsOf } from '../crowd/crowd-settings.ts';
+import { moneyAmount } from '../crowd/mturk/review-policy.ts';
 import { findTaskType } from '../../tasks/registry.ts';
 
-const money = z.string().regex(/^\d+(\.\d{1,2})?$/, 'a money amount like "0.10"');
 
 /** How a batch is published to a crowd channel. */
 export const publishOptionsSchema = z.object({
   itemsPerHit: z.number().int().min(1).max(100).default(5),
-  reward: money,
+  reward: moneyAmount,
   assignmentDurationSeconds: z.number().int().min(30).max(365 * 24 * 3600).default(3600),
   lifetimeSeconds: z.number().int().min(30).max(365 * 24 * 3600).default(7 * 24 * 3600),
   autoApprovalDelaySeconds: z.number().int().min(0).max(30 * 24 * 3600).default(3 * 24 * 3600),
@@ -36,7 +36,7 @@ export const publishOptionsSchema = z.object({
     })
     .default({ requireOurQualification: false }),
   /** Most this publish may cost, rewards and fees included. */
-  budget: money,
+  budget: moneyAmount,
   /** Split k >= 10 into HITs of at most 9 assignments, avoiding MTurk's 40% commission. */
   splitAtFeeCliff: z.boolean().default(false),
   masters: z.boolean().default(false),

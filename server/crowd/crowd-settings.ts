@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { reviewPolicySchema, type ReviewPolicy } from './mturk/review-policy.ts';
+import { moneyAmount, reviewPolicySchema, type ReviewPolicy } from './mturk/review-policy.ts';
 
 /** A project's crowd settings (stored under `settings.crowd`): the review policy plus our qualification. */
 export const crowdSettingsSchema = z.object({
@@ -7,7 +7,7 @@ export const crowdSettingsSchema = z.object({
   rejectBelow: z.number().min(0).max(1).default(0.4),
   minGold: z.number().int().min(0).default(1),
   holdOtherwise: z.boolean().default(true),
-  bonus: z.object({ minAccuracy: z.number().min(0).max(1), amount: z.string().regex(/^\d+(\.\d{1,2})?$/) }).optional(),
+  bonus: z.object({ minAccuracy: z.number().min(0).max(1), amount: moneyAmount }).optional(),
   /** Our qualification type on the channel, created on first use. */
   qualificationTypeId: z.string().optional(),
   /** Gold accuracy that passes the qualification test. */

@@ -202,21 +202,38 @@ describe('sync and review', () => {
     expect(emulator.state.assignments.get(assignmentId)!.status).toBe('Approved');
   });
 
-  it('holds an assignment whose answer carries no token of ours, and lets an admin decide it', async () => {
+  /** A worker submits to MTurk without going through our page, so sync finds no submission of ours and holds it. */
+  async function heldAssignmentOf(workerId: string) {
     const { project, batchId } = await crowdProject();
     await admin.post(`/api/batches/${batchId}/crowd/publish`, publishBody).expect(200);
     const [hit] = await publishedHits(project.id);
-    const accept = await fetch(`${emulator.url}/_worker/accept`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ hitId: hit.externalId, workerId: 'WODD' }) });
+    const accept = await fetch(`${emulator.url}/_worker/accept`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ hitId: hit.externalId, workerId }) });
     const { assignmentId } = (await accept.json()) as { assignmentId: string };
     await fetch(`${emulator.url}/mturk/externalSubmit`, { method: 'POST', body: new URLSearchParams({ assignmentId, curateToken: 'made-up' }) });
     const sync = await admin.post(`/api/projects/${project.id}/crowd/sync`).expect(200);
     expect(sync.body).toMatchObject({ held: 1, confirmed: 0 });
     const held = await admin.get(`/api/projects/${project.id}/crowd/held`).expect(200);
-    expect(held.body.assignments).toEqual([expect.objectContaining({ workerId: 'WODD', reason: expect.stringMatching(/No matching submission/) })]);
-    await admin.post(`/api/crowd/assignments/${held.body.assignments[0].id}/decide`, { decision: 'reject', reason: 'No work was recorded for this assignment.' }).expect(200);
+    expect(held.body.assignments).toEqual([expect.objectContaining({ workerId, reason: expect.stringMatching(/No matching submission/) })]);
+    return { project, assignmentId, heldId: held.body.assignments[0].id as number };
+  }
+
+  it('holds an assignment whose answer carries no token of ours, and lets an admin decide it', async () => {
+    const { assignmentId, heldId } = await heldAssignmentOf('WODD');
+    await admin.post(`/api/crowd/assignments/${heldId}/decide`, { decision: 'reject', reason: 'No work', bonus: '0.50' }).expect(400);
+    await admin.post(`/api/crowd/assignments/${heldId}/decide`, { decision: 'reject', reason: 'No work was recorded for this assignment.' }).expect(200);
     expect(emulator.state.assignments.get(assignmentId)!.status).toBe('Rejected');
     await admin.post(`/api/crowd/workers/WODD/block`, { reason: 'Submitted without doing the task' }).expect(200);
     expect(emulator.state.blocks.has('WODD')).toBe(true);
+  });
+
+  it('pays a bonus an admin adds when approving a held assignment, once', async () => {
+    const { project, assignmentId, heldId } = await heldAssignmentOf('WHELD');
+    await admin.post(`/api/crowd/assignments/${heldId}/decide`, { decision: 'approve', reason: 'Thanks for the careful notes.', bonus: '0.25' }).expect(200);
+    await admin.post(`/api/crowd/assignments/${heldId}/decide`, { decision: 'approve', reason: 'again', bonus: '0.25' }).expect(409);
+    expect(emulator.state.assignments.get(assignmentId)!.status).toBe('Approved');
+    expect(emulator.state.bonuses.filter((b) => b.workerId === 'WHELD')).toEqual([expect.objectContaining({ assignmentId, amountCents: 25 })]);
+    const status = await admin.get(`/api/projects/${project.id}/crowd/status`).expect(200);
+    expect(status.body.ledger.bonusCents).toBe(25);
   });
 
   it('grants our qualification to workers who pass a qualification test made of gold items', async () => {
@@ -240,5 +257,18 @@ describe('sync and review', () => {
     expect(expired.body.expired).toBe(3);
     const annotator = await buildTokenClient(t);
     await annotator.get('/api/crowd/balance').expect(403);
+  });
+});
+
+describe('an unreachable crowd endpoint', () => {
+  it('answers 502 with the endpoint named, not a crash', async () => {
+    const offline = await startTestApp({ MTURK_ENDPOINT: 'http://127.0.0.1:9', PUBLIC_URL: 'http://127.0.0.1:9' });
+    try {
+      const client = await buildTokenClient(offline, 'admin');
+      const res = await client.get('/api/crowd/balance').expect(502);
+      expect(res.body.error).toMatchObject({ id: 'crowd_unreachable', message: expect.stringContaining('http://127.0.0.1:9') });
+    } finally {
+      await offline.close();
+    }
   });
 });

@@ -15,6 +15,7 @@ import {
 } from '@aws-sdk/client-mturk';
 import { parseQuestionFormAnswers } from './question-form-answers.ts';
 import { buildExternalQuestion } from './external-question.ts';
+import { connectionFailure } from './connection-errors.ts';
 import type { CrowdAssignment, CrowdChannel, CrowdHitRequest } from '../channel.ts';
 
 /** Where and how to reach MTurk (or any MTurk-compatible endpoint). */
@@ -42,6 +43,17 @@ export class MturkChannel implements CrowdChannel {
       // A local emulator takes any credentials; real endpoints use the standard AWS credential chain.
       ...(local ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
     });
+    // Outermost step, so it also sees failures of credential resolution and of the connection itself.
+    this.client.middlewareStack.add(
+      (next) => async (args) => {
+        try {
+          return await next(args);
+        } catch (error) {
+          throw connectionFailure(error, connection.endpoint);
+        }
+      },
+      { step: 'initialize', name: 'connectionFailure' },
+    );
   }
 
   async balance(): Promise<string> {

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+/** A dollar amount as MTurk takes it: "0.25", at most two decimals. */
+export const moneyAmount = z.string().regex(/^\d+(\.\d{1,2})?$/, 'Amounts are dollars with at most two decimals, e.g. 0.25');
+
 /** A project's automatic review policy for crowd assignments, judged on embedded gold items. */
 export const reviewPolicySchema = z.object({
   /** Gold accuracy (0..1) at or above which the assignment is approved. */
@@ -11,7 +14,7 @@ export const reviewPolicySchema = z.object({
   /** Between the thresholds (or with too little gold): hold for a human instead of approving. */
   holdOtherwise: z.boolean(),
   /** Bonus for approved work with gold accuracy at or above `minAccuracy`. */
-  bonus: z.object({ minAccuracy: z.number().min(0).max(1), amount: z.string().regex(/^\d+(\.\d{1,2})?$/) }).optional(),
+  bonus: z.object({ minAccuracy: z.number().min(0).max(1), amount: moneyAmount }).optional(),
 }).refine((p) => p.rejectBelow <= p.approveAtOrAbove, { message: 'rejectBelow must not exceed approveAtOrAbove' });
 /** Validated review policy. */
 export type ReviewPolicy = z.infer<typeof reviewPolicySchema>;

@@ -58,9 +58,9 @@ export function externalSubmit(ctx: WorkerContext, form: URLSearchParams): void 
   a.autoApprovalMs = now() + state.hits.get(a.hitId)!.type.autoApprovalDelaySeconds * 1000;
 }
 
-/** The small HTML page MTurk answers a form post with. */
+/** The small HTML page MTurk answers a form post with; its empty icon spares browsers a /favicon.ico request the API would refuse. */
 export function sendHtml(res: ServerResponse, status: number, message: string): void {
-  const body = `<!doctype html><html><body><p>${xmlEscape(message)}</p></body></html>`;
+  const body = `<!doctype html><html><head><link rel="icon" href="data:,"></head><body><p>${xmlEscape(message)}</p></body></html>`;
   res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
   res.end(body);
 }

@@ -1,0 +1,12 @@
+import { z } from 'zod';
+import { moneyAmount } from '../crowd/mturk/review-policy.ts';
+import { publishOptionsSchema } from '../commands/publish-crowd.ts';
+
+/** Inputs of the crowd routes; the admin client derives its request types from them. */
+export const estimateBody = publishOptionsSchema.pick({ itemsPerHit: true, reward: true, masters: true, splitAtFeeCliff: true });
+export const decideBody = z
+  .object({ decision: z.enum(['approve', 'reject']), reason: z.string().min(1).max(1000), bonus: moneyAmount.optional() })
+  .refine((d) => !d.bonus || d.decision === 'approve', { message: 'Only approved work can get a bonus', path: ['bonus'] });
+export const blockBody = z.object({ reason: z.string().min(1).max(1000) });
+export const assignmentParams = z.object({ assignmentId: z.coerce.number().int().positive() });
+export const workerParams = z.object({ workerId: z.string().min(1).max(100) });
