@@ -96,6 +96,8 @@ describe('API tokens', () => {
 
     await request(t.url).get('/api/users').set('Authorization', `Bearer ${secret}`).expect(200);
     await request(t.url).post('/api/projects').set('Authorization', `Bearer ${secret}`).send({ name: 'via token', taskType: 'quality-rating' }).expect(201);
+    const used = await agent.get('/api/tokens').expect(200);
+    expect(used.body.tokens.find((tk: { id: number }) => tk.id === created.body.token.id).lastUsedAt).not.toBeNull();
 
     await agent.delete(`/api/tokens/${created.body.token.id}`).set('X-CSRF-Token', csrf).expect(200);
     const refused = await request(t.url).get('/api/users').set('Authorization', `Bearer ${secret}`).expect(401);

@@ -11,12 +11,12 @@ export async function insertApiToken(db: Tx, values: { userId: number; name: str
 /** The user owning an unrevoked token with this hash, if any; marks the token used. */
 export async function findUserByTokenHash(db: Tx, tokenHash: string) {
   const [row] = await db
-    .select({ user: users, tokenId: apiTokens.id })
+    .select({ user: users, tokenId: apiTokens.id, lastUsedAt: apiTokens.lastUsedAt })
     .from(apiTokens)
     .innerJoin(users, eq(users.id, apiTokens.userId))
     .where(and(eq(apiTokens.tokenHash, tokenHash), isNull(apiTokens.revokedAt)));
-  // At most one write a minute per token: a script's every request must not become a write.
-  if (row) {
+  // At most one write a minute per token: a script's every request must not become a write, nor a round trip.
+  if (row && (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000)) {
     await db
       .update(apiTokens)
       .set({ lastUsedAt: new Date() })
