@@ -12,6 +12,8 @@ export interface Audience {
 export interface InternalEventMap {
   /** A judgment was committed, withdrawn or reviewed. */
   'judgments:changed': { projectId: number; batchId: number | null; itemId: number };
+  /** Annotators took new leases in these batches (renewals of held leases are not news). */
+  'slots:leased': { projectId: number; batchIds: number[] };
 }
 
 type ClientEvent = { [K in keyof ClientEventMap]: { name: K; payload: ClientEventMap[K]; to: Audience } }[keyof ClientEventMap];

@@ -1,4 +1,5 @@
 import type { Db } from '../db/store.ts';
+import type { AppContext } from '../context.ts';
 import type { Project, User } from '../db/schema.ts';
 import { leaseNextSlot, renewHeldLeases, type LeaseRow } from '../db/queries/leases.ts';
 import { documentsByIds } from '../db/queries/items.ts';
@@ -21,10 +22,12 @@ export interface LeaseTasksProps {
  * Gives the annotator up to `count` tasks: the leases they already hold first (renewed), then new ones. Each
  * task carries the payload built by the project's task type from the document; whether it is gold is not said.
  */
-export async function leaseTasks(db: Db, props: LeaseTasksProps) {
+export async function leaseTasks(ctx: AppContext, props: LeaseTasksProps) {
+  const { db } = ctx.store;
   const ttl = props.ttlSeconds ?? LEASE_TTL_SECONDS;
   const workerKey = workerKeyOfUser(props.user.id);
   const leases: LeaseRow[] = (await renewHeldLeases(db, props.project.id, props.user.id, ttl)).slice(0, props.count);
+  const held = leases.length;
   let retries = 0;
   while (leases.length < props.count) {
     let lease: LeaseRow | undefined;
@@ -37,6 +40,10 @@ export async function leaseTasks(db: Db, props: LeaseTasksProps) {
     }
     if (!lease) break;
     leases.push(lease);
+  }
+  if (leases.length > held) {
+    const batchIds = [...new Set(leases.slice(held).map((l) => Number(l.batch_id)))];
+    ctx.events.publish({ name: 'slots:leased', payload: { projectId: props.project.id, batchIds } });
   }
   return buildTasks(db, props.project, leases);
 }

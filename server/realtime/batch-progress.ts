@@ -4,14 +4,17 @@ import { batchProgress } from '../db/queries/batches.ts';
 const THROTTLE_MS = 1000;
 
 /**
- * Turns committed judgment changes into `batch:progress` events for the project's watchers, at most one per batch
- * per second however fast judgments arrive.
+ * Turns committed judgment changes and new leases into `batch:progress` events for the project's watchers, at most
+ * one per batch per second however fast they arrive.
  */
 export function startBatchProgressProcessor(ctx: AppContext): () => void {
   const pending = new Map<number, { projectId: number; timer: NodeJS.Timeout }>();
   const unsubscribe = ctx.events.subscribe((event) => {
-    if (event.name !== 'judgments:changed' || event.payload.batchId === null) return;
-    const { batchId, projectId } = event.payload;
+    if (event.name === 'judgments:changed' && event.payload.batchId !== null) schedule(event.payload.projectId, event.payload.batchId);
+    if (event.name === 'slots:leased') for (const batchId of event.payload.batchIds) schedule(event.payload.projectId, batchId);
+  });
+
+  function schedule(projectId: number, batchId: number) {
     if (pending.has(batchId)) return;
     const timer = setTimeout(() => {
       pending.delete(batchId);
@@ -20,7 +23,8 @@ export function startBatchProgressProcessor(ctx: AppContext): () => void {
         .catch((error) => console.error('batch progress failed', error));
     }, THROTTLE_MS);
     pending.set(batchId, { projectId, timer });
-  });
+  }
+
   return () => {
     unsubscribe();
     for (const { timer } of pending.values()) clearTimeout(timer);

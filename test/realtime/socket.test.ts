@@ -75,6 +75,19 @@ describe('Socket.IO', () => {
     expect(await progress).toMatchObject({ projectId: project.id, batchId: batch.batch.id, done: 1, open: 1, items: 2, itemsComplete: 1, judgmentsPerMinute: 1 });
   });
 
+  it('reports new leases too, so staff see work in progress before any judgment', async () => {
+    const project = await t.buildProject();
+    await buildDocuments(t, project.id, [{ id: 'a', text: `text ${randomUUID()}` }, { id: 'b', text: `text ${randomUUID()}` }]);
+    const batch = await buildBatch(t, project.id, { redundancy: 1 });
+    const adminSocket = open((await t.signIn(t.admin)).cookie);
+    await connected(adminSocket);
+    await adminSocket.emitWithAck('watch:project', project.id);
+    const progress = next(adminSocket, 'batch:progress', (p) => p.batchId === batch.batch.id);
+    const client = await buildTokenClient(t);
+    await client.post(`/api/projects/${project.id}/tasks/lease`, { count: 2 }).expect(200);
+    expect(await progress).toMatchObject({ batchId: batch.batch.id, done: 0, leased: 2, open: 0 });
+  });
+
   it('streams import progress to the project room', async () => {
     const project = await t.buildProject();
     const admin = await t.signIn(t.admin);
