@@ -2,21 +2,12 @@ import { Router } from 'express';
 import { endpoint } from '../http/endpoint.ts';
 import { projectParams } from './projects.schema.ts';
 import { loadProject } from './load-project.ts';
-import { aggregateProject } from '../commands/aggregate-project.ts';
+import { aggregateProjectNow } from '../commands/aggregate-project.ts';
 import { listAnnotatorStats } from '../db/queries/aggregation.ts';
 import { annotatorNames, confidenceHistogram, itemStatusCounts, resultHistogram } from '../db/queries/quality.ts';
 import { conflict } from '../errors.ts';
+import { presentAggregationRun, presentQualityReport } from '../presenters/quality.ts';
 import type { AppContext } from '../context.ts';
-
-/** What agreement figures mean, shown beside them. */
-const AGREEMENT_NOTES = {
-  percentAgreement: 'Share of annotator pairs on an item that gave the same answer; ignores agreement by chance.',
-  fleissKappa: 'Agreement beyond chance among many annotators (1 perfect, 0 chance level, <0 worse than chance).',
-  meanCohenKappa: 'Chance-corrected agreement of each pair of annotators, averaged over pairs with shared items.',
-  alphaNominal: "Krippendorff's alpha treating answers as categories; handles missing judgments. >= 0.8 reliable, >= 0.667 tentative.",
-  alphaOrdinal: "Krippendorff's alpha respecting the order of the scale (a 4 vs 5 disagreement counts less than 0 vs 5).",
-  alphaInterval: "Krippendorff's alpha treating the scale as numbers (squared differences).",
-};
 
 /** The quality page: results, agreement and annotator reliability; and on-demand re-aggregation. */
 export function qualityRoutes(ctx: AppContext): Router {
@@ -26,10 +17,9 @@ export function qualityRoutes(ctx: AppContext): Router {
     '/projects/:projectId/aggregate',
     endpoint('quality.read', { params: projectParams }, async ({ params }) => {
       await loadProject(db, params.projectId);
-      const result = await aggregateProject(ctx, { projectId: params.projectId });
-      if (!result) throw conflict('An aggregation of this project is running; try again in a moment');
-      const output = result.skipped ? null : result.output;
-      return { items: output?.items.length ?? 0, agreement: output?.agreement ?? null, positionBias: output?.positionBias ?? null };
+      const result = await aggregateProjectNow(ctx, params.projectId);
+      if (!result) throw conflict('An aggregation of this project has been running for a while; try again in a moment');
+      return presentAggregationRun(result.skipped ? null : result.output);
     }),
   );
   router.get(
@@ -43,15 +33,12 @@ export function qualityRoutes(ctx: AppContext): Router {
         itemStatusCounts(db, project.id),
       ]);
       const names = await annotatorNames(db, stats.map((s) => s.workerKey));
-      return {
-        quality: project.quality,
-        agreementNotes: AGREEMENT_NOTES,
-        aggregatedAt: project.aggregatedAt,
-        items: statuses,
+      return presentQualityReport(project, {
         histogram,
         confidence,
-        annotators: stats.map((s) => ({ workerKey: s.workerKey, name: names.get(s.workerKey) ?? s.workerKey, ...(s.stats as object) })),
-      };
+        items: statuses,
+        annotators: stats.map((s) => ({ workerKey: s.workerKey, name: names.get(s.workerKey) ?? s.workerKey, stats: s.stats })),
+      });
     }),
   );
   return router;

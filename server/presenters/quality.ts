@@ -1,0 +1,46 @@
+import type { Project } from '../db/schema.ts';
+import type { AggregationOutput, WorkerStats } from '../quality/aggregate-observations.ts';
+import { aggregationSettingsOf } from '../quality/aggregation-settings.ts';
+import type { confidenceHistogram, itemStatusCounts, resultHistogram } from '../db/queries/quality.ts';
+
+/** What the last aggregation run stored on the project; empty before the first run. */
+type StoredQuality = Pick<AggregationOutput, 'agreement' | 'positionBias' | 'classes'> & { lowConfidenceItems: number; computedAt: string };
+
+/** Stored statistics went through JSON, which has no NaN: a figure that could not be computed comes back as null. */
+type FromJson<T> = { [K in keyof T]: T[K] extends number ? number | null : T[K] extends number[][] ? (number | null)[][] : T[K] };
+
+/** What agreement figures mean, shown beside them. */
+const AGREEMENT_NOTES = {
+  percentAgreement: 'Share of annotator pairs on an item that gave the same answer; ignores agreement by chance.',
+  fleissKappa: 'Agreement beyond chance among many annotators (1 perfect, 0 chance level, <0 worse than chance).',
+  meanCohenKappa: 'Chance-corrected agreement of each pair of annotators, averaged over pairs with shared items.',
+  alphaNominal: "Krippendorff's alpha treating answers as categories; handles missing judgments. >= 0.8 reliable, >= 0.667 tentative.",
+  alphaOrdinal: "Krippendorff's alpha respecting the order of the scale (a 4 vs 5 disagreement counts less than 0 vs 5).",
+  alphaInterval: "Krippendorff's alpha treating the scale as numbers (squared differences).",
+};
+
+export interface QualityReportParts {
+  histogram: Awaited<ReturnType<typeof resultHistogram>>;
+  confidence: Awaited<ReturnType<typeof confidenceHistogram>>;
+  items: Awaited<ReturnType<typeof itemStatusCounts>>;
+  annotators: { workerKey: string; name: string; stats: unknown }[];
+}
+
+/** The quality page: stored results, agreement and annotator reliability, and the settings they were computed with. */
+export function presentQualityReport(project: Project, parts: QualityReportParts) {
+  return {
+    quality: project.quality as Partial<StoredQuality>,
+    agreementNotes: AGREEMENT_NOTES,
+    aggregatedAt: project.aggregatedAt,
+    settings: aggregationSettingsOf(project.settings),
+    items: parts.items,
+    histogram: parts.histogram,
+    confidence: parts.confidence,
+    annotators: parts.annotators.map((a) => ({ ...(a.stats as FromJson<WorkerStats>), workerKey: a.workerKey, name: a.name })),
+  };
+}
+
+/** The outcome of an on-demand aggregation: null figures when there was nothing to aggregate. */
+export function presentAggregationRun(output: AggregationOutput | null) {
+  return { items: output?.items.length ?? 0, agreement: output?.agreement ?? null, positionBias: output?.positionBias ?? null };
+}
