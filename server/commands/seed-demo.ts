@@ -5,10 +5,16 @@ import type { AppContext } from '../context.ts';
 import type { User } from '../db/schema.ts';
 import { createProject } from './manage-projects.ts';
 import { importCorpus } from './import-corpus.ts';
+import { generateBatch } from './generate-batch.ts';
+import { openBatch } from './manage-batches.ts';
+import { createBatchBody } from '../routes/batches.schema.ts';
 
 const demoCorpus = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../scripts/demo/web-sample.jsonl');
 
-/** First run only: a demo quality-rating project over a small mixed web sample (including a hostile document). */
+/**
+ * First run only: a demo quality-rating project over a small mixed web sample (including a hostile document), with
+ * an open batch stratified by source, so a new user can label at once.
+ */
 export async function seedDemo(ctx: AppContext, admin: User) {
   const project = await createProject(ctx.store.db, {
     actorId: admin.id,
@@ -26,5 +32,8 @@ export async function seedDemo(ctx: AppContext, admin: User) {
     input: fs.createReadStream(demoCorpus),
     maxDocumentBytes: ctx.config.MAX_DOCUMENT_BYTES,
   });
+  const input = createBatchBody.parse({ name: 'Demo batch', size: 16, redundancy: 1, sampling: { strategy: 'stratified', field: 'source' }, seed: 1 });
+  const { batch } = await generateBatch(ctx.store.db, { actorId: admin.id, projectId: project.id, input });
+  await openBatch(ctx, { actorId: admin.id, batchId: batch.id });
   return project;
 }

@@ -67,7 +67,14 @@ describe('npm start on the embedded store', () => {
     expect(login.status).toBe(200);
     const cookie2 = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
     const projects = await (await fetch(`${again.url}/api/projects`, { headers: { cookie: cookie2 } })).json();
-    expect(projects.projects).toEqual([expect.objectContaining({ name: 'Demo: web sample quality', counts: expect.objectContaining({ documents: 16 }) })]);
+    expect(projects.projects).toEqual([expect.objectContaining({ name: 'Demo: web sample quality', counts: expect.objectContaining({ documents: 16, items: 16 }) })]);
+    const demoId = projects.projects[0].id;
+    const lease = await fetch(`${again.url}/api/projects/${demoId}/tasks/lease`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: cookie2, 'x-csrf-token': (await login.json()).csrfToken },
+      body: JSON.stringify({ count: 1 }),
+    });
+    expect((await lease.json()).tasks).toHaveLength(1);
     await stop(again.child);
   });
 
