@@ -59,10 +59,13 @@ runBenchmark(async ({ url: benchUrl, store }) => {
   const admin = await insertUser(db, { email: 'admin@bench', name: 'admin', passwordHash: 'x', role: 'admin' });
   const project = await seedProject(db, admin.id, 'http');
   const baselineProject = await seedProject(db, admin.id, 'direct');
+  const batchIds = [];
   for (const p of [project, baselineProject]) {
     const { batch } = await generateBatch(db, { actorId: admin.id, projectId: p.id, input: createBatchBody.parse({ name: 'b', size: DOCS, redundancy: K }) });
     await openBatch({ config: loadConfig({}), store, events: new DomainEvents() }, { actorId: admin.id, batchId: batch.id });
+    batchIds.push(batch.id);
   }
+  const baselineBatchId = batchIds[1];
   const annotators = await Promise.all(
     Array.from({ length: ANNOTATORS }, async (_, i) => {
       const user = await insertUser(db, { email: `a${i}@bench`, name: `a${i}`, passwordHash: 'x', role: 'annotator' });
@@ -114,7 +117,7 @@ runBenchmark(async ({ url: benchUrl, store }) => {
     annotators.map(async ({ user }) => {
       const workerKey = `u:${user.id}`;
       while (performance.now() < directDeadline) {
-        const lease = dialect.sqlToQuery(leaseNextSlotSql(baselineProject.id, user.id, workerKey, 600));
+        const lease = dialect.sqlToQuery(leaseNextSlotSql(baselineBatchId, user.id, workerKey, 600));
         const { rows } = await pool.query(lease.sql, lease.params);
         if (!rows.length) return;
         const slotId = Number(rows[0].slot_id);
