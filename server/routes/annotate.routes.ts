@@ -10,8 +10,7 @@ import { adjudicateItem, setGoldAnswers } from '../commands/gold-and-review.ts';
 import { renewLease } from '../db/queries/leases.ts';
 import { countLabelsOf, judgmentsOfItems } from '../db/queries/judgments.ts';
 import { documentsByIds, findItem, findItemBySlot, reviewQueue } from '../db/queries/items.ts';
-import { presentJudgmentForReview, presentOwnJudgment, presentTask } from '../presenters/tasks.ts';
-import { presentDocument } from '../presenters/projects.ts';
+import { presentReviewItem, presentSubmitResult, presentTask, presentUndoResult } from '../presenters/tasks.ts';
 import { workerKeyOfUser } from '../commands/worker-key.ts';
 import { conflict, notFound } from '../errors.ts';
 import { loadProject } from './load-project.ts';
@@ -26,8 +25,15 @@ export function annotateRoutes(ctx: AppContext): Router {
     '/projects/:projectId/tasks/lease',
     endpoint('annotate', { params: projectParams, body: leaseBody }, async ({ params, body, user }) => {
       const project = await loadProject(db, params.projectId);
-      const tasks = await leaseTasks(db, { project, user, count: body.count });
+      const tasks = await leaseTasks(ctx, { project, user, count: body.count });
       return { tasks: tasks.map(presentTask), labeled: await countLabelsOf(db, project.id, workerKeyOfUser(user.id)) };
+    }),
+  );
+  router.get(
+    '/projects/:projectId/labeling',
+    endpoint('annotate', { params: projectParams }, async ({ params, user }) => {
+      await loadProject(db, params.projectId);
+      return { labeled: await countLabelsOf(db, params.projectId, workerKeyOfUser(user.id)) };
     }),
   );
   router.post(
@@ -53,7 +59,7 @@ export function annotateRoutes(ctx: AppContext): Router {
       const project = await loadProject(db, params.projectId);
       const result = await submitJudgment(ctx, { project, user, ...body });
       res.status(result.replayed ? 200 : 201);
-      return { judgment: presentOwnJudgment(result.judgment), replayed: result.replayed, feedback: result.replayed ? null : result.feedback };
+      return presentSubmitResult(result);
     }),
   );
   router.post(
@@ -61,27 +67,22 @@ export function annotateRoutes(ctx: AppContext): Router {
     endpoint('annotate', { params: projectParams }, async ({ params, user }) => {
       const project = await loadProject(db, params.projectId);
       const result = await undoLastJudgment(ctx, { project, user });
-      return { task: presentTask(result.task), previousValue: result.previousValue };
+      return presentUndoResult(result);
     }),
   );
 
   router.get(
     '/projects/:projectId/review',
     endpoint('review', { params: projectParams, query: reviewQuery }, async ({ params, query }) => {
-      await loadProject(db, params.projectId);
+      const project = await loadProject(db, params.projectId);
       const queue = await reviewQueue(db, params.projectId, query.limit);
       const itemIds = queue.map((q) => Number(q.item_id));
       const [docs, judgments] = await Promise.all([documentsByIds(db, queue.map((q) => Number(q.document_id))), judgmentsOfItems(db, itemIds)]);
       const docById = new Map(docs.map((d) => [d.id, d]));
       return {
-        items: queue.map((q) => ({
-          itemId: Number(q.item_id),
-          batchId: Number(q.batch_id),
-          isGold: q.is_gold,
-          flags: q.flags ?? [],
-          document: presentDocument(docById.get(Number(q.document_id))!),
-          judgments: judgments.filter((j) => j.itemId === Number(q.item_id)).map(presentJudgmentForReview),
-        })),
+        items: queue.map((q) =>
+          presentReviewItem(project, q, docById.get(Number(q.document_id))!, judgments.filter((j) => j.itemId === Number(q.item_id))),
+        ),
       };
     }),
   );

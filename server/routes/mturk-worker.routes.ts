@@ -5,7 +5,8 @@ import { crowdHitTasks, recordCrowdSubmission } from '../commands/crowd-worker-s
 import type { AppContext } from '../context.ts';
 
 const hitQuery = z.object({ hitId: z.string().min(1).max(100), assignmentId: z.string().min(1).max(100) });
-const submissionBody = z.object({
+/** What the worker's browser sends: its answers to every item of the HIT. */
+export const submissionBody = z.object({
   hitId: z.string().min(1).max(100),
   assignmentId: z.string().min(1).max(100),
   workerId: z.string().min(1).max(100),
