@@ -106,6 +106,8 @@ export const api = {
   projects: () => request<{ projects: Project[] }>('GET', '/projects'),
   project: (id: number) => request<{ project: Project }>('GET', `/projects/${id}`),
   createProject: (input: { name: string; taskType: string; description?: string }) => request<{ project: Project }>('POST', '/projects', input),
+  updateProject: (id: number, changes: { name?: string; description?: string; trainingMode?: boolean; config?: Record<string, unknown>; fieldMapping?: Record<string, string> }) =>
+    request<{ project: Project }>('PATCH', `/projects/${id}`, changes),
 
   documents: (projectId: number, params: { after?: number; limit?: number; search?: string }) =>
     request<DocumentPage>('GET', `/projects/${projectId}/documents${query(params)}`),
@@ -120,7 +122,67 @@ export const api = {
   tokens: () => request<{ tokens: ApiToken[] }>('GET', '/tokens'),
   createToken: (name: string) => request<{ token: ApiToken; secret: string }>('POST', '/tokens', { name }),
   revokeToken: (id: number) => request<{ token: ApiToken }>('DELETE', `/tokens/${id}`),
+
+  // labeling and review
+  leaseTasks: (projectId: number, count: number) =>
+    request<{ tasks: import('./types.ts').LabelingTask[]; labeled: number }>('POST', `/projects/${projectId}/tasks/lease`, { count }),
+  myLabelCount: (projectId: number) => request<{ labeled: number }>('GET', `/projects/${projectId}/labeling`),
+  renewTask: (slotId: number) => request<{ leaseExpiresAt: string }>('POST', `/tasks/${slotId}/renew`),
+  skipTask: (slotId: number, input: import('./types.ts').SkipInput) => request<{ ok: boolean }>('POST', `/tasks/${slotId}/skip`, input),
+  submitJudgment: (projectId: number, input: import('./types.ts').SubmitInput) =>
+    request<import('./types.ts').SubmitResult>('POST', `/projects/${projectId}/judgments`, input),
+  undoJudgment: (projectId: number) => request<import('./types.ts').UndoResult>('POST', `/projects/${projectId}/judgments/undo`),
+  reviewQueue: (projectId: number) => request<{ items: import('./types.ts').ReviewItem[] }>('GET', `/projects/${projectId}/review`),
+  adjudicate: (itemId: number, answer: unknown, promoteToGold: boolean) =>
+    request<import('./types.ts').Adjudication>('POST', `/items/${itemId}/adjudicate`, { answer, promoteToGold }),
+
+  // batches
+  batches: (projectId: number) => request<{ batches: import('./types.ts').Batch[] }>('GET', `/projects/${projectId}/batches`),
+  createBatch: (projectId: number, input: import('./types.ts').CreateBatchInput) =>
+    request<import('./types.ts').GeneratedBatch>('POST', `/projects/${projectId}/batches`, input),
+  openBatch: (batchId: number) => request<{ batch: Omit<import('./types.ts').Batch, 'progress'> }>('POST', `/batches/${batchId}/open`),
+  closeBatch: (batchId: number) => request<{ batch: Omit<import('./types.ts').Batch, 'progress'> }>('POST', `/batches/${batchId}/close`),
+
+  // quality, export and filter
+  filterReport: (projectId: number, params: { threshold: number; parameters: number; thresholds: string }) =>
+    request<import('./types.ts').FilterReport>('GET', `/projects/${projectId}/filter${query(params)}`),
+  /** Downloads are plain navigations (the browser streams them to disk), so these build URLs rather than fetch. */
+  exportUrl: (projectId: number, options: import('./types.ts').ExportQuery) =>
+    `/api/projects/${projectId}/export${query(Object.fromEntries(Object.entries(options).map(([k, v]) => [k, v === undefined ? undefined : String(v)])))}`,
+  filterIdsUrl: (projectId: number, threshold: number, decision: 'keep' | 'drop') => `/api/projects/${projectId}/filter/ids${query({ threshold, decision })}`,
+  quality: (projectId: number) => request<import('./types.ts').QualityReport>('GET', `/projects/${projectId}/quality`),
+  aggregate: (projectId: number) => request<import('./types.ts').AggregationRun>('POST', `/projects/${projectId}/aggregate`),
+  updateAggregationSettings: (projectId: number, aggregation: import('./types.ts').AggregationSettings) =>
+    request<{ project: Project }>('PATCH', `/projects/${projectId}`, { settings: { aggregation } }),
+
+  // crowd
+  mturkHit: (hitId: string, assignmentId: string) => request<import('./types.ts').CrowdHit>('GET', `/mturk/hit${query({ hitId, assignmentId })}`),
+  mturkSubmit: (submission: import('./types.ts').CrowdSubmission) => request<{ token: string }>('POST', '/mturk/submissions', submission),
+  crowdBalance: () => request<{ balance: string; endpoint: string }>('GET', '/crowd/balance'),
+  estimateCrowd: (batchId: number, input: import('./types.ts').CrowdEstimateInput) =>
+    request<import('./types.ts').CrowdEstimate>('POST', `/batches/${batchId}/crowd/estimate`, input),
+  publishCrowd: (batchId: number, input: import('./types.ts').CrowdPublishInput) =>
+    request<import('./types.ts').CrowdPublished>('POST', `/batches/${batchId}/crowd/publish`, input),
+  expireCrowd: (batchId: number) => request<{ expired: number }>('POST', `/batches/${batchId}/crowd/expire`),
+  syncCrowd: (projectId: number) => request<import('./types.ts').CrowdSyncResult>('POST', `/projects/${projectId}/crowd/sync`),
+  crowdStatus: (projectId: number) => request<import('./types.ts').CrowdStatus>('GET', `/projects/${projectId}/crowd/status`),
+  heldAssignments: (projectId: number) => request<{ assignments: import('./types.ts').HeldAssignment[] }>('GET', `/projects/${projectId}/crowd/held`),
+  decideAssignment: (assignmentId: number, decision: { decision: 'approve' | 'reject'; reason: string; bonus?: string }) =>
+    request<import('./types.ts').CrowdDecision>('POST', `/crowd/assignments/${assignmentId}/decide`, decision),
+  blockWorker: (workerId: string, reason: string) => request<{ blocked: string }>('POST', `/crowd/workers/${encodeURIComponent(workerId)}/block`, { reason }),
+  updateCrowdSettings: (projectId: number, crowd: import('./types.ts').CrowdSettings) =>
+    request<{ project: Project }>('PATCH', `/projects/${projectId}`, { settings: { crowd } }),
 };
+
+/**
+ * For forms: a validation refusal (400) names the field and the rule, so it is returned to show beside the form
+ * rather than in a passing toast; anything else goes the usual way and yields null.
+ */
+export function formProblem(error: unknown): string | null {
+  if (error instanceof ApiError && error.status === 400) return error.message;
+  handleError(error);
+  return null;
+}
 
 /** The one path from a failed call to the user: a toast with the server's message. */
 export function handleError(error: unknown): void {

@@ -14,3 +14,53 @@ export type ImportRecord = ReturnType<typeof presentImport>;
 export type { ImportSummary };
 export type ApiToken = ReturnType<typeof presentApiToken>;
 export type TaskTypeSummary = ReturnType<typeof taskTypeSummaries>[number];
+
+// batches and quality
+type BatchQueries = typeof import('../../server/db/queries/batches.ts');
+export type BatchProgress = Awaited<ReturnType<BatchQueries['batchProgress']>>;
+/** A batch as listed, with its progress; dates arrive as ISO strings. */
+export type Batch = Awaited<ReturnType<BatchQueries['listBatches']>>[number] & { progress: BatchProgress };
+/** What the create-batch form sends: schema defaults fill what is left out. */
+export type CreateBatchInput = import('zod').input<typeof import('../../server/routes/batches.schema.ts').createBatchBody>;
+export type SamplingPlan = NonNullable<CreateBatchInput['sampling']>;
+export type GeneratedBatch = Awaited<ReturnType<typeof import('../../server/commands/generate-batch.ts').generateBatch>>;
+export type QualityReport = ReturnType<typeof import('../../server/presenters/quality.ts').presentQualityReport>;
+export type AnnotatorReport = QualityReport['annotators'][number];
+export type AggregationRun = ReturnType<typeof import('../../server/presenters/quality.ts').presentAggregationRun>;
+export type AggregationSettings = import('../../server/quality/aggregation-settings.ts').AggregationSettings;
+
+// crowd
+/** A HIT as the MTurk worker page shows it: read-only in preview, the tasks to label once accepted. */
+export type CrowdHit = Awaited<ReturnType<typeof import('../../server/commands/crowd-worker-submission.ts').crowdHitTasks>>;
+export type CrowdTask = CrowdHit['tasks'][number];
+export type CrowdSubmission = import('zod').input<typeof import('../../server/routes/mturk-worker.routes.ts').submissionBody>;
+export type CrowdEstimateInput = import('zod').input<typeof import('../../server/routes/crowd.schema.ts').estimateBody>;
+export type CrowdEstimate = Awaited<ReturnType<typeof import('../../server/commands/publish-crowd.ts').estimateCrowdBatch>>;
+/** What the publish form sends: schema defaults fill what is left out. */
+export type CrowdPublishInput = import('zod').input<typeof import('../../server/commands/publish-crowd.ts').publishOptionsSchema>;
+export type CrowdPublished = Awaited<ReturnType<typeof import('../../server/commands/publish-crowd.ts').publishCrowdBatch>>;
+export type CrowdSyncResult = Awaited<ReturnType<typeof import('../../server/commands/sync-crowd.ts').syncCrowdProject>>;
+export type CrowdStatus = ReturnType<typeof import('../../server/presenters/crowd.ts').presentCrowdStatus>;
+export type HeldAssignment = ReturnType<typeof import('../../server/presenters/crowd.ts').presentHeldAssignment>;
+export type CrowdDecision = Awaited<ReturnType<typeof import('../../server/commands/manage-crowd.ts').decideHeldAssignment>>;
+/** A project's crowd settings (review policy, bonus, qualification) with defaults filled in. */
+export type CrowdSettings = import('../../server/crowd/crowd-settings.ts').CrowdSettings;
+
+// review, export and filter
+export type ReviewItem = ReturnType<typeof import('../../server/presenters/tasks.ts').presentReviewItem>;
+export type ReviewJudgment = ReviewItem['judgments'][number];
+export type Adjudication = Awaited<ReturnType<typeof import('../../server/commands/gold-and-review.ts').adjudicateItem>>;
+export type FilterReport = Awaited<ReturnType<typeof import('../../server/commands/filter-decisions.ts').filterReport>>;
+/** Export options as the query string carries them: schema defaults fill what is left out. */
+export type ExportQuery = import('zod').input<typeof import('../../server/export/export-options.ts').exportOptionsSchema> & { exportId: string };
+
+// labeling
+/** A leased task as the labeling screen receives it (dates arrive as ISO strings). */
+export type LabelingTask = ReturnType<typeof import('../../server/presenters/tasks.ts').presentTask>;
+export type SubmitInput = import('zod').input<typeof import('../../server/routes/annotate.schema.ts').submitBody>;
+export type SkipInput = import('zod').input<typeof import('../../server/routes/annotate.schema.ts').skipBody>;
+export type FlagReason = NonNullable<SkipInput['flag']>['reason'];
+/** Training mode: how an answer compared with the gold answer. */
+export type GoldFeedback = NonNullable<import('../../tasks/task-type.ts').LabelerProps<unknown, unknown, unknown>['feedback']>;
+export type SubmitResult = ReturnType<typeof import('../../server/presenters/tasks.ts').presentSubmitResult>;
+export type UndoResult = ReturnType<typeof import('../../server/presenters/tasks.ts').presentUndoResult>;

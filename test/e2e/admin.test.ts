@@ -27,8 +27,8 @@ describe('admin shell', () => {
     app = await startServerWithClient();
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    // the wrong password (401) and the refused import (422) are expected failed requests
-    problems = watchProblems(page, [/status of 401/, /status of 422/]);
+    // the wrong password (401), the refused settings (400) and the refused import (422) are expected failed requests
+    problems = watchProblems(page, [/status of 401/, /status of 422/, /status of 400/]);
   });
 
   afterAll(async () => {
@@ -54,6 +54,26 @@ describe('admin shell', () => {
     await page.getByTestId('project-create').click();
     await page.getByRole('link', { name: 'Web crawl quality' }).click();
     await page.getByTestId('project-title').filter({ hasText: 'Web crawl quality' }).waitFor();
+
+    // project settings: a JSON typo and a config the task type refuses are both explained; a good change is kept
+    await page.getByText('Project settings').click();
+    const config = page.getByTestId('settings-config');
+    expect(JSON.parse(await config.inputValue())).toMatchObject({ scale: { min: 0, max: 5 }, keepDrop: false });
+    await config.fill('{"keepDrop": true,');
+    await page.getByTestId('settings-save').click();
+    expect(await page.getByTestId('settings-problem').textContent()).toMatch(/Task config is not valid JSON/);
+    await config.fill('{"scale": {"min": 5, "max": 1}}');
+    await page.getByTestId('settings-save').click();
+    await expect.poll(() => page.getByTestId('settings-problem').textContent()).toMatch(/^config: /);
+    await config.fill('{"keepDrop": true}');
+    await page.getByTestId('settings-training').check();
+    await page.getByTestId('settings-save').click();
+    // the saved config comes back with the task type's defaults filled in
+    await expect.poll(async () => JSON.parse(await config.inputValue())).toMatchObject({ keepDrop: true, scale: { min: 0, max: 5 } });
+    expect(await page.getByTestId('settings-problem').count()).toBe(0);
+    await page.reload();
+    await page.getByText('Project settings').click();
+    expect(await page.getByTestId('settings-training').isChecked()).toBe(true);
 
     await page.getByTestId('upload-file').setInputFiles({ name: 'crawl.jsonl', mimeType: 'application/jsonl', buffer: corpus() });
     await page.getByTestId('upload-submit').click();

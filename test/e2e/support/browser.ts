@@ -1,4 +1,5 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { TEST_PASSWORD } from '../../support/test-app.ts';
 
 /** Launches the system Chromium headless; browsers are never downloaded. */
 export function launchBrowser(): Promise<Browser> {
@@ -21,4 +22,12 @@ export function watchProblems(page: Page, expected: RegExp[] = []): string[] {
     if (message.type() === 'error' || /Content Security Policy/i.test(text)) problems.push(`console: ${text}`);
   });
   return problems;
+}
+
+/** Opens `url` (any page: the app shows its login first) and signs in with the test password. */
+export async function signInAt(page: Page, url: string, email: string): Promise<void> {
+  await page.goto(url);
+  await page.getByTestId('login-email').fill(email);
+  await page.getByTestId('login-password').fill(TEST_PASSWORD);
+  await page.getByTestId('login-password').press('Enter');
 }
