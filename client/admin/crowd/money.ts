@@ -1,0 +1,6 @@
+import { centsToMoney } from '../../../server/crowd/mturk/fees.ts';
+
+/** Integer cents as dollars, the way MTurk bills them ("$0.12"). */
+export function dollars(cents: number): string {
+  return `$${centsToMoney(cents)}`;
+}
