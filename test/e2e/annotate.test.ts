@@ -1,10 +1,9 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, signInAt, watchProblems } from './support/browser.ts';
-import { startServerWithClient } from './support/server.ts';
-import { type TestApp } from '../support/test-app.ts';
+import type { BrowserContext, Page } from 'playwright-core';
+import { signInAt, watchProblems } from './support/browser.ts';
+import { useServerAndBrowser } from './support/session.ts';
 import { buildBatch, buildDocuments } from '../support/factories.ts';
 import { rowsOf } from '../../server/db/store.ts';
 import { workerKeyOfUser } from '../../server/commands/worker-key.ts';
@@ -29,28 +28,17 @@ const OFFLINE_ERRORS = [/net::ERR_INTERNET_DISCONNECTED/];
 const LOST_RESPONSE_ERRORS = [/net::ERR_CONNECTION_RESET/];
 
 describe('annotator labeling screen', () => {
-  let app: TestApp;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    app = await startServerWithClient();
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  const e2e = useServerAndBrowser();
 
   /**
    * A quality-rating project (a digit scores and submits) with an open k=1 batch over `texts` (documents doc-0, doc-1…);
    * `prepare` runs between import and batch generation.
    */
   async function projectWith(texts: string[], prepare?: (projectId: number) => Promise<void>, batch: Record<string, unknown> = {}) {
-    const project = await app.buildProject();
-    await buildDocuments(app, project.id, texts.map((text, i) => ({ id: `doc-${i}`, text })));
+    const project = await e2e.app.buildProject();
+    await buildDocuments(e2e.app, project.id, texts.map((text, i) => ({ id: `doc-${i}`, text })));
     await prepare?.(project.id);
-    await buildBatch(app, project.id, { size: texts.length, redundancy: 1, ...batch });
+    await buildBatch(e2e.app, project.id, { size: texts.length, redundancy: 1, ...batch });
     return project;
   }
 
@@ -58,11 +46,11 @@ describe('annotator labeling screen', () => {
 
   /** A fresh browser context (its own localStorage) signed in as a new annotator, on the project's labeling screen. */
   async function annotatorOn(projectId: number, viewport = { width: 1280, height: 900 }, expected: RegExp[] = []) {
-    const user = await app.buildUser('annotator');
-    const context = await browser.newContext({ viewport });
+    const user = await e2e.app.buildUser('annotator');
+    const context = await e2e.browser.newContext({ viewport });
     const page = await context.newPage();
     const problems = watchProblems(page, expected);
-    await signInAt(page, `${app.url}/annotate/${projectId}`, user.email);
+    await signInAt(page, `${e2e.app.url}/annotate/${projectId}`, user.email);
     await page.getByTestId('task').waitFor();
     return { user, context, page, problems };
   }
@@ -87,7 +75,7 @@ describe('annotator labeling screen', () => {
 
   async function labelsOf(user: User, projectId: number) {
     const [row] = await rowsOf<{ n: number; items: number }>(
-      app.ctx.store.db,
+      e2e.app.ctx.store.db,
       sql`select count(*)::int as n, count(distinct item_id)::int as items from judgments
           where project_id = ${projectId} and worker_key = ${workerKeyOfUser(user.id)} and kind = 'label' and status = 'final'`,
     );
@@ -151,7 +139,7 @@ describe('annotator labeling screen', () => {
     await context.setOffline(false);
     const next = await context.newPage();
     problems.push(...watchProblems(next));
-    await next.goto(`${app.url}/annotate/${project.id}`);
+    await next.goto(`${e2e.app.url}/annotate/${project.id}`);
     await next.getByTestId('task').waitFor();
     await outboxEmpty(next);
     expect(await labelsOf(user, project.id)).toEqual({ n: 3, items: 3 });
@@ -215,7 +203,7 @@ describe('annotator labeling screen', () => {
     await outboxEmpty(page);
 
     const rows = await rowsOf<{ kind: string; status: string; value: unknown; skip_reason: string | null }>(
-      app.ctx.store.db,
+      e2e.app.ctx.store.db,
       sql`select kind, status, value, skip_reason from judgments where project_id = ${project.id} and worker_key = ${workerKeyOfUser(user.id)} order by id`,
     );
     expect(rows.map((r) => [r.kind, r.status, r.kind === 'label' ? r.value : r.skip_reason])).toEqual([
@@ -224,21 +212,21 @@ describe('annotator labeling screen', () => {
       ['skip', 'final', 'expertise'],
       ['skip', 'final', 'flag:harmful'],
     ]);
-    const flags = await rowsOf<{ reason: string }>(app.ctx.store.db, sql`select reason from flags where user_id = ${user.id}`);
+    const flags = await rowsOf<{ reason: string }>(e2e.app.ctx.store.db, sql`select reason from flags where user_id = ${user.id}`);
     expect(flags).toEqual([{ reason: 'harmful' }]);
     await finish(context, problems);
   });
 
   test('training mode: an answer to a gold item shows how it compared', async () => {
     const project = await projectWith(['Gold document', 'Plain document'].map((t) => `${t} ${randomUUID()}`), async (projectId) => {
-      await setGoldAnswers(app.ctx, { project: (await findProject(app.ctx.store.db, projectId))!, user: app.admin, answers: [{ externalId: 'doc-0', answer: { score: 4 } }] });
-      await updateProjectSettings(app.ctx.store.db, { actorId: app.admin.id, projectId, changes: { trainingMode: true } });
+      await setGoldAnswers(e2e.app.ctx, { project: (await findProject(e2e.app.ctx.store.db, projectId))!, user: e2e.app.admin, answers: [{ externalId: 'doc-0', answer: { score: 4 } }] });
+      await updateProjectSettings(e2e.app.ctx.store.db, { actorId: e2e.app.admin.id, projectId, changes: { trainingMode: true } });
     }, { goldRate: 0.5, size: 1 });
     const { context, page, problems } = await annotatorOn(project.id);
     await page.getByTestId('training-mode').waitFor();
 
     const goldSlots = await rowsOf<{ id: number }>(
-      app.ctx.store.db,
+      e2e.app.ctx.store.db,
       sql`select s.id from slots s join items i on i.id = s.item_id where i.project_id = ${project.id} and i.is_gold`,
     );
     expect(goldSlots).toHaveLength(1);
@@ -292,8 +280,8 @@ describe('annotator labeling screen', () => {
 
     await page.getByTestId('score-3').click();
     await page.getByTestId('empty-state').waitFor();
-    await buildDocuments(app, project.id, [{ id: 'late', text: 'A document that arrived later.' }]);
-    await buildBatch(app, project.id, { name: 'second', size: 1, redundancy: 1 });
+    await buildDocuments(e2e.app, project.id, [{ id: 'late', text: 'A document that arrived later.' }]);
+    await buildBatch(e2e.app, project.id, { name: 'second', size: 1, redundancy: 1 });
     await page.getByTestId('task').waitFor();
     expect(await page.getByTestId('doc-text').textContent()).toBe('A document that arrived later.');
     await finish(context, problems);

@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { sql } from 'drizzle-orm';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, signInAt, watchProblems } from './support/browser.ts';
-import { startServerWithClient } from './support/server.ts';
-import { type TestApp } from '../support/test-app.ts';
+import type { Page } from 'playwright-core';
+import { signInAt, watchProblems } from './support/browser.ts';
+import { useServerAndBrowser } from './support/session.ts';
 import { buildBatch, buildDocuments } from '../support/factories.ts';
 import { rowsOf } from '../../server/db/store.ts';
 import { workerKeyOfUser } from '../../server/commands/worker-key.ts';
@@ -11,32 +10,21 @@ import type { User } from '../../server/db/schema.ts';
 
 /** Synthetic review and pairwise preference, labeled by keyboard in the browser, with the values the server stored. */
 describe('task types in the labeling screen', () => {
-  let app: TestApp;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    app = await startServerWithClient();
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  const e2e = useServerAndBrowser();
 
   /** A project of the task type whose documents carry their fields as JSON text, with an open k=1 batch (seeded). */
   async function projectOf(taskType: string, records: Record<string, string>[]) {
-    const project = await app.buildProject({ taskType });
-    await buildDocuments(app, project.id, records.map((fields, i) => ({ id: `doc-${i}`, text: JSON.stringify(fields) })));
-    await buildBatch(app, project.id, { size: records.length, redundancy: 1, seed: 7 });
+    const project = await e2e.app.buildProject({ taskType });
+    await buildDocuments(e2e.app, project.id, records.map((fields, i) => ({ id: `doc-${i}`, text: JSON.stringify(fields) })));
+    await buildBatch(e2e.app, project.id, { size: records.length, redundancy: 1, seed: 7 });
     return project;
   }
 
   async function annotatorOn(projectId: number) {
-    const user = await app.buildUser('annotator');
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const user = await e2e.app.buildUser('annotator');
+    const page = await e2e.browser.newPage({ viewport: { width: 1280, height: 900 } });
     const problems = watchProblems(page);
-    await signInAt(page, `${app.url}/annotate/${projectId}`, user.email);
+    await signInAt(page, `${e2e.app.url}/annotate/${projectId}`, user.email);
     await page.getByTestId('task').waitFor();
     return { user, page, problems };
   }
@@ -53,7 +41,7 @@ describe('task types in the labeling screen', () => {
   async function labelsBySlot(user: User, projectId: number, expected: number) {
     const read = () =>
       rowsOf<{ slot_id: number; value: Record<string, unknown>; swapped: boolean }>(
-        app.ctx.store.db,
+        e2e.app.ctx.store.db,
         sql`select j.slot_id, j.value, s.swapped from judgments j join slots s on s.id = j.slot_id
             where j.project_id = ${projectId} and j.worker_key = ${workerKeyOfUser(user.id)} and j.kind = 'label' and j.status = 'final'`,
       );
