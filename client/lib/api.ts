@@ -47,6 +47,11 @@ function query(params: Record<string, string | number | undefined>): string {
   return entries.length ? `?${new URLSearchParams(entries.map(([k, v]) => [k, String(v)]))}` : '';
 }
 
+/** Export options in a query string; booleans and numbers as text. */
+function exportQuery(options: import('./types.ts').ExportQuery): string {
+  return query(Object.fromEntries(Object.entries(options).map(([k, v]) => [k, v === undefined ? undefined : String(v)])));
+}
+
 /** Options of a corpus upload, sent in the query string. */
 export interface UploadOptions {
   filename: string;
@@ -146,9 +151,11 @@ export const api = {
   // quality, export and filter
   filterReport: (projectId: number, params: { threshold: number; parameters: number; thresholds: string }) =>
     request<import('./types.ts').FilterReport>('GET', `/projects/${projectId}/filter${query(params)}`),
+  /** How many rows an export with these options writes; refuses what the download itself would refuse. */
+  exportCount: (projectId: number, options: import('./types.ts').ExportQuery) =>
+    request<{ rows: number }>('GET', `/projects/${projectId}/export/count${exportQuery(options)}`),
   /** Downloads are plain navigations (the browser streams them to disk), so these build URLs rather than fetch. */
-  exportUrl: (projectId: number, options: import('./types.ts').ExportQuery) =>
-    `/api/projects/${projectId}/export${query(Object.fromEntries(Object.entries(options).map(([k, v]) => [k, v === undefined ? undefined : String(v)])))}`,
+  exportUrl: (projectId: number, options: import('./types.ts').ExportQuery) => `/api/projects/${projectId}/export${exportQuery(options)}`,
   filterIdsUrl: (projectId: number, threshold: number, decision: 'keep' | 'drop') => `/api/projects/${projectId}/filter/ids${query({ threshold, decision })}`,
   quality: (projectId: number) => request<import('./types.ts').QualityReport>('GET', `/projects/${projectId}/quality`),
   aggregate: (projectId: number) => request<import('./types.ts').AggregationRun>('POST', `/projects/${projectId}/aggregate`),

@@ -4,6 +4,7 @@ import { endpoint } from '../http/endpoint.ts';
 import { projectParams } from './projects.schema.ts';
 import { exportOptionsSchema } from '../export/export-options.ts';
 import { exportSet } from '../commands/export-set.ts';
+import { countExportRows } from '../db/queries/export.ts';
 import { loadProject } from './load-project.ts';
 import type { AppContext } from '../context.ts';
 
@@ -17,6 +18,14 @@ const exportQuery = z.object({ exportId: z.string().max(100).optional() });
  */
 export function exportRoutes(ctx: AppContext): Router {
   const router = Router();
+  // Checked before a download starts: a download is a navigation, and a refusal would replace the page.
+  router.get(
+    '/projects/:projectId/export/count',
+    endpoint('export', { params: projectParams }, async ({ params, req }) => {
+      const project = await loadProject(ctx.store.db, params.projectId);
+      return { rows: await countExportRows(ctx.store.db, project.id, exportOptionsSchema.parse(req.query)) };
+    }),
+  );
   router.get(
     '/projects/:projectId/export',
     endpoint('export', { params: projectParams }, async ({ params, req, res }) => {

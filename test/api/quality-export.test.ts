@@ -207,6 +207,15 @@ describe('export', () => {
     const annotator = await buildTokenClient(t);
     await annotator.get(`/api/projects/${projectId}/export`).expect(403);
   });
+
+  it('counts the rows an export would write, with the same filters and the same refusals', async () => {
+    expect((await admin.get(`/api/projects/${projectId}/export/count?minConfidence=0`).expect(200)).body).toEqual({ rows: 18 });
+    expect((await admin.get(`/api/projects/${projectId}/export/count?minConfidence=1`).expect(200)).body).toEqual({ rows: 0 });
+    const bad = await admin.get(`/api/projects/${projectId}/export/count?format=xml`).expect(400);
+    expect(bad.body.error.message).toMatch(/format/);
+    await admin.get('/api/projects/999999/export/count').expect(404);
+    await (await buildTokenClient(t)).get(`/api/projects/${projectId}/export/count`).expect(403);
+  });
 });
 
 describe('filter decisions', () => {

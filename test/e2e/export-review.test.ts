@@ -121,6 +121,14 @@ describe('review queue and export & filter pages', () => {
     await expect.poll(() => page.getByTestId('budget-needed').textContent(), { timeout: 10_000 }).toContain('140B');
     expect(await page.getByTestId('budget-raw').textContent()).toMatch(/raw tokens to collect at a [\d.]+% keep rate/);
 
+    const matching = page.getByTestId('export-matching');
+    await matching.filter({ hasText: `${DOCUMENTS} rows match` }).waitFor();
+    const adjudicatedOnly = page.getByLabel('Adjudicated items only');
+    await adjudicatedOnly.check();
+    await matching.filter({ hasText: '1 row matches' }).waitFor();
+    await adjudicatedOnly.uncheck();
+    await matching.filter({ hasText: `${DOCUMENTS} rows match` }).waitFor();
+
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-download').click()]);
     const lines = (await readFile((await download.path())!, 'utf8')).trim().split('\n');
     expect(lines).toHaveLength(DOCUMENTS);
