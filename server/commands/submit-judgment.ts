@@ -1,7 +1,7 @@
 import type { AppContext } from '../context.ts';
 import type { Project, User } from '../db/schema.ts';
-import { completeItemIfFull, completeSlot, findJudgmentByClientId, insertJudgment, lockFreeSlotOfItem, lockSlot } from '../db/queries/judgments.ts';
-import { findGoldAnswer, findItem } from '../db/queries/items.ts';
+import { completeItemIfFull, completeSlot, findJudgmentByClientId, insertJudgment, lockFreeSlotOfItem, lockSlotAndItem } from '../db/queries/judgments.ts';
+import { findGoldAnswer } from '../db/queries/items.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
 import { describeZodError } from '../http/error-handler.ts';
 import { findTaskType } from '../../tasks/registry.ts';
@@ -33,24 +33,22 @@ export async function submitJudgment(ctx: AppContext, props: SubmitJudgmentProps
   const taskType = findTaskType(props.project.taskType)!;
   const result = await db.transaction(async (tx) => {
     // Lock first, then look for a replay: a concurrent retry waits here and then sees the first one's commit.
-    let slot = await lockSlot(tx, props.slotId);
-    if (!slot) throw notFound('Task');
+    const locked = await lockSlotAndItem(tx, props.slotId);
+    if (!locked || locked.item.projectId !== props.project.id) throw notFound('Task');
+    const { item } = locked;
+    let slot = locked.slot;
     const previous = await findJudgmentByClientId(tx, props.clientId);
     if (previous) {
       if (previous.workerKey !== workerKey) throw conflict('This client id was used by another submission');
       return { judgment: previous, replayed: true, itemComplete: false, batchId: null as number | null };
     }
-    const item = await findItem(tx, Number(slot.item_id));
-    if (!item || item.projectId !== props.project.id) throw notFound('Task');
-    if (slot.leased_by !== null && Number(slot.leased_by) === props.user.id && slot.status === 'done') {
-      throw conflict('You already submitted this task');
-    }
+    if (slot.leasedBy === props.user.id && slot.status === 'done') throw conflict('You already submitted this task');
     // The display order the annotator saw is the leased slot's, even if the judgment lands in another slot.
     const seenSwapped = slot.swapped;
-    if (!(slot.status === 'leased' && Number(slot.leased_by) === props.user.id)) {
+    if (!(slot.status === 'leased' && slot.leasedBy === props.user.id)) {
       const free = await lockFreeSlotOfItem(tx, item.id);
       if (!free) throw conflict('Your lease on this task expired and the item has all the judgments it needs');
-      slot = { ...slot, id: free.id };
+      slot = { ...slot, id: Number(free.id) };
     }
     const parsed = taskType.judgmentSchema(props.project.config as never).safeParse(props.value);
     if (!parsed.success) throw badRequest(`value: ${describeZodError(parsed.error)}`);
@@ -58,7 +56,7 @@ export async function submitJudgment(ctx: AppContext, props: SubmitJudgmentProps
     try {
       judgment = await insertJudgment(tx, {
         clientId: props.clientId,
-        slotId: Number(slot.id),
+        slotId: slot.id,
         itemId: item.id,
         projectId: props.project.id,
         userId: props.user.id,
@@ -72,7 +70,7 @@ export async function submitJudgment(ctx: AppContext, props: SubmitJudgmentProps
       if (isUniqueViolation(error)) throw conflict('You already judged this item');
       throw error;
     }
-    await completeSlot(tx, Number(slot.id), props.user.id);
+    await completeSlot(tx, slot.id, props.user.id);
     const itemComplete = await completeItemIfFull(tx, item.id);
     let feedback = null;
     if (props.project.trainingMode && item.isGold) {

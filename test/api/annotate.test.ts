@@ -70,7 +70,39 @@ describe('concurrent leasing', () => {
     );
     expect(rows).toHaveLength(20);
     for (const row of rows) expect(row).toMatchObject({ n: 3, workers: 3 });
+    // Judgments of one item committed at the same moment must still leave it complete, or it never reaches review.
+    const open = await rowsOf<{ id: number }>(t.ctx.store.db, sql`select id from items where project_id = ${project.id} and status <> 'complete'`);
+    expect(open).toEqual([]);
     for (const a of annotators) expect(await lease(a, project.id, 3)).toEqual([]);
+  });
+});
+
+describe('completing items', () => {
+  // Needs a second connection to hold the lock, which the embedded single-connection store does not have.
+  it.skipIf(!process.env.DATABASE_URL)('of simultaneous submits of one item, the last marks it complete', async () => {
+    const project = await t.buildProject();
+    await buildDocuments(t, project.id, docs(1, 'r'));
+    await buildBatch(t, project.id, { size: 1, redundancy: 3 });
+    const annotators = await Promise.all([0, 1, 2].map(() => buildTokenClient(t)));
+    const tasks = await Promise.all(annotators.map(async (a) => (await lease(a, project.id))[0]));
+    const pool = t.ctx.store.pool!;
+    const blocker = await pool.connect();
+    let submitted;
+    try {
+      // Holding the item makes the three submits queue up on it and then run one right after another.
+      await blocker.query('begin');
+      await blocker.query('select id from items where id = $1 for update', [tasks[0].itemId]);
+      submitted = Promise.all(annotators.map((a, i) => submit(a, project.id, tasks[i])));
+      const waiting = async () =>
+        (await pool.query(`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`)).rows[0].n;
+      await expect.poll(waiting, { timeout: 10_000 }).toBe(3);
+      await blocker.query('commit');
+    } finally {
+      blocker.release();
+    }
+    expect((await submitted).map((r) => r.status)).toEqual([201, 201, 201]);
+    const [item] = await rowsOf<{ status: string }>(t.ctx.store.db, sql`select status from items where id = ${tasks[0].itemId}`);
+    expect(item.status).toBe('complete');
   });
 });
 

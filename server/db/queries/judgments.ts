@@ -31,6 +31,21 @@ export async function lockSlot(db: Tx, slotId: number) {
 }
 
 /**
+ * Locks a slot and its item for a submit. Holding the item serializes the submits of one item, so the last of them
+ * sees every other slot done and marks the item complete; checked concurrently, each would see the other's slot
+ * still open and the item would stay open for good (and never reach review).
+ */
+export async function lockSlotAndItem(db: Tx, slotId: number) {
+  const [row] = await db
+    .select({ slot: slots, item: items })
+    .from(slots)
+    .innerJoin(items, eq(items.id, slots.itemId))
+    .where(eq(slots.id, slotId))
+    .for('update', { of: [slots, items] });
+  return row;
+}
+
+/**
  * Another slot of the same item the annotator may take over when their own lease was lost to someone else
  * (open, or leased with an expired lease), locked; so late work is kept whenever the item still wants judgments.
  */
