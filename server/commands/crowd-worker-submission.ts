@@ -1,3 +1,4 @@
+import { documentPayload } from './document-payload.ts';
 import { randomBytes } from 'node:crypto';
 import type { AppContext } from '../context.ts';
 import { findHitByExternalId, insertCrowdSubmission } from '../db/queries/crowd.ts';
@@ -24,7 +25,7 @@ async function loadHit(ctx: AppContext, hitExternalId: string) {
  * the worker is; it only shows work.
  */
 export async function crowdHitTasks(ctx: AppContext, props: { hitExternalId: string; assignmentId: string }) {
-  const { hit, project, taskType, itemIds } = await loadHit(ctx, props.hitExternalId);
+  const { hit, project, itemIds } = await loadHit(ctx, props.hitExternalId);
   const items = await rowsOf<{ id: number; document_id: number }>(ctx.store.db, sql`select id, document_id from items where id = any(${sql.param(itemIds)}::bigint[])`);
   const docs = new Map((await documentsByIds(ctx.store.db, items.map((i) => Number(i.document_id)))).map((d) => [d.id, d]));
   const byId = new Map(items.map((i) => [Number(i.id), docs.get(Number(i.document_id))!]));
@@ -38,7 +39,7 @@ export async function crowdHitTasks(ctx: AppContext, props: { hitExternalId: str
       return {
         itemId,
         swapped: crowdSwapped(props.assignmentId, itemId),
-        payload: taskType.payloadFromDocument({ text: doc.text, meta: doc.meta as Record<string, unknown> }, project.fieldMapping as Record<string, string>),
+        payload: documentPayload(project, doc),
         document: { externalId: doc.externalId, source: doc.source, url: doc.url, lang: doc.lang, tokenEstimate: doc.tokenEstimate, meta: doc.meta },
       };
     }),

@@ -1,3 +1,4 @@
+import { documentPayload } from './document-payload.ts';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -77,7 +78,7 @@ export async function exportSet(ctx: AppContext, props: ExportSetProps) {
         // The payload is built (and validated) only for task types whose export columns read it.
         const item = {
           get payload() {
-            return taskType.payloadFromDocument({ text: r.text, meta: r.meta }, props.project.fieldMapping as Record<string, string>) as never;
+            return documentPayload(props.project, r) as never;
           },
           judgments: own.map((j) => j.value) as never[],
         };

@@ -1,9 +1,9 @@
+import { documentPayload } from './document-payload.ts';
 import type { Db } from '../db/store.ts';
 import type { AppContext } from '../context.ts';
 import type { Project, User } from '../db/schema.ts';
 import { leaseNextSlot, renewHeldLeases, type LeaseRow } from '../db/queries/leases.ts';
 import { documentsByIds } from '../db/queries/items.ts';
-import { findTaskType } from '../../tasks/registry.ts';
 import { workerKeyOfUser } from './worker-key.ts';
 
 /** Default lease: long enough to read a long document, short enough that abandoned work returns soon. */
@@ -50,7 +50,6 @@ export async function leaseTasks(ctx: AppContext, props: LeaseTasksProps) {
 
 /** Turns lease rows into tasks with their payloads. */
 export async function buildTasks(db: Db, project: Project, leases: LeaseRow[]) {
-  const taskType = findTaskType(project.taskType)!;
   const docs = new Map((await documentsByIds(db, leases.map((l) => Number(l.document_id)))).map((d) => [d.id, d]));
   return leases.map((lease) => {
     const doc = docs.get(Number(lease.document_id))!;
@@ -61,7 +60,7 @@ export async function buildTasks(db: Db, project: Project, leases: LeaseRow[]) {
       leaseExpiresAt: new Date(lease.lease_expires_at),
       swapped: lease.swapped,
       document: doc,
-      payload: taskType.payloadFromDocument({ text: doc.text, meta: doc.meta as Record<string, unknown> }, project.fieldMapping as Record<string, string>),
+      payload: documentPayload(project, doc),
       isGold: lease.is_gold,
     };
   });

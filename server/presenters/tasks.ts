@@ -4,7 +4,7 @@ import type { undoLastJudgment } from '../commands/undo-judgment.ts';
 import type { JudgmentRow } from '../db/queries/judgments.ts';
 import type { reviewQueue } from '../db/queries/items.ts';
 import type { DocumentRow, Project } from '../db/schema.ts';
-import { findTaskType } from '../../tasks/registry.ts';
+import { documentPayload } from '../commands/document-payload.ts';
 import { presentDocument } from './projects.ts';
 
 type Task = Awaited<ReturnType<typeof buildTasks>>[number];
@@ -76,7 +76,7 @@ export function presentReviewItem(project: Project, q: ReviewQueueRow, doc: Docu
     isGold: q.is_gold,
     flags: q.flags ?? [],
     document: presentDocument(doc),
-    payload: findTaskType(project.taskType)!.payloadFromDocument({ text: doc.text, meta: doc.meta as Record<string, unknown> }, project.fieldMapping as Record<string, string>),
+    payload: documentPayload(project, doc),
     judgments: judgments.map(presentJudgmentForReview),
   };
 }
