@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { TaskType } from '../task-type.ts';
 import { readDocumentFields } from '../lib/document-fields.ts';
-import { editDistance } from '../lib/edit-distance.ts';
+import { levenshtein } from '../../server/aggregation/edit-distance.ts';
 import { meanOrNull } from '../lib/scale.ts';
 
 /** The three decisions, in aggregation class order. */
@@ -85,7 +85,7 @@ function tagOverlap(a: string[], b: string[]): number {
 
 /** Characters changed by a needs-edit judgment, or null for other decisions. */
 export function editDistanceOf(payload: SyntheticPayload, judgment: SyntheticJudgment): number | null {
-  return judgment.correctedText === undefined ? null : editDistance(payload.response, judgment.correctedText);
+  return judgment.correctedText === undefined ? null : levenshtein(payload.response, judgment.correctedText);
 }
 
 /** The synthetic-review task type. */

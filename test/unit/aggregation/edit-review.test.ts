@@ -21,6 +21,14 @@ describe('levenshtein', () => {
     expect(levenshtein('', 'abc')).toBe(3);
     expect(levenshtein('abc', 'abc')).toBe(0);
     expect(levenshtein('flaw', 'lawn')).toBe(2);
+    expect(levenshtein('intention', 'execution')).toBe(5);
+  });
+
+  it('counts code points, not UTF-16 units', () => {
+    expect(levenshtein('😀', '😃')).toBe(1);
+    expect(levenshtein('a😀b', 'ab')).toBe(1);
+    expect(levenshtein('naïve café', 'naive cafe')).toBe(2);
+    expect(levenshtein('日本語', '日本')).toBe(1);
   });
 
   it('agrees with the full-table definition on random strings', () => {
