@@ -8,7 +8,14 @@ import type { z } from 'zod';
 export type TaskTypeName = 'quality-rating' | 'synthetic-review' | 'pairwise-preference';
 
 /** How judgments of a type are aggregated (see server/quality/aggregate-observations.ts). */
-export type AggregationKind = 'categorical' | 'ordinal' | 'pairwise' | 'edit';
+export type AggregationKind = 'categorical' | 'ordinal' | 'pairwise';
+
+/** A rated aspect besides the main answer (e.g. coherence 1-5), scored on its own scale. */
+export interface AspectScale {
+  key: string;
+  label: string;
+  scale: { min: number; max: number };
+}
 
 /** A corpus document as imported: its text and free-form metadata. */
 export interface SourceDocument {
@@ -79,6 +86,16 @@ export interface TaskType<Config, Payload, Judgment> {
   aggregationClasses?(config: Config): string[];
   /** The answer scale (ordinal kind). */
   aggregationScale?(config: Config): { min: number; max: number };
+  /** Rated aspects besides the main answer, each on its own scale; agreement is reported per aspect. */
+  aggregationAspects?(config: Config): AspectScale[];
+  /** A judgment's aspect scores, keyed like {@link aggregationAspects}. */
+  aspectScores?(judgment: Partial<Judgment>): Record<string, number> | undefined;
+  /** Review of generated text: whether the judgment accepted it, its error tags and, when edited, the corrected text. */
+  editReview?: {
+    of(judgment: Partial<Judgment>): { accepted: boolean; errorTags: string[]; corrected?: string };
+    /** The text a correction edits. */
+    original(payload: Payload): string;
+  };
   /** The class a keep/drop filter keeps (categorical kinds). */
   keepLabel?(config: Config): string;
   exportColumns(config: Config): ExportColumn[];

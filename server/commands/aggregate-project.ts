@@ -3,6 +3,7 @@ import type { Project } from '../db/schema.ts';
 import { findProject } from '../db/queries/projects.ts';
 import {
   claimAggregationRequest,
+  documentsForPayloads,
   requestAggregation,
   goldAnswersByItem,
   labelsForAggregation,
@@ -17,7 +18,9 @@ import { notFound } from '../errors.ts';
 import { aggregateObservations, type AggregationOutput, type Observation } from '../quality/aggregate-observations.ts';
 import { aggregationSettingsOf } from '../quality/aggregation-settings.ts';
 import { findTaskType } from '../../tasks/registry.ts';
-import { routeLowConfidence } from '../aggregation/index.ts';
+import { routeLowConfidence, type EditReview } from '../aggregation/index.ts';
+import { documentPayload } from './document-payload.ts';
+import type { Tx } from '../db/store.ts';
 
 /** Per-project lock keys live in their own range, clear of the job locks. */
 const LOCK_BASE = 1_000_000_000;
@@ -38,7 +41,8 @@ export async function aggregateProject(ctx: AppContext, props: { projectId: numb
   if (props.onlyIfRequested && !requested) return { skipped: true as const };
   const run = await withAdvisoryLock(db, LOCK_BASE + props.projectId, async (tx) => {
     const project = (await findProject(tx, props.projectId))!;
-    const output = compute(project, await labelsForAggregation(tx, project.id), await goldAnswersByItem(tx, project.id));
+    const labels = await labelsForAggregation(tx, project.id);
+    const output = compute(project, labels, await goldAnswersByItem(tx, project.id), await editReviews(tx, project, labels));
     await upsertAggregates(tx, project.id, output.items);
     await replaceAnnotatorStats(tx, project.id, output.workers.map(({ workerKey, ...stats }) => ({ workerKey, stats })));
     const settings = aggregationSettingsOf(project.settings);
@@ -57,6 +61,9 @@ export async function aggregateProject(ctx: AppContext, props: { projectId: numb
     }
     await saveProjectQuality(tx, project.id, {
       agreement: output.agreement,
+      agreementByBatch: output.agreementByBatch,
+      agreementByAspect: output.agreementByAspect,
+      edits: output.edits,
       positionBias: output.positionBias,
       classes: output.classes,
       lowConfidenceItems: low.length,
@@ -86,8 +93,10 @@ export async function aggregateProjectNow(ctx: AppContext, projectId: number, wa
   }
 }
 
+type Labels = Awaited<ReturnType<typeof labelsForAggregation>>;
+
 /** Maps judgments through the project's task type and runs the engine. */
-function compute(project: Project, labels: Awaited<ReturnType<typeof labelsForAggregation>>, gold: Map<number, unknown>): AggregationOutput {
+function compute(project: Project, labels: Labels, gold: Map<number, unknown>, reviews: EditReview[] | undefined): AggregationOutput {
   const taskType = findTaskType(project.taskType)!;
   const config = project.config as never;
   const observations: Observation[] = labels.map((l) => ({
@@ -96,6 +105,8 @@ function compute(project: Project, labels: Awaited<ReturnType<typeof labelsForAg
     value: taskType.toAggregationLabel(l.value as never, config),
     seconds: l.time_spent_ms / 1000,
     swapped: l.swapped ?? false,
+    batchId: Number(l.batch_id),
+    aspects: taskType.aspectScores?.(l.value as never),
   }));
   const goldValues = new Map([...gold].map(([itemId, answer]) => [itemId, taskType.toAggregationLabel(answer as never, config)]));
   return aggregateObservations({
@@ -103,7 +114,27 @@ function compute(project: Project, labels: Awaited<ReturnType<typeof labelsForAg
     observations,
     classes: taskType.aggregationClasses?.(config),
     scale: taskType.aggregationScale?.(config),
+    aspects: taskType.aggregationAspects?.(config),
     gold: goldValues,
+    editReviews: reviews,
     settings: aggregationSettingsOf(project.settings),
+  });
+}
+
+/**
+ * Task types that review generated text: each judgment as an edit review. Only the documents that a judgment
+ * corrected are loaded, to measure the correction against the original.
+ */
+async function editReviews(tx: Tx, project: Project, labels: Labels): Promise<EditReview[] | undefined> {
+  const review = findTaskType(project.taskType)!.editReview;
+  if (!review) return undefined;
+  const verdicts = labels.map((l) => review.of(l.value as never));
+  const corrected = new Set(labels.filter((_, j) => verdicts[j].corrected !== undefined).map((l) => Number(l.document_id)));
+  const originals = new Map(
+    (await documentsForPayloads(tx, [...corrected])).map((doc) => [Number(doc.id), review.original(documentPayload(project, doc) as never)]),
+  );
+  return verdicts.map(({ accepted, errorTags, corrected: text }, j) => {
+    const original = originals.get(Number(labels[j].document_id));
+    return { accepted, errorTags, correction: text === undefined || original === undefined ? undefined : { original, corrected: text } };
   });
 }

@@ -1,10 +1,16 @@
 import type { Project } from '../db/schema.ts';
 import type { AggregationOutput, WorkerStats } from '../quality/aggregate-observations.ts';
+import type { EditReviewSummary } from '../aggregation/index.ts';
 import { aggregationSettingsOf } from '../quality/aggregation-settings.ts';
 import type { confidenceHistogram, itemStatusCounts, resultHistogram } from '../db/queries/quality.ts';
 
 /** What the last aggregation run stored on the project; empty before the first run. */
-type StoredQuality = Pick<AggregationOutput, 'agreement' | 'positionBias' | 'classes'> & { lowConfidenceItems: number; computedAt: string };
+type StoredQuality = Pick<AggregationOutput, 'agreement' | 'agreementByBatch' | 'agreementByAspect' | 'positionBias' | 'classes'> & {
+  /** Rates and distances are NaN without reviews or corrections, so null here. */
+  edits: (FromJson<Omit<EditReviewSummary, 'editDistance'>> & { editDistance: FromJson<EditReviewSummary['editDistance']> }) | null;
+  lowConfidenceItems: number;
+  computedAt: string;
+};
 
 /** Stored statistics went through JSON, which has no NaN: a figure that could not be computed comes back as null. */
 type FromJson<T> = { [K in keyof T]: T[K] extends number ? number | null : T[K] extends number[][] ? (number | null)[][] : T[K] };
@@ -24,12 +30,19 @@ export interface QualityReportParts {
   confidence: Awaited<ReturnType<typeof confidenceHistogram>>;
   items: Awaited<ReturnType<typeof itemStatusCounts>>;
   annotators: { workerKey: string; name: string; stats: unknown }[];
+  batches: { id: number; name: string }[];
 }
 
 /** The quality page: stored results, agreement and annotator reliability, and the settings they were computed with. */
 export function presentQualityReport(project: Project, parts: QualityReportParts) {
+  const quality = project.quality as Partial<StoredQuality>;
+  const batchNames = new Map(parts.batches.map((b) => [b.id, b.name]));
   return {
-    quality: project.quality as Partial<StoredQuality>,
+    quality: {
+      ...quality,
+      // Batches are named as on the batches page; a batch deleted since the run keeps its number.
+      agreementByBatch: quality.agreementByBatch?.map((b) => ({ ...b, name: batchNames.get(b.batchId) ?? `Batch ${b.batchId}` })),
+    },
     agreementNotes: AGREEMENT_NOTES,
     aggregatedAt: project.aggregatedAt,
     settings: aggregationSettingsOf(project.settings),

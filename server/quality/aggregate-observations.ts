@@ -16,16 +16,18 @@ import {
   ordinalBiasModel,
   pairwiseCohenKappa,
   percentAgreement,
+  summarizeEditReviews,
   wawa,
   winProbability,
   type CategoricalJudgments,
   type CategoricalResult,
+  type EditReview,
+  type EditReviewSummary,
   type WorkerReliability,
 } from '../aggregation/index.ts';
 import type { AggregationSettings } from './aggregation-settings.ts';
+import type { AggregationKind, AspectScale } from '../../tasks/task-type.ts';
 
-/** How a task type's judgments are aggregated. */
-export type AggregationKind = 'categorical' | 'ordinal' | 'pairwise' | 'edit';
 
 /** One judgment as a number: a class index, a score, or (pairwise) 1 = A preferred, 0 = B, 0.5 = tie. */
 export interface Observation {
@@ -35,6 +37,10 @@ export interface Observation {
   seconds: number;
   /** Pairwise: response B was shown on the left. */
   swapped?: boolean;
+  /** The batch the item was served in, for agreement per batch. */
+  batchId: number;
+  /** Scores of the task's rated aspects (see {@link AspectScale}), by aspect key. */
+  aspects?: Record<string, number>;
 }
 
 export interface AggregationInput {
@@ -47,6 +53,10 @@ export interface AggregationInput {
   /** Known answers per item, as numbers like observations. */
   gold: Map<number, number>;
   settings: AggregationSettings;
+  /** The task's rated aspects; agreement is reported for each. */
+  aspects?: AspectScale[];
+  /** Review of generated text: each judgment as an edit review, summarised into accept rate, tags and edit distances. */
+  editReviews?: EditReview[];
 }
 
 export interface ItemResult {
@@ -82,6 +92,12 @@ export interface AggregationOutput {
   items: ItemResult[];
   workers: WorkerStats[];
   agreement: AgreementFigures;
+  /** The same figures within each batch, in batch id order. */
+  agreementByBatch: { batchId: number; agreement: AgreementFigures }[];
+  /** Ordinal agreement on each rated aspect. */
+  agreementByAspect: { key: string; label: string; agreement: AgreementFigures }[];
+  /** Review of generated text only: accept rate, error-tag frequencies, edit distances of corrections. */
+  edits: EditReviewSummary | null;
   /** Pairwise: the fitted left-position advantage (log-odds). */
   positionBias: number | null;
   classes: string[];
@@ -90,10 +106,19 @@ export interface AggregationOutput {
 /** Aggregates observations according to the task type's kind and the project's settings. */
 export function aggregateObservations(input: AggregationInput): AggregationOutput {
   const enc = encode(input.observations);
-  if (input.kind === 'ordinal') return aggregateOrdinal(input, enc);
-  if (input.kind === 'pairwise') return aggregatePairwise(input, enc);
-  return aggregateCategorical(input, enc);
+  const aggregate = input.kind === 'ordinal' ? aggregateOrdinal : input.kind === 'pairwise' ? aggregatePairwise : aggregateCategorical;
+  const { ratings, ...output } = aggregate(input, enc);
+  return {
+    ...output,
+    agreement: agreementFigures(ratings),
+    agreementByBatch: agreementByBatch(input.observations, ratings),
+    agreementByAspect: (input.aspects ?? []).map((aspect) => ({ key: aspect.key, label: aspect.label, agreement: aspectAgreement(input.observations, aspect) })),
+    edits: input.editReviews ? summarizeEditReviews(input.editReviews) : null,
+  };
 }
+
+/** What a kind's aggregation hands back besides its results: the judgments as agreement sees them. */
+type KindOutput = Omit<AggregationOutput, 'agreement' | 'agreementByBatch' | 'agreementByAspect' | 'edits'> & { ratings: Ratings };
 
 interface Encoded {
   itemIds: number[];
@@ -163,7 +188,7 @@ function runCategorical(data: CategoricalJudgments, gold: Int32Array, settings: 
   }
 }
 
-function aggregateCategorical(input: AggregationInput, enc: Encoded): AggregationOutput {
+function aggregateCategorical(input: AggregationInput, enc: Encoded): KindOutput {
   const classes = input.classes ?? [];
   const label = Int32Array.from(enc.value);
   const data = categoricalData(enc, Math.max(classes.length, 1 + Math.max(0, ...label)), label);
@@ -182,13 +207,13 @@ function aggregateCategorical(input: AggregationInput, enc: Encoded): Aggregatio
   return {
     items,
     workers: workerStats(enc, data, result.label, gold),
-    agreement: agreementFigures(enc, data, 'nominal'),
+    ratings: { ...data, value: enc.value, kind: 'nominal' },
     positionBias: null,
     classes,
   };
 }
 
-function aggregateOrdinal(input: AggregationInput, enc: Encoded): AggregationOutput {
+function aggregateOrdinal(input: AggregationInput, enc: Encoded): KindOutput {
   const fit = ordinalBiasModel({ nItems: enc.itemIds.length, nWorkers: enc.workerKeys.length, item: enc.item, worker: enc.worker, value: enc.value });
   const min = input.scale?.min ?? Math.min(...enc.value);
   const max = input.scale?.max ?? Math.max(...enc.value);
@@ -212,7 +237,7 @@ function aggregateOrdinal(input: AggregationInput, enc: Encoded): AggregationOut
   return {
     items,
     workers: workerStats(enc, data, consensus, goldCodes(enc, input.gold, classOf)),
-    agreement: agreementFigures(enc, data, 'ordinal'),
+    ratings: { ...data, value: enc.value, kind: 'ordinal' },
     positionBias: null,
     classes: Array.from({ length: nClasses }, (_, k) => String(min + k)),
   };
@@ -220,7 +245,7 @@ function aggregateOrdinal(input: AggregationInput, enc: Encoded): AggregationOut
 
 const PAIR_CLASSES = ['B', 'tie', 'A'];
 
-function aggregatePairwise(input: AggregationInput, enc: Encoded): AggregationOutput {
+function aggregatePairwise(input: AggregationInput, enc: Encoded): KindOutput {
   // Response A of item i is entity 2i, B is 2i+1; left/right follows the recorded display order.
   const n = enc.item.length;
   const left = new Int32Array(n);
@@ -254,7 +279,7 @@ function aggregatePairwise(input: AggregationInput, enc: Encoded): AggregationOu
   return {
     items,
     workers: workerStats(enc, data, consensus, goldCodes(enc, input.gold, classOf), position),
-    agreement: agreementFigures(enc, data, 'nominal'),
+    ratings: { ...data, value: enc.value, kind: 'nominal' },
     positionBias: fit.positionBias,
     classes: PAIR_CLASSES,
   };
@@ -270,21 +295,78 @@ function workerStats(enc: Encoded, data: CategoricalJudgments, consensus: Int32A
   }));
 }
 
-function agreementFigures(enc: Encoded, data: CategoricalJudgments, kind: 'nominal' | 'ordinal'): AgreementFigures {
+/**
+ * Judgments as the agreement figures read them: a class per judgment, and (ordinal kinds) the number itself for
+ * the ordinal and interval alphas.
+ */
+interface Ratings extends CategoricalJudgments {
+  value: Float64Array;
+  kind: 'nominal' | 'ordinal';
+}
+
+function agreementFigures(r: Ratings): AgreementFigures {
   const finite = (x: number) => (Number.isFinite(x) ? x : null);
-  const reliability = { nUnits: data.nItems, unit: enc.item, value: Float64Array.from(data.label) };
-  const multiRated = enc.counts.some((c) => c >= 2);
+  const perItem = new Int32Array(r.nItems);
+  for (const i of r.item) perItem[i]++;
+  const multiRated = perItem.some((c) => c >= 2);
+  const reliability = { nUnits: r.nItems, unit: r.item, value: Float64Array.from(r.label) };
+  const ordinal = multiRated && r.kind === 'ordinal';
   return {
-    judgments: enc.item.length,
-    items: data.nItems,
-    workers: data.nWorkers,
-    percentAgreement: multiRated ? finite(percentAgreement(data)) : null,
-    fleissKappa: multiRated ? finite(fleissKappa(data).kappa) : null,
-    meanCohenKappa: multiRated ? finite(pairwiseCohenKappa(data, 2).meanKappa) : null,
+    judgments: r.item.length,
+    items: r.nItems,
+    workers: r.nWorkers,
+    percentAgreement: multiRated ? finite(percentAgreement(r)) : null,
+    fleissKappa: multiRated ? finite(fleissKappa(r).kappa) : null,
+    meanCohenKappa: multiRated ? finite(pairwiseCohenKappa(r, 2).meanKappa) : null,
     alphaNominal: multiRated ? finite(krippendorffAlpha(reliability, 'nominal').alpha) : null,
-    alphaOrdinal: multiRated && kind === 'ordinal' ? finite(krippendorffAlpha(reliability, 'ordinal').alpha) : null,
-    alphaInterval: multiRated && kind === 'ordinal' ? finite(krippendorffAlpha({ ...reliability, value: enc.value }, 'interval').alpha) : null,
+    alphaOrdinal: ordinal ? finite(krippendorffAlpha(reliability, 'ordinal').alpha) : null,
+    alphaInterval: ordinal ? finite(krippendorffAlpha({ ...reliability, value: r.value }, 'interval').alpha) : null,
   };
+}
+
+/** The judgments `picked` selects (in order), items and workers renumbered densely. */
+function subsetOf(r: Ratings, picked: number[]): Ratings {
+  const items = new Map<number, number>();
+  const workers = new Map<number, number>();
+  const dense = (index: Map<number, number>, key: number) => index.get(key) ?? index.set(key, index.size).size - 1;
+  const item = Int32Array.from(picked, (j) => dense(items, r.item[j]));
+  const worker = Int32Array.from(picked, (j) => dense(workers, r.worker[j]));
+  return {
+    nItems: items.size,
+    nWorkers: workers.size,
+    nClasses: r.nClasses,
+    item,
+    worker,
+    label: Int32Array.from(picked, (j) => r.label[j]),
+    value: Float64Array.from(picked, (j) => r.value[j]),
+    kind: r.kind,
+  };
+}
+
+function agreementByBatch(observations: Observation[], ratings: Ratings): AggregationOutput['agreementByBatch'] {
+  const byBatch = new Map<number, number[]>();
+  observations.forEach((o, j) => (byBatch.get(o.batchId) ?? byBatch.set(o.batchId, []).get(o.batchId)!).push(j));
+  return [...byBatch]
+    .sort(([a], [b]) => a - b)
+    .map(([batchId, picked]) => ({ batchId, agreement: agreementFigures(subsetOf(ratings, picked)) }));
+}
+
+/** Agreement on one aspect, over the judgments that scored it, on the aspect's own scale. */
+function aspectAgreement(observations: Observation[], aspect: AspectScale): AgreementFigures {
+  const scored = observations.filter((o) => Number.isFinite(o.aspects?.[aspect.key]));
+  const value = Float64Array.from(scored, (o) => o.aspects![aspect.key]);
+  const { min, max } = aspect.scale;
+  const enc = encode(scored);
+  return agreementFigures({
+    nItems: enc.itemIds.length,
+    nWorkers: enc.workerKeys.length,
+    nClasses: Math.round(max - min) + 1,
+    item: enc.item,
+    worker: enc.worker,
+    label: Int32Array.from(value, (v) => clamp(Math.round(v - min), 0, Math.round(max - min))),
+    value,
+    kind: 'ordinal',
+  });
 }
 
 function clamp(x: number, lo: number, hi: number) {

@@ -5,6 +5,7 @@ import { loadProject } from './load-project.ts';
 import { aggregateProjectNow } from '../commands/aggregate-project.ts';
 import { listAnnotatorStats } from '../db/queries/aggregation.ts';
 import { annotatorNames, confidenceHistogram, itemStatusCounts, resultHistogram } from '../db/queries/quality.ts';
+import { listBatches } from '../db/queries/batches.ts';
 import { conflict } from '../errors.ts';
 import { presentAggregationRun, presentQualityReport } from '../presenters/quality.ts';
 import type { AppContext } from '../context.ts';
@@ -26,11 +27,12 @@ export function qualityRoutes(ctx: AppContext): Router {
     '/projects/:projectId/quality',
     endpoint('quality.read', { params: projectParams }, async ({ params }) => {
       const project = await loadProject(db, params.projectId);
-      const [histogram, confidence, stats, statuses] = await Promise.all([
+      const [histogram, confidence, stats, statuses, batches] = await Promise.all([
         resultHistogram(db, project.id),
         confidenceHistogram(db, project.id),
         listAnnotatorStats(db, project.id),
         itemStatusCounts(db, project.id),
+        listBatches(db, project.id),
       ]);
       const names = await annotatorNames(db, stats.map((s) => s.workerKey));
       return presentQualityReport(project, {
@@ -38,6 +40,7 @@ export function qualityRoutes(ctx: AppContext): Router {
         confidence,
         items: statuses,
         annotators: stats.map((s) => ({ workerKey: s.workerKey, name: names.get(s.workerKey) ?? s.workerKey, stats: s.stats })),
+        batches,
       });
     }),
   );

@@ -117,6 +117,8 @@ export const qualityRating: TaskType<QualityConfig, QualityPayload, QualityJudgm
     return { correct: judgment.score === expected && keepAgrees, score: ordinalCredit(judgment.score, expected, config.scale) };
   },
   aggregationKind: 'ordinal',
+  aggregationAspects: (config) => config.aspects,
+  aspectScores: (judgment) => judgment.aspects,
   toAggregationLabel: (judgment) => judgment.score ?? Number.NaN,
   aggregationScale: (config) => config.scale,
   exportColumns: (config) => [

@@ -83,7 +83,7 @@ function tagOverlap(a: string[], b: string[]): number {
   return union.size === 0 ? 1 : a.filter((t) => b.includes(t)).length / union.size;
 }
 
-/** Characters changed by a needs-edit judgment, or null for other decisions. */
+/** Characters (code points) changed by a needs-edit judgment, or null for other decisions. */
 export function editDistanceOf(payload: SyntheticPayload, judgment: SyntheticJudgment): number | null {
   return judgment.correctedText === undefined ? null : levenshtein(payload.response, judgment.correctedText);
 }
@@ -109,6 +109,10 @@ export const syntheticReview: TaskType<SyntheticConfig, SyntheticPayload, Synthe
   aggregationKind: 'categorical',
   toAggregationLabel: (judgment) => DECISIONS.indexOf(judgment.decision as Decision),
   aggregationClasses: () => [...DECISIONS],
+  editReview: {
+    of: (judgment) => ({ accepted: judgment.decision === 'accept', errorTags: judgment.tags ?? [], corrected: judgment.correctedText }),
+    original: (payload) => payload.response,
+  },
   keepLabel: () => 'accept',
   exportColumns: () => [
     ...DECISIONS.map((d) => ({ name: `${d.replace('-', '_')}_votes`, type: 'number' as const })),

@@ -30,18 +30,20 @@ beforeAll(async () => {
   // doc-0 has a gold answer, so it joins as the batch's gold item (gold documents are not sampled as ordinary ones).
   await buildBatch(t, projectId, { redundancy: 3, goldRate: 0.1 });
   const annotators = await Promise.all([0, 1, 2].map(() => buildTokenClient(t)));
-  for (const [a, client] of annotators.entries()) {
-    for (;;) {
-      const { body } = await client.post(`/api/projects/${projectId}/tasks/lease`, { count: 5 }).expect(200);
-      if (!body.tasks.length) break;
-      for (const task of body.tasks) {
-        const ext = task.document.externalId as string;
-        const i = Number(ext.slice(4));
-        await client.post(`/api/projects/${projectId}/judgments`, { clientId: randomUUID(), slotId: task.slotId, value: { score: scoreOf(i, a) }, timeSpentMs: 4000 }).expect(201);
-      }
+  for (const [a, client] of annotators.entries()) await labelAll(client, projectId, (i) => ({ score: scoreOf(i, a) }));
+});
+
+/** Leases and labels everything an annotator is offered; `valueOf` gets the number in the document's `doc-<n>` id. */
+async function labelAll(client: Awaited<ReturnType<typeof buildTokenClient>>, project: number, valueOf: (i: number) => unknown) {
+  for (;;) {
+    const { body } = await client.post(`/api/projects/${project}/tasks/lease`, { count: 5 }).expect(200);
+    if (!body.tasks.length) return;
+    for (const task of body.tasks) {
+      const i = Number((task.document.externalId as string).slice(4));
+      await client.post(`/api/projects/${project}/judgments`, { clientId: randomUUID(), slotId: task.slotId, value: valueOf(i), timeSpentMs: 4000 }).expect(201);
     }
   }
-});
+}
 afterAll(() => t.close());
 
 describe('aggregation in the product', () => {
@@ -68,6 +70,56 @@ describe('aggregation in the product', () => {
     expect(quality.body.quality.agreement.alphaOrdinal).toBeGreaterThan(0.5);
     expect(quality.body.histogram.map((h: { source: string }) => h.source)).toEqual(expect.arrayContaining(sources));
     expect(quality.body.agreementNotes.alphaOrdinal).toMatch(/order/);
+    expect(quality.body.quality.agreementByBatch).toEqual([
+      { batchId: expect.any(Number), name: 'batch', agreement: expect.objectContaining({ judgments: 54, items: 18, workers: 3 }) },
+    ]);
+    expect(quality.body.quality.agreementByAspect).toEqual([]);
+    expect(quality.body.quality.edits).toBeNull();
+  });
+
+  it('reports agreement per batch and per rated aspect', async () => {
+    const config = { aspects: [{ key: 'coherence', label: 'Coherence', scale: { min: 1, max: 5 } }] };
+    const project = await t.buildProject({ config });
+    await buildDocuments(t, project.id, Array.from({ length: 8 }, (_, i) => ({ id: `doc-${i}`, text: `aspect document ${i} ${randomUUID()}` })));
+    await buildBatch(t, project.id, { name: 'first', size: 4, redundancy: 2 });
+    await buildBatch(t, project.id, { name: 'second', size: 4, redundancy: 2 });
+    const [x, y] = await Promise.all([buildTokenClient(t), buildTokenClient(t)]);
+    // Both annotators agree on the coherence of every document; on the score only for doc-0..3.
+    await labelAll(x, project.id, (i) => ({ score: i % 6, aspects: { coherence: 1 + (i % 5) } }));
+    await labelAll(y, project.id, (i) => ({ score: i < 4 ? i % 6 : 5 - (i % 6), aspects: { coherence: 1 + (i % 5) } }));
+    await admin.post(`/api/projects/${project.id}/aggregate`).expect(200);
+    const { body } = await admin.get(`/api/projects/${project.id}/quality`).expect(200);
+    const byBatch = body.quality.agreementByBatch as { name: string; agreement: { judgments: number; percentAgreement: number } }[];
+    expect(byBatch.map((b) => [b.name, b.agreement.judgments])).toEqual([['first', 8], ['second', 8]]);
+    // Each batch sampled 4 of the 8 documents; whichever they were, the two batches together hold all 16 judgments.
+    expect(body.quality.agreement.judgments).toBe(16);
+    expect(body.quality.agreementByAspect).toEqual([
+      { key: 'coherence', label: 'Coherence', agreement: expect.objectContaining({ judgments: 16, items: 8, percentAgreement: 1, alphaInterval: 1 }) },
+    ]);
+  });
+
+  it('summarises synthetic-data reviews: accept rate, error tags and the edit distance of corrections', async () => {
+    const project = await t.buildProject({ taskType: 'synthetic-review' });
+    await buildDocuments(t, project.id, Array.from({ length: 4 }, (_, i) => ({ id: `doc-${i}`, text: `Response ${i}: water boils at 90 C.`, prompt: `Question ${i}` })));
+    await buildBatch(t, project.id, { redundancy: 2 });
+    const [x, y] = await Promise.all([buildTokenClient(t), buildTokenClient(t)]);
+    await labelAll(x, project.id, () => ({ decision: 'accept', tags: [] }));
+    await labelAll(y, project.id, (i) =>
+      i % 2 === 0 ? { decision: 'needs-edit', tags: ['factual'], correctedText: `Response ${i}: water boils at 100 C.` } : { decision: 'reject', tags: ['factual', 'low-value'] },
+    );
+    await admin.post(`/api/projects/${project.id}/aggregate`).expect(200);
+    const { body } = await admin.get(`/api/projects/${project.id}/quality`).expect(200);
+    expect(body.quality.edits).toEqual({
+      reviews: 8,
+      acceptRate: 0.5,
+      correctedRate: 0.25,
+      errorTags: [
+        { tag: 'factual', count: 4, share: 0.5 },
+        { tag: 'low-value', count: 2, share: 0.25 },
+      ],
+      // "90" → "100": one substitution and one insertion.
+      editDistance: { mean: 2, median: 2, p90: 2 },
+    });
   });
 
   it('runs two on-demand aggregations at once: the second waits for the first instead of refusing', async () => {

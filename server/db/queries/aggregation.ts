@@ -29,14 +29,22 @@ export async function projectsAwaitingAggregation(db: Tx) {
   return rows.map((r) => r.id);
 }
 
-/** Every live label of a project, in the order given. */
+/** Every live label of a project, in the order given, with the batch and document of its item. */
 export function labelsForAggregation(db: Tx, projectId: number) {
-  return rowsOf<{ item_id: number; worker_key: string; value: unknown; time_spent_ms: number; swapped: boolean }>(
+  return rowsOf<{ item_id: number; batch_id: number; document_id: number; worker_key: string; value: unknown; time_spent_ms: number; swapped: boolean }>(
     db,
-    sql`select j.item_id, j.worker_key, j.value, j.time_spent_ms, j.swapped
-        from judgments j
+    sql`select j.item_id, i.batch_id, i.document_id, j.worker_key, j.value, j.time_spent_ms, j.swapped
+        from judgments j join items i on i.id = j.item_id
         where j.project_id = ${projectId} and j.kind = 'label' and j.status = 'final'
         order by j.id`,
+  );
+}
+
+/** Text and metadata of the given documents (to rebuild the payloads that judgments corrected). */
+export function documentsForPayloads(db: Tx, documentIds: number[]) {
+  return rowsOf<{ id: number; text: string; meta: unknown }>(
+    db,
+    sql`select d.id, d.text, d.meta from documents d where d.id = any(${sql.param(documentIds)}::bigint[])`,
   );
 }
 

@@ -43,21 +43,32 @@ describe('levenshtein', () => {
 });
 
 describe('summarizeEditReviews', () => {
-  it('reports accept rate, tag shares and distance statistics', () => {
+  it('reports accept rate, tag shares, and distance statistics over the corrections', () => {
     const summary = summarizeEditReviews([
-      { accepted: true, original: 'same', edited: 'same' },
-      { accepted: false, errorTags: ['factual', 'style', 'factual'], original: 'cat', edited: 'cut' },
-      { accepted: false, errorTags: ['factual'], original: 'abc', edited: 'xyz' },
-      { accepted: true, errorTags: ['style'], original: 'ab', edited: 'abcd' },
+      { accepted: true },
+      { accepted: false, errorTags: ['factual', 'style', 'factual'], correction: { original: 'cat', corrected: 'cut' } },
+      { accepted: false, errorTags: ['factual'], correction: { original: 'abc', corrected: 'xyz' } },
+      { accepted: true, errorTags: ['style'], correction: { original: 'ab', corrected: 'abcd' } },
+      { accepted: false, errorTags: ['unsafe'] },
     ]);
-    expect(summary.acceptRate).toBe(0.5);
+    expect(summary.reviews).toBe(5);
+    expect(summary.acceptRate).toBe(0.4);
+    expect(summary.correctedRate).toBe(0.6);
     expect(summary.errorTags).toEqual([
-      { tag: 'factual', count: 2, share: 0.5 },
-      { tag: 'style', count: 2, share: 0.5 },
+      { tag: 'factual', count: 2, share: 0.4 },
+      { tag: 'style', count: 2, share: 0.4 },
+      { tag: 'unsafe', count: 1, share: 0.2 },
     ]);
-    // Distances 0, 1, 3, 2.
-    expect(summary.editDistance.mean).toBe(1.5);
-    expect(summary.editDistance.median).toBe(1.5);
-    expect(summary.editDistance.p90).toBeCloseTo(2.7, 12);
+    // Distances 1, 3, 2: reviews without a correction do not count as zero-distance edits.
+    expect(summary.editDistance.mean).toBe(2);
+    expect(summary.editDistance.median).toBe(2);
+    expect(summary.editDistance.p90).toBeCloseTo(2.8, 12);
+  });
+
+  it('has no distance statistics without corrections', () => {
+    const summary = summarizeEditReviews([{ accepted: true }, { accepted: false, errorTags: ['factual'] }]);
+    expect(summary.correctedRate).toBe(0);
+    expect(summary.editDistance.mean).toBeNaN();
+    expect(summary.editDistance.median).toBeNaN();
   });
 });
