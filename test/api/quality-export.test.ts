@@ -8,7 +8,7 @@ import { sql } from 'drizzle-orm';
 import type request from 'supertest';
 import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
-import { buildBatch, buildDocuments, buildTokenClient } from '../support/factories.ts';
+import { buildBatch, buildDocuments, buildTokenClient, labelAll } from '../support/factories.ts';
 import { rowsOf } from '../../server/db/store.ts';
 import { extractTar } from '../../server/export/tar-writer.ts';
 
@@ -33,17 +33,6 @@ beforeAll(async () => {
   for (const [a, client] of annotators.entries()) await labelAll(client, projectId, (i) => ({ score: scoreOf(i, a) }));
 });
 
-/** Leases and labels everything an annotator is offered; `valueOf` gets the number in the document's `doc-<n>` id. */
-async function labelAll(client: Awaited<ReturnType<typeof buildTokenClient>>, project: number, valueOf: (i: number) => unknown) {
-  for (;;) {
-    const { body } = await client.post(`/api/projects/${project}/tasks/lease`, { count: 5 }).expect(200);
-    if (!body.tasks.length) return;
-    for (const task of body.tasks) {
-      const i = Number((task.document.externalId as string).slice(4));
-      await client.post(`/api/projects/${project}/judgments`, { clientId: randomUUID(), slotId: task.slotId, value: valueOf(i), timeSpentMs: 4000 }).expect(201);
-    }
-  }
-}
 afterAll(() => t.close());
 
 describe('aggregation in the product', () => {

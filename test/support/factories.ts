@@ -7,6 +7,7 @@ import { generateBatch } from '../../server/commands/generate-batch.ts';
 import { openBatch } from '../../server/commands/manage-batches.ts';
 import { createBatchBody } from '../../server/routes/batches.schema.ts';
 import { Readable } from 'node:stream';
+import { randomUUID } from 'node:crypto';
 
 /** Imports documents given as records into a project, through the real import path. */
 export async function buildDocuments(t: TestApp, projectId: number, records: Record<string, unknown>[]) {
@@ -45,4 +46,19 @@ export async function buildTokenClient(t: TestApp, role: Role = 'annotator') {
     post: (path: string, body: object = {}) => request(t.url).post(path).set(auth).send(body),
     put: (path: string, body: object = {}) => request(t.url).put(path).set(auth).send(body),
   };
+}
+
+/**
+ * Leases and labels everything a client is offered, through the real API. `valueOf` gets the number in the
+ * document's `doc-<n>` id and returns the judgment.
+ */
+export async function labelAll(client: Awaited<ReturnType<typeof buildTokenClient>>, projectId: number, valueOf: (i: number) => unknown) {
+  for (;;) {
+    const { body } = await client.post(`/api/projects/${projectId}/tasks/lease`, { count: 5 }).expect(200);
+    if (!body.tasks.length) return;
+    for (const task of body.tasks) {
+      const i = Number((task.document.externalId as string).slice(4));
+      await client.post(`/api/projects/${projectId}/judgments`, { clientId: randomUUID(), slotId: task.slotId, value: valueOf(i), timeSpentMs: 4000 }).expect(201);
+    }
+  }
 }

@@ -62,3 +62,43 @@ export function agreementRows(report: QualityReport): AgreementRow[] {
     };
   });
 }
+
+/** One row of the agreement breakdown: a batch or a rated aspect, with its headline figures. */
+export interface BreakdownRow {
+  key: string;
+  name: string;
+  judgments: number;
+  items: number;
+  /** The alpha that fits the data: ordinal for scales, nominal otherwise; null when too few items overlap. */
+  alpha: number | null;
+  verdict: string;
+  fleissKappa: string;
+  percentAgreement: string;
+}
+
+type Breakdown = { name: string; key: string; agreement: Figures };
+
+/** Batches and aspects as rows; the short verdict is Krippendorff's band, the long one sits on the overall figure. */
+export function breakdownRows(entries: Breakdown[]): BreakdownRow[] {
+  return entries.map(({ key, name, agreement }) => {
+    const alpha = agreement.alphaOrdinal ?? agreement.alphaNominal;
+    return {
+      key,
+      name,
+      judgments: agreement.judgments,
+      items: agreement.items,
+      alpha,
+      verdict: alpha === null ? 'Too little overlap' : alphaVerdict(alpha).split(':')[0],
+      fleissKappa: agreement.fleissKappa === null ? '—' : agreement.fleissKappa.toFixed(3),
+      percentAgreement: agreement.percentAgreement === null ? '—' : `${(100 * agreement.percentAgreement).toFixed(1)}%`,
+    };
+  });
+}
+
+/** The report's per-batch and per-aspect figures as breakdown input. */
+export function breakdowns(report: QualityReport): { batches: Breakdown[]; aspects: Breakdown[] } {
+  return {
+    batches: (report.quality.agreementByBatch ?? []).map((b) => ({ key: `batch-${b.batchId}`, name: b.name, agreement: b.agreement })),
+    aspects: (report.quality.agreementByAspect ?? []).map((a) => ({ key: `aspect-${a.key}`, name: a.label, agreement: a.agreement })),
+  };
+}
