@@ -1,5 +1,5 @@
 import type { CategoricalJudgments, CategoricalResult, IterativeOptions } from './types.ts';
-import { classPrior, clearUnjudged, decide, initialPosterior } from './posterior.ts';
+import { clearUnjudged, decide, initialPosterior } from './posterior.ts';
 import { matchModelEStep } from './match-model.ts';
 import { runEm } from './em-loop.ts';
 import { logSigmoid, sigmoid } from './numeric.ts';
@@ -12,7 +12,9 @@ export type GladResult = CategoricalResult & { ability: Float64Array; inverseDif
  * GLAD (Whitehill et al. 2009): P(correct) = σ(α_worker · β_item), wrong answers uniform over the other
  * classes. Pays off when items differ in difficulty. Priors α ~ N(1, 1) and log β ~ N(0, 1) keep the fit
  * identifiable; the M-step takes a few clipped Newton steps per block (α given β, then β given α), each
- * block separable by worker or item.
+ * block separable by worker or item. The class prior is uniform, as in the paper: with wrong answers spread
+ * evenly, an estimated prior feeds on itself until one class takes nearly every item (on zheng_s_rel 81% of
+ * items went to class 1 and accuracy fell to 0.28, against 0.50 now and 0.54 for majority vote).
  */
 export function glad(data: CategoricalJudgments, options: IterativeOptions = {}): GladResult {
   assertCategorical(data);
@@ -26,6 +28,7 @@ export function glad(data: CategoricalJudgments, options: IterativeOptions = {})
   const grad = new Float64Array(Math.max(nItems, nWorkers));
   const curvature = new Float64Array(Math.max(nItems, nWorkers));
   const logWrongShare = Math.log(K - 1);
+  const logPrior = new Float64Array(K).fill(-Math.log(K));
 
   // One Newton step on α (block 0) or log β (block 1), from the expected log-likelihood given the posterior.
   const newtonStep = (block: 0 | 1) => {
@@ -55,13 +58,12 @@ export function glad(data: CategoricalJudgments, options: IterativeOptions = {})
         newtonStep(0);
         newtonStep(1);
       }
-      const prior = classPrior(posterior, nItems, K, 0.01);
       for (let j = 0; j < n; j++) {
         const x = ability[worker[j]] * Math.exp(logBeta[item[j]]);
         logMatch[j] = logSigmoid(x);
         logMiss[j] = logSigmoid(-x) - logWrongShare;
       }
-      return matchModelEStep(posterior, data, prior.map(Math.log), logMatch, logMiss);
+      return matchModelEStep(posterior, data, logPrior, logMatch, logMiss);
     },
     n,
     options,
