@@ -12,7 +12,7 @@ import { PostgresSessionStore } from './auth/session-store.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { csrfProtection } from './http/csrf.ts';
 import { errorHandler } from './http/error-handler.ts';
-import { unauthenticated, notFound } from './errors.ts';
+import { AppError, unauthenticated, notFound } from './errors.ts';
 import { getOrCreateSetting } from './db/queries/server-settings.ts';
 import { sessionRoutes } from './routes/session.routes.ts';
 import { userRoutes } from './routes/users.routes.ts';
@@ -87,10 +87,14 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
   api.use((req, _res, next) => next(notFound(`API route ${req.method} ${req.path}`)));
   app.use('/api', api);
 
+  // The client routes by URL; every other GET gets the app shell.
+  const pages = /^\/(?!api\/|socket\.io\/).*/;
   if (fs.existsSync(clientDist)) {
     app.use(express.static(clientDist, { index: false, maxAge: '1h' }));
-    // The client routes by URL; every other GET gets the app shell.
-    app.get(/^\/(?!api\/|socket\.io\/).*/, (_req, res) => res.sendFile(path.join(clientDist, 'index.html'), { maxAge: 0 }));
+    app.get(pages, (_req, res) => res.sendFile(path.join(clientDist, 'index.html'), { maxAge: 0 }));
+  } else {
+    // Said through our error handler, so the page keeps its security headers and the reason is plain.
+    app.get(pages, (_req, _res, next) => next(new AppError(503, 'client_not_built', 'The web client is not built: run `npm run build` (`npm start` does).')));
   }
   app.use(errorHandler);
 
