@@ -4,12 +4,15 @@ import type { CategoricalJudgments, CategoricalResult } from './types.ts';
  * Reads the decision off a per-item score table (posterior or votes): the top class, its normalised share,
  * and whether it was tied. Ties go to the lowest class index, which with labels encoded in sorted string
  * order matches crowd-kit's pandas-based tie-breaking. Rows that are all zero (items nobody judged) get -1.
+ * With `eligible` (`nItems × nClasses`, 1 where a class may be chosen) the top class is sought among the
+ * eligible ones; the confidence is still its share of the whole row.
  */
 export function decide(
   scores: Float64Array,
   nItems: number,
   nClasses: number,
   fit: { iterations: number; converged: boolean },
+  eligible?: Uint8Array,
 ): CategoricalResult {
   const label = new Int32Array(nItems);
   const confidence = new Float64Array(nItems);
@@ -17,13 +20,14 @@ export function decide(
   const posterior = new Float64Array(scores.length);
   let ties = 0;
   for (let i = 0, o = 0; i < nItems; i++, o += nClasses) {
-    let best = 0;
+    let best = -1;
     let sum = 0;
     for (let k = 0; k < nClasses; k++) {
       sum += scores[o + k];
-      if (scores[o + k] > scores[o + best]) best = k;
+      if (eligible && !eligible[o + k]) continue;
+      if (best < 0 || scores[o + k] > scores[o + best]) best = k;
     }
-    if (sum <= 0) {
+    if (sum <= 0 || best < 0) {
       label[i] = -1;
       for (let k = 0; k < nClasses; k++) posterior[o + k] = 1 / nClasses;
       continue;
@@ -32,13 +36,20 @@ export function decide(
     const top = scores[o + best];
     for (let k = 0; k < nClasses; k++) {
       posterior[o + k] = scores[o + k] / sum;
-      if (k !== best && Math.abs(scores[o + k] - top) <= 1e-12 * top) tied[i] = 1;
+      if (k !== best && (!eligible || eligible[o + k]) && Math.abs(scores[o + k] - top) <= 1e-12 * top) tied[i] = 1;
     }
     ties += tied[i];
     label[i] = best;
     confidence[i] = top / sum;
   }
   return { label, confidence, posterior, tied, ties, tieBreak: 'lowest-class-index', ...fit };
+}
+
+/** `nItems × nClasses` mask: 1 where at least one judgment gave the item that class. */
+export function givenLabels(data: CategoricalJudgments): Uint8Array {
+  const given = new Uint8Array(data.nItems * data.nClasses);
+  for (let j = 0; j < data.item.length; j++) given[data.item[j] * data.nClasses + data.label[j]] = 1;
+  return given;
 }
 
 /** Count table `nItems × nClasses`, each judgment adding its weight (1 by default) to its item's class. */

@@ -72,6 +72,29 @@ describe('MACE on a simulated crowd', () => {
   });
 });
 
+describe('MACE on items one worker judged alone', () => {
+  // Three workers agree on 200 items (180 of class 0, 20 of class 1). A fourth answers 2 on two of those
+  // and alone on 20 more: the model takes it for a spammer and the base rate for the truth of its items.
+  const item: number[] = [];
+  const worker: number[] = [];
+  const label: number[] = [];
+  const judge = (i: number, w: number, l: number) => (item.push(i), worker.push(w), label.push(l));
+  for (let i = 0; i < 200; i++) for (let w = 0; w < 3; w++) judge(i, w, i < 180 ? 0 : 1);
+  for (let i = 0; i < 2; i++) judge(i, 3, 2);
+  for (let i = 200; i < 220; i++) judge(i, 3, 2);
+  const data = { nItems: 220, nWorkers: 4, nClasses: 3, item: Int32Array.from(item), worker: Int32Array.from(worker), label: Int32Array.from(label) };
+  const fit = mace(data);
+
+  it('keeps the lone answer at the low confidence the model gives it, not a class nobody chose', () => {
+    for (let i = 200; i < 220; i++) {
+      expect(fit.label[i]).toBe(2);
+      expect(fit.confidence[i]).toBeLessThan(0.5);
+      expect(fit.posterior[i * 3]).toBeGreaterThan(fit.posterior[i * 3 + 2]);
+    }
+    for (let i = 0; i < 200; i++) expect(fit.label[i]).toBe(i < 180 ? 0 : 1);
+  });
+});
+
 describe('one-coin Dawid-Skene and GLAD on a simulated crowd without adversaries', () => {
   const honest = simulateCrowd({ nItems: 2000, judgmentsPerItem: 5, nWorkers: 40, nClasses: 3, seed: 7, mix: { expert: 0.3, regular: 0.5, spammer: 0.2 } });
 
