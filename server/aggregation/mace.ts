@@ -1,5 +1,5 @@
 import type { CategoricalJudgments, CategoricalResult, IterativeOptions } from './types.ts';
-import { classPrior, clearUnjudged, decide, givenLabels } from './posterior.ts';
+import { classPrior, clearUnjudged, decide, voteTable } from './posterior.ts';
 import { matchModelEStep } from './match-model.ts';
 import { runEm } from './em-loop.ts';
 import { digamma, normalizeRows } from './numeric.ts';
@@ -148,7 +148,7 @@ export function mace(data: CategoricalJudgments, options: MaceOptions = {}): Mac
   const { posterior, fit, spam, strategy } = best!;
   clearUnjudged(posterior, data);
   return {
-    ...decide(posterior, nItems, K, fit, givenLabels(data)),
+    ...decide(posterior, nItems, K, fit, voteTable(data)),
     spamProbability: spam,
     strategy,
     logLikelihood: fit.logLikelihood,

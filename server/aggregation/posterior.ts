@@ -4,15 +4,15 @@ import type { CategoricalJudgments, CategoricalResult } from './types.ts';
  * Reads the decision off a per-item score table (posterior or votes): the top class, its normalised share,
  * and whether it was tied. Ties go to the lowest class index, which with labels encoded in sorted string
  * order matches crowd-kit's pandas-based tie-breaking. Rows that are all zero (items nobody judged) get -1.
- * With `eligible` (`nItems × nClasses`, 1 where a class may be chosen) the top class is sought among the
- * eligible ones; the confidence is still its share of the whole row.
+ * With `eligible` (`nItems × nClasses`, nonzero where a class may be chosen, e.g. a vote table) the top class is
+ * sought among the eligible ones; the confidence is still its share of the whole row.
  */
 export function decide(
   scores: Float64Array,
   nItems: number,
   nClasses: number,
   fit: { iterations: number; converged: boolean },
-  eligible?: Uint8Array,
+  eligible?: ArrayLike<number>,
 ): CategoricalResult {
   const label = new Int32Array(nItems);
   const confidence = new Float64Array(nItems);
@@ -43,13 +43,6 @@ export function decide(
     confidence[i] = top / sum;
   }
   return { label, confidence, posterior, tied, ties, tieBreak: 'lowest-class-index', ...fit };
-}
-
-/** `nItems × nClasses` mask: 1 where at least one judgment gave the item that class. */
-export function givenLabels(data: CategoricalJudgments): Uint8Array {
-  const given = new Uint8Array(data.nItems * data.nClasses);
-  for (let j = 0; j < data.item.length; j++) given[data.item[j] * data.nClasses + data.label[j]] = 1;
-  return given;
 }
 
 /** Count table `nItems × nClasses`, each judgment adding its weight (1 by default) to its item's class. */
