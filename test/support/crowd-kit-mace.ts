@@ -13,6 +13,7 @@
  * (uniform on [1, 2.5], rows normalised). Its 10 restarts all reseed RandomState(0), so they are one start
  * repeated and one is run here. Ties go to the label seen first.
  */
+import { buildCodebook } from '../../server/aggregation/encode.ts';
 import type { EncodedAnswers } from '../../server/aggregation/encode.ts';
 import { digamma } from '../../server/aggregation/numeric.ts';
 
@@ -42,14 +43,6 @@ export function numpyRandomSample(seed: number, count: number): Float64Array {
   return out;
 }
 
-/** Position of each name in sorted (Python string) order. */
-function sortedRank(names: readonly string[]): Int32Array {
-  const order = names.map((_, i) => i).sort((a, b) => (names[a] < names[b] ? -1 : names[a] > names[b] ? 1 : 0));
-  const rank = new Int32Array(names.length);
-  order.forEach((i, r) => (rank[i] = r));
-  return rank;
-}
-
 /** Draws like `scipy.stats.uniform(1, 1.5).rvs(size=(rows, cols), random_state=0)`, each row normalised. */
 function randomStart(rows: number, cols: number): Float64Array {
   const m = numpyRandomSample(0, rows * cols).map((u) => 1 + 1.5 * u);
@@ -76,7 +69,8 @@ export function crowdKitMace(encoded: EncodedAnswers, table: 'as-shipped' | 'ali
   for (const code of encoded.label) if (factorized[code] < 0) factorized[code] = sortedOf.push(code) - 1;
   const label = encoded.label.map((code) => factorized[code]);
   const { item, worker } = encoded;
-  const row = table === 'aligned' ? Int32Array.from({ length: nWorkers }, (_, w) => w) : sortedRank(encoded.workers.names);
+  const sortedWorkers = buildCodebook(encoded.workers.names, true).index;
+  const row = Int32Array.from(encoded.workers.names, (name, w) => (table === 'aligned' ? w : sortedWorkers.get(name)!));
   const column = table === 'aligned' ? Int32Array.from({ length: L }, (_, l) => l) : Int32Array.from(sortedOf);
 
   const spamming = randomStart(nWorkers, 2); // [spam, know] per worker
