@@ -4,6 +4,7 @@
  */
 import {
   bigint,
+  customType,
   boolean,
   doublePrecision,
   index,
@@ -19,6 +20,8 @@ import { sql } from 'drizzle-orm';
 
 const id = () => bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity();
 const ref = (name: string) => bigint(name, { mode: 'number' });
+/** Raw bytes: drizzle's pg-core has no bytea column of its own. */
+const customBytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
 export const roles = ['admin', 'reviewer', 'annotator'] as const;
@@ -78,9 +81,25 @@ export const projects = pgTable('projects', {
   /** Set when judgments change; cleared by the aggregation run that picks the change up. */
   aggregationRequestedAt: timestamp('aggregation_requested_at', { withTimezone: true }),
   aggregatedAt: timestamp('aggregated_at', { withTimezone: true }),
+  /** Every annotator may see and label it, member or not (reviewing still needs a reviewer role). */
+  openToAll: boolean('open_to_all').notNull().default(false),
   createdBy: ref('created_by').references(() => users.id),
   createdAt: createdAt(),
 });
+
+export const projectRoles = ['annotator', 'reviewer'] as const;
+
+/** Who may work in a project beyond admins: annotators label it, reviewers also review it. */
+export const projectMembers = pgTable(
+  'project_members',
+  {
+    projectId: ref('project_id').notNull().references(() => projects.id),
+    userId: ref('user_id').notNull().references(() => users.id),
+    role: text('role', { enum: projectRoles }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.userId] }), index('project_members_user_idx').on(t.userId)],
+);
 
 export const imports = pgTable(
   'imports',
@@ -394,7 +413,26 @@ export const auditLog = pgTable(
   (t) => [index('audit_log_created_idx').on(t.createdAt)],
 );
 
+/** Hit counters shared by every server process (login attempts per address and per account). */
+export const rateLimits = pgTable(
+  'rate_limits',
+  {
+    key: text('key').primaryKey(),
+    hits: integer('hits').notNull(),
+    resetAt: timestamp('reset_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('rate_limits_reset_idx').on(t.resetAt)],
+);
+
+/** Large Socket.IO packets that the PostgreSQL adapter passes between processes (its own table layout). */
+export const socketIoAttachments = pgTable('socket_io_attachments', {
+  id: bigint('id', { mode: 'number' }).generatedAlwaysAsIdentity().unique(),
+  createdAt: timestamp('created_at', { withTimezone: true }).defaultNow(),
+  payload: customBytea('payload'),
+});
+
 export type User = typeof users.$inferSelect;
+export type ProjectRole = (typeof projectRoles)[number];
 export type Role = (typeof roles)[number];
 export type Project = typeof projects.$inferSelect;
 export type DocumentRow = typeof documents.$inferSelect;
