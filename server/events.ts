@@ -1,4 +1,3 @@
-import { EventEmitter } from 'node:events';
 import type { ClientEventMap } from './realtime/client-events.ts';
 
 /** Who receives a client event: a project's watchers, one user, or every annotator. */
@@ -23,20 +22,28 @@ type InternalEvent = { [K in keyof InternalEventMap]: { name: K; payload: Intern
 export type DomainEvent = ClientEvent | InternalEvent;
 
 /**
- * Commands announce what they committed here; processors (Socket.IO, progress, re-aggregation) react. Publishing
- * after commit keeps clients from ever seeing work that was rolled back.
+ * Commands announce what they committed here (through `runCommand`, which publishes after commit); processors
+ * (Socket.IO, progress, re-aggregation) react. A subscriber that throws is logged and skipped: the command it
+ * reacts to has already committed, so its caller must still hear that it succeeded.
  */
 export class DomainEvents {
-  private readonly emitter = new EventEmitter().setMaxListeners(50);
+  private readonly listeners = new Set<(event: DomainEvent) => void>();
 
   /** Announces an event to every subscriber. */
   publish(event: DomainEvent): void {
-    this.emitter.emit('event', event);
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        console.error(`a subscriber to ${event.name} failed:`, error);
+      }
+    }
   }
 
   /** Subscribes; returns the unsubscribe function. */
   subscribe(listener: (event: DomainEvent) => void): () => void {
-    this.emitter.on('event', listener);
-    return () => this.emitter.off('event', listener);
+    const own = (event: DomainEvent) => listener(event);
+    this.listeners.add(own);
+    return () => void this.listeners.delete(own);
   }
 }
