@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import { accuracy, haveCrowdData, loadCrowdDataset } from './crowd-datasets.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { accuracy, haveCrowdData, loadCrowdDataset, reportMissingCrowdData } from './crowd-datasets.ts';
+import type { CrowdDataset } from './crowd-datasets.ts';
 import { majorityVote, wawa } from '../../../server/aggregation/majority-vote.ts';
 import { dawidSkene } from '../../../server/aggregation/dawid-skene.ts';
 import { oneCoinDawidSkene } from '../../../server/aggregation/one-coin-dawid-skene.ts';
@@ -48,8 +49,14 @@ const owedToCrowdKitDefect: Partial<Record<string, Method>> = { venanzi_cf_amt: 
 
 const methodNames = Object.keys(methods) as Method[];
 
+reportMissingCrowdData();
+
 describe.skipIf(!haveCrowdData).each(Object.keys(crowdKit))('%s', (name) => {
-  const dataset = loadCrowdDataset(name);
+  // Read in beforeAll, not while tests are collected: a skipped describe's body still runs.
+  let dataset: CrowdDataset;
+  beforeAll(() => {
+    dataset = loadCrowdDataset(name);
+  });
   const ours = memoize((method: Method) => accuracy(methods[method](dataset.judgments).label, dataset.gold));
   const crowdKitMaceAccuracy = memoize((table: 'as-shipped' | 'aligned') => accuracy(crowdKitMace(dataset.encoded, table), dataset.gold));
 
