@@ -7,6 +7,7 @@ import type { AppContext } from '../../server/context.ts';
 import type { Role, User } from '../../server/db/schema.ts';
 import { createUser } from '../../server/commands/manage-users.ts';
 import { createProject } from '../../server/commands/manage-projects.ts';
+import { openStore, type Store } from '../../server/db/store.ts';
 import { openTestStore } from './test-store.ts';
 
 let sequence = 0;
@@ -39,6 +40,22 @@ export const TEST_PASSWORD = 'password123';
 /** Starts the app on a fresh store and creates an admin. */
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const store = await openTestStore();
+  return startOn(store, env, () => store.close());
+}
+
+/**
+ * A second app on the first one's database, as a second server process would be: its own pool on PostgreSQL; on
+ * the one-connection embedded store, the same store object (one process per data dir). Close it before the first
+ * app, whose close drops the database.
+ */
+export async function startSecondApp(first: TestApp, env: Record<string, string> = {}): Promise<TestApp> {
+  const url = first.ctx.store.pool?.options.connectionString;
+  if (!url) return startOn(first.ctx.store, env, async () => {});
+  const store = await openStore({ databaseUrl: url, poolSize: 30 });
+  return startOn(store, env, () => store.close());
+}
+
+async function startOn(store: Store, env: Record<string, string>, closeStore: () => Promise<void>): Promise<TestApp> {
   const config = loadConfig({ SESSION_SECRET: 'test-secret-test-secret', DATA_DIR: '/nonexistent', ...env });
   const ctx: AppContext = { config, store, events: new DomainEvents() };
   const built = await buildApp(ctx);
@@ -85,7 +102,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     },
     close: async () => {
       await built.close();
-      await store.close();
+      await closeStore();
     },
   };
 }
