@@ -241,6 +241,8 @@ export const judgments = pgTable(
     index('judgments_worker_idx').on(t.projectId, t.workerKey),
     // One live label per annotator per item, enforced by the store itself.
     uniqueIndex('judgments_item_worker_idx').on(t.itemId, t.workerKey).where(sql`kind = 'label' and status in ('final', 'pending')`),
+    // Replacing or purging a crowd submission finds its judgments by it.
+    index('judgments_crowd_submission_idx').on(t.crowdSubmissionId).where(sql`crowd_submission_id is not null`),
   ],
 );
 
@@ -325,6 +327,12 @@ export const crowdHits = pgTable(
     maxAssignments: integer('max_assignments').notNull(),
     rewardCents: integer('reward_cents').notNull(),
     status: text('status').notNull(),
+    /** Time a worker has to submit after accepting (null on HITs published before it was recorded). */
+    assignmentDurationSeconds: integer('assignment_duration_seconds'),
+    /** When the HIT stops taking workers, as published: expiring it early only ends it sooner, so it bounds accepts. */
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+    /** When a sync last listed every assignment the channel holds for this HIT. */
+    assignmentsListedAt: timestamp('assignments_listed_at', { withTimezone: true }),
     createdAt: createdAt(),
   },
   (t) => [index('crowd_hits_batch_idx').on(t.batchId)],
@@ -369,7 +377,11 @@ export const crowdSubmissions = pgTable(
     confirmedAt: timestamp('confirmed_at', { withTimezone: true }),
     createdAt: createdAt(),
   },
-  (t) => [index('crowd_submissions_assignment_idx').on(t.externalAssignmentId)],
+  (t) => [
+    index('crowd_submissions_assignment_idx').on(t.externalAssignmentId),
+    // A HIT's submissions are counted, and one per assignment found, on every submit.
+    index('crowd_submissions_hit_idx').on(t.hitId, t.externalAssignmentId),
+  ],
 );
 
 export const crowdWorkers = pgTable(
