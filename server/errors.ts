@@ -5,8 +5,9 @@ export class AppError extends Error {
     readonly id: string,
     message: string,
     readonly details?: unknown,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
   }
 }
 
@@ -24,6 +25,9 @@ export const conflict = (message: string, details?: unknown) => new AppError(409
 export const unprocessable = (message: string, details?: unknown) => new AppError(422, 'unprocessable', message, details);
 /** 429: too many attempts. */
 export const tooManyRequests = (message: string) => new AppError(429, 'rate_limited', message);
+/** 503: the database cannot be reached right now (restarting, down, out of connections); the cause says why. */
+export const storeUnavailable = (cause: unknown) =>
+  new AppError(503, 'store_unavailable', 'The database is unavailable right now; try again in a few seconds.', undefined, { cause });
 
 /** The innermost message of an error chain: drizzle wraps driver errors with the whole SQL text, which users need not see. */
 export function rootMessage(error: unknown): string {

@@ -10,6 +10,7 @@ import { ensureAdmin } from './commands/bootstrap.ts';
 import { seedDemo } from './commands/seed-demo.ts';
 import { startJobs } from './jobs/scheduler.ts';
 import { leaseExpiryJob } from './jobs/lease-expiry.ts';
+import { rootMessage } from './errors.ts';
 
 async function main() {
   const config = loadConfig();
@@ -49,6 +50,9 @@ async function main() {
 }
 
 main().catch((error) => {
-  console.error(`Curate could not start: ${error instanceof Error ? error.message : String(error)}`);
+  // The root cause says which (refused, wrong password, no such database) when the store is unavailable.
+  const message = error instanceof Error ? error.message : String(error);
+  const root = rootMessage(error);
+  console.error(`Curate could not start: ${message}${root === message ? '' : ` (${root})`}`);
   process.exit(1);
 });

@@ -15,6 +15,7 @@ import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import * as schema from './schema.ts';
 import { acquireDataDirLock } from './data-dir-lock.ts';
+import { storeUnavailable } from '../errors.ts';
 
 /** The drizzle database, whichever driver is underneath. */
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -48,8 +49,37 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   return openPglite(options.dataDir ?? null);
 }
 
+type ConnectCallback = Parameters<pg.Pool['connect']>[0] & {};
+
+/**
+ * A pool whose every failure to hand out a connection (refused, the database restarting or refusing connections,
+ * too many clients, no free connection in time) is a 503 store_unavailable: the request met no database, which is
+ * worth retrying and no fault of its input. `pool.query` connects through `connect`, so this covers both.
+ */
+class StorePool extends pg.Pool {
+  override connect(): Promise<pg.PoolClient>;
+  override connect(callback: ConnectCallback): void;
+  override connect(callback?: ConnectCallback): Promise<pg.PoolClient> | void {
+    if (!callback) {
+      return super.connect().catch((error: unknown) => {
+        throw storeUnavailable(error);
+      });
+    }
+    super.connect((error, client, done) => callback(error && storeUnavailable(error), client, done));
+  }
+}
+
+/** Waiting longer for a connection than this answers 503 rather than holding the request without end. */
+const CONNECT_TIMEOUT_MS = 10_000;
+
 async function openPostgres(url: string, max: number): Promise<Store> {
-  const pool = new pg.Pool({ connectionString: url, max });
+  const pool = new StorePool({ connectionString: url, max, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  // A restart or crash of PostgreSQL ends every connection with an 'error' event, which would end the process if
+  // nobody listened. Checked-out clients (transactions, LISTEN) have no listener of the pool's, so each client gets
+  // one; the query in flight rejects on its own (and answers 503), and the pool drops the dead client.
+  pool.on('connect', (client) => client.on('error', (error) => console.warn(`database connection lost: ${error.message}`)));
+  // The pool re-emits an idle client's error here; that client's own listener above has logged it.
+  pool.on('error', () => {});
   const db = drizzlePg(pool, { schema }) as unknown as Db;
   const client = await pool.connect();
   try {

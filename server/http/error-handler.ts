@@ -1,17 +1,25 @@
-import type { ErrorRequestHandler } from 'express';
+import type { ErrorRequestHandler, Request } from 'express';
 import { ZodError } from 'zod';
 import { AppError } from '../errors.ts';
+import { causeChain, classifyDatabaseError } from './database-errors.ts';
 
 /** Formats zod issues as "field: message" lines. */
 export function describeZodError(error: ZodError): string {
   return error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
 }
 
+/** Seconds a client should wait before retrying a request that met no database. */
+const RETRY_AFTER_SECONDS = 5;
+
 /** The one error handler: every failure becomes JSON `{ error: { id, message, details? } }`, never a crash. */
 export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
   const { status, id, message, details } = classify(error);
-  if (status >= 500) console.error(`[${req.method} ${req.originalUrl}]`, error);
+  // The path only: the query string and the SQL's parameters may hold what users typed (or an attacker's probes).
+  const where = `[${req.method} ${routeOf(req)}] ${status} ${id}`;
+  if (id === 'store_unavailable') console.warn(`${where}: ${summary([...causeChain(error)].at(-1))}`);
+  else if (status >= 500) console.error(`${where}:`, describeForLog(error));
   if (res.headersSent) return res.end();
+  if (id === 'store_unavailable') res.set('Retry-After', String(RETRY_AFTER_SECONDS));
   res.status(status).json({ error: { id, message, ...(details === undefined ? {} : { details }) } });
 };
 
@@ -23,6 +31,31 @@ function classify(error: unknown): { status: number; id: string; message: string
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
     return { status: e.status, id: e.type ?? 'bad_request', message: e.message ?? 'Bad request' };
   }
-  if (e?.code === '23505') return { status: 409, id: 'conflict', message: 'Already exists' };
-  return { status: 500, id: 'internal', message: 'Internal error' };
+  return classifyDatabaseError(error) ?? { status: 500, id: 'internal', message: 'Internal error' };
+}
+
+function routeOf(req: Request): string {
+  return req.originalUrl.split('?')[0];
+}
+
+/** A query wrapper (drizzle's DrizzleQueryError) carries the statement in `query` and its values in `params`. */
+function isQueryWrapper(e: unknown): e is { query: string; params: unknown } {
+  return typeof e === 'object' && e !== null && typeof (e as { query?: unknown }).query === 'string' && 'params' in e;
+}
+
+/** One line of an error: a query wrapper's statement without its values, a driver error's code and message. */
+function summary(e: unknown): string {
+  if (isQueryWrapper(e)) return `failed query: ${e.query}`;
+  if (!(e instanceof Error)) return String(e);
+  const code = (e as { code?: unknown }).code;
+  return `${e.name}${typeof code === 'string' ? ` ${code}` : ''}: ${e.message}`;
+}
+
+/**
+ * The whole chain for a 5xx, with the stack where the failure was thrown, but no parameter values: a query
+ * wrapper's message and stack header repeat them, so only its frames are kept.
+ */
+function describeForLog(error: unknown): string {
+  const stack = error instanceof Error && error.stack ? error.stack.split('\n').filter((line) => /^\s+at /.test(line)) : [];
+  return [...causeChain(error)].map(summary).join('\n  caused by ') + (stack.length ? `\n${stack.join('\n')}` : '');
 }
