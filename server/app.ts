@@ -28,6 +28,7 @@ import { filterRoutes } from './routes/filter.routes.ts';
 import { mturkWorkerRoutes } from './routes/mturk-worker.routes.ts';
 import { crowdRoutes } from './routes/crowd.routes.ts';
 import { attachRealtime } from './realtime/attach.ts';
+import { crowdPurgeJob } from './jobs/crowd-purge.ts';
 import type { PeriodicJob } from './jobs/scheduler.ts';
 
 const clientDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist');
@@ -105,7 +106,7 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
   const reaggregation = startReaggregation(ctx);
   return {
     app,
-    jobs: [reaggregation.sweep],
+    jobs: [reaggregation.sweep, crowdPurgeJob(ctx)],
     server,
     io,
     close: async () => {

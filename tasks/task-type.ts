@@ -33,10 +33,13 @@ export interface GoldComparison {
   score: number;
 }
 
-/** One column of the aggregated export. */
+/**
+ * One column of the aggregated export. The type is the column's in typed formats (Parquet): `integer` for counts
+ * and ids (INT64), `number` for real values (DOUBLE), `json` for objects and arrays (the JSON logical type).
+ */
 export interface ExportColumn {
   name: string;
-  type: 'string' | 'number' | 'boolean' | 'json';
+  type: 'string' | 'integer' | 'number' | 'boolean' | 'json';
 }
 
 /** A cell of the aggregated export. */

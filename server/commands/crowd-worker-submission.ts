@@ -1,11 +1,13 @@
 import { documentPayload } from './document-payload.ts';
 import { randomBytes } from 'node:crypto';
 import type { AppContext } from '../context.ts';
-import { findHitByExternalId, insertCrowdSubmission } from '../db/queries/crowd.ts';
+import { countSubmissionsOfHit, findHitByExternalId, insertCrowdSubmission, lockHit, resetSubmission, submissionOfHitAssignment } from '../db/queries/crowd.ts';
 import { findProject } from '../db/queries/projects.ts';
 import { documentsByIds } from '../db/queries/items.ts';
 import { insertJudgment } from '../db/queries/judgments.ts';
-import { badRequest, notFound } from '../errors.ts';
+import { badRequest, conflict, notFound } from '../errors.ts';
+import { hitTakesSubmissions, submissionCapOfHit } from '../crowd/submission-bounds.ts';
+import { runCommand } from './run-command.ts';
 import { describeZodError } from '../http/error-handler.ts';
 import { crowdSwapped, PREVIEW_ASSIGNMENT_ID } from '../crowd/display-order.ts';
 import { findTaskType } from '../../tasks/registry.ts';
@@ -55,16 +57,21 @@ export interface CrowdSubmissionProps {
 }
 
 /**
- * Stores a crowd worker's answers for every item of a HIT as pending judgments under a fresh random token. The
- * browser then submits the token to the channel inside its answer; the judgments count only when sync finds an
- * assignment the channel confirms, carrying this token.
+ * Stores a crowd worker's answers for every item of a HIT as pending judgments under a random token. The browser
+ * then submits the token to the channel inside its answer; the judgments count only when sync finds an assignment
+ * the channel confirms, carrying this token. Anyone may call this, so what it stores is bounded: one submission per
+ * assignment (sending again replaces the answers and keeps the token, which also serves an assignment id the channel
+ * handed to a next worker), at most the HIT's cap of submissions, and nothing once no assignment can be submitted.
+ * @returns the token, and whether this created the submission (false: it replaced the answers of an earlier one)
  */
 export async function recordCrowdSubmission(ctx: AppContext, props: CrowdSubmissionProps) {
   if (props.assignmentId === PREVIEW_ASSIGNMENT_ID) throw badRequest('Accept the HIT before submitting');
   const { hit, project, taskType, itemIds } = await loadHit(ctx, props.hitExternalId);
+  if (!hitTakesSubmissions(hit, new Date())) throw conflict('This HIT no longer takes work: none of its assignments can still be submitted');
   const answered = new Map(props.judgments.map((j) => [j.itemId, j]));
   const missing = itemIds.filter((id) => !answered.has(id));
   const foreign = props.judgments.filter((j) => !itemIds.includes(j.itemId)).map((j) => j.itemId);
+  if (answered.size < props.judgments.length) throw badRequest('judgments: an item is answered more than once');
   if (foreign.length) throw badRequest(`judgments: items ${foreign.join(', ')} are not part of this HIT`);
   if (missing.length) throw badRequest(`judgments: items ${missing.join(', ')} of this HIT are not answered`);
   const schema = taskType.judgmentSchema(project.config as never);
@@ -73,9 +80,17 @@ export async function recordCrowdSubmission(ctx: AppContext, props: CrowdSubmiss
     if (!parsed.success) throw badRequest(`judgments.${index}.value: ${describeZodError(parsed.error)}`);
     return { ...j, value: parsed.data };
   });
-  const token = randomBytes(18).toString('base64url');
-  await ctx.store.db.transaction(async (tx) => {
-    const submission = await insertCrowdSubmission(tx, { token, hitId: hit.id, externalAssignmentId: props.assignmentId, claimedWorkerId: props.workerId });
+  return runCommand(ctx, async (tx) => {
+    await lockHit(tx, hit.id);
+    const earlier = await submissionOfHitAssignment(tx, hit.id, props.assignmentId);
+    if (earlier?.confirmedAt) throw conflict('The work of this assignment was already received and confirmed');
+    if (!earlier && (await countSubmissionsOfHit(tx, hit.id)) >= submissionCapOfHit(hit.maxAssignments)) {
+      throw conflict('This HIT has received all the submissions it can take; please return it');
+    }
+    if (earlier) await resetSubmission(tx, earlier.id, props.workerId);
+    const submission =
+      earlier ?? (await insertCrowdSubmission(tx, { token: randomBytes(18).toString('base64url'), hitId: hit.id, externalAssignmentId: props.assignmentId, claimedWorkerId: props.workerId }));
+    const { token } = submission;
     for (const j of values) {
       await insertJudgment(tx, {
         clientId: `${token}:${j.itemId}`,
@@ -90,6 +105,6 @@ export async function recordCrowdSubmission(ctx: AppContext, props: CrowdSubmiss
         status: 'pending',
       });
     }
+    return { token, created: !earlier };
   });
-  return { token };
 }

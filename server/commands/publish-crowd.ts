@@ -133,7 +133,8 @@ export async function publishCrowdBatch(ctx: AppContext, channel: CrowdChannel, 
       autoApprovalDelaySeconds: o.autoApprovalDelaySeconds,
       qualificationRequirements: requirements,
     });
-    await setHitPublished(db, row.id, externalId);
+    // Counted from after the channel created it, so never earlier than the channel's own expiry.
+    await setHitPublished(db, row.id, externalId, { expiresAt: new Date(Date.now() + o.lifetimeSeconds * 1000), assignmentDurationSeconds: o.assignmentDurationSeconds });
   }
   if (batch.status === 'draft') await setBatchStatus(db, batch.id, 'open');
   await appendAudit(db, { actorId: props.actorId, action: 'crowd.publish', target: `batch:${batch.id}`, details: { created: toCreate.length, cost: centsToMoney(costCents) } });

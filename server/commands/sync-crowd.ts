@@ -7,6 +7,7 @@ import {
   confirmSubmission,
   findSubmissionByToken,
   listHits,
+  markAssignmentsListed,
   markDecisionSynced,
   recordDecision,
   rejectSubmissionJudgments,
@@ -43,6 +44,8 @@ export async function syncCrowdProject(ctx: AppContext, channel: CrowdChannel, p
     const counts = { assignmentsSeen: 0, confirmed: 0, approved: 0, rejected: 0, held: 0, bonuses: 0 };
     for (const hit of await listHits(ctx.store.db, { projectId: project.id })) {
       if (!hit.externalId) continue;
+      // Taken before the call: the listing shows at least what the channel held at this moment.
+      const listedAt = new Date();
       for (const assignment of await channel.listAssignments(hit.externalId)) {
         counts.assignmentsSeen++;
         const outcome = await syncAssignment(ctx, channel, project, hit, assignment);
@@ -52,6 +55,7 @@ export async function syncCrowdProject(ctx: AppContext, channel: CrowdChannel, p
         if (outcome.applied === 'hold') counts.held++;
         if (outcome.bonus) counts.bonuses++;
       }
+      await markAssignmentsListed(ctx.store.db, hit.id, listedAt);
     }
     return counts;
   });

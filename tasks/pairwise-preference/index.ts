@@ -85,10 +85,10 @@ export const pairwisePreference: TaskType<PairwiseConfig, PairwisePayload, Pairw
   toAggregationLabel: (judgment) => (judgment.choice === 'A' ? 1 : judgment.choice === 'B' ? 0 : 0.5),
   aggregationClasses: () => [...PAIR_CLASSES],
   exportColumns: () => [
-    { name: 'prefer_a', type: 'number' },
-    { name: 'prefer_b', type: 'number' },
-    { name: 'ties', type: 'number' },
-    { name: 'chose_left', type: 'number' },
+    { name: 'prefer_a', type: 'integer' },
+    { name: 'prefer_b', type: 'integer' },
+    { name: 'ties', type: 'integer' },
+    { name: 'chose_left', type: 'integer' },
   ],
   exportRow: ({ judgments }) => ({
     prefer_a: judgments.filter((j) => j.choice === 'A').length,

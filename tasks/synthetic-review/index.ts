@@ -115,7 +115,7 @@ export const syntheticReview: TaskType<SyntheticConfig, SyntheticPayload, Synthe
   },
   keepLabel: () => 'accept',
   exportColumns: () => [
-    ...DECISIONS.map((d) => ({ name: `${d.replace('-', '_')}_votes`, type: 'number' as const })),
+    ...DECISIONS.map((d) => ({ name: `${d.replace('-', '_')}_votes`, type: 'integer' as const })),
     { name: 'tag_counts', type: 'json' },
     { name: 'mean_edit_distance', type: 'number' },
     { name: 'corrected_texts', type: 'json' },

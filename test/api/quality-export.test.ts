@@ -210,7 +210,8 @@ describe('export', () => {
     const rows = await parquetReadObjects({ file: await asyncBufferFromFile(file) });
     await fs.promises.rm(file);
     expect(rows).toHaveLength(18);
-    expect(rows[0]).toMatchObject({ id: expect.stringMatching(/^doc-/), n_judgments: 3 });
+    // Counts are INT64 (bigint in hyparquet) and metadata is JSON, so it reads back as an object rather than a string.
+    expect(rows[0]).toMatchObject({ id: expect.stringMatching(/^doc-/), n_judgments: 3n, meta: { source: expect.any(String) } });
   });
 
   it('writes a Hugging Face layout: seeded stratified splits in data/*.parquet and a dataset card', async () => {

@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { costLedger, crowdAssignments, crowdHits, crowdSubmissions, crowdWorkers, judgments } from '../schema.ts';
 import { rowsOf, type Tx } from '../store.ts';
 
@@ -17,6 +17,56 @@ export async function findHit(db: Tx, id: number) {
 /** Records what a worker's browser submitted, before the channel confirms it. */
 export async function insertCrowdSubmission(db: Tx, values: typeof crowdSubmissions.$inferInsert) {
   const [row] = await db.insert(crowdSubmissions).values(values).returning();
+  return row;
+}
+
+/** Locks a HIT's row until the transaction ends, so submissions to one HIT are counted and stored one at a time. */
+export async function lockHit(db: Tx, hitId: number) {
+  await db.execute(sql`select id from crowd_hits where id = ${hitId} for update`);
+}
+
+/** How many submissions a HIT holds, confirmed or not. */
+export async function countSubmissionsOfHit(db: Tx, hitId: number) {
+  const [row] = await rowsOf<{ n: number }>(db, sql`select count(*)::int as n from crowd_submissions where hit_id = ${hitId}`);
+  return row.n;
+}
+
+/** The submission an assignment of a HIT already sent, a confirmed one first. */
+export async function submissionOfHitAssignment(db: Tx, hitId: number, externalAssignmentId: string) {
+  const [row] = await db
+    .select()
+    .from(crowdSubmissions)
+    .where(and(eq(crowdSubmissions.hitId, hitId), eq(crowdSubmissions.externalAssignmentId, externalAssignmentId)))
+    .orderBy(sql`${crowdSubmissions.confirmedAt} is null`, desc(crowdSubmissions.id))
+    .limit(1);
+  return row;
+}
+
+/** Clears an unconfirmed submission's answers so the ones sent again replace them, under the same token. */
+export async function resetSubmission(db: Tx, submissionId: number, claimedWorkerId: string) {
+  await db.delete(judgments).where(and(eq(judgments.crowdSubmissionId, submissionId), eq(judgments.status, 'pending')));
+  await db.update(crowdSubmissions).set({ claimedWorkerId }).where(eq(crowdSubmissions.id, submissionId));
+}
+
+/**
+ * Deletes unconfirmed submissions, and their pending judgments, that can never be confirmed: a sync listed the HIT's
+ * assignments after the last moment the submission's assignment could have been submitted (accepted no later than
+ * the submission reached us or the HIT expired, plus the assignment duration and a grace), and did not find it.
+ * Work already submitted to the channel but not synced yet is kept however old it is.
+ */
+export async function purgeDeadSubmissions(db: Tx, bounds: { unknownDurationSeconds: number; graceSeconds: number }) {
+  const [row] = await rowsOf<{ submissions: number; judgments: number }>(
+    db,
+    sql`with dead as (
+          select s.id from crowd_submissions s join crowd_hits h on h.id = s.hit_id
+          where s.confirmed_at is null and h.assignments_listed_at is not null
+            and h.assignments_listed_at > least(s.created_at, coalesce(h.expires_at, s.created_at))
+              + make_interval(secs => coalesce(h.assignment_duration_seconds, ${bounds.unknownDurationSeconds}) + ${bounds.graceSeconds})
+        ),
+        gone_judgments as (delete from judgments j using dead where j.crowd_submission_id = dead.id returning 1),
+        gone_submissions as (delete from crowd_submissions s using dead where s.id = dead.id returning 1)
+        select (select count(*)::int from gone_submissions) as submissions, (select count(*)::int from gone_judgments) as judgments`,
+  );
   return row;
 }
 
@@ -70,9 +120,14 @@ export async function insertPlannedHit(db: Tx, values: typeof crowdHits.$inferIn
   return row;
 }
 
-/** Stores the channel's id for a HIT once it exists there. */
-export async function setHitPublished(db: Tx, hitId: number, externalId: string) {
-  await db.update(crowdHits).set({ externalId, status: 'published' }).where(eq(crowdHits.id, hitId));
+/** Stores the channel's id for a HIT once it exists there, with when it expires and how long assignments last. */
+export async function setHitPublished(db: Tx, hitId: number, externalId: string, timing: { expiresAt: Date; assignmentDurationSeconds: number }) {
+  await db.update(crowdHits).set({ externalId, status: 'published', ...timing }).where(eq(crowdHits.id, hitId));
+}
+
+/** Records that a sync listed every assignment the channel held for the HIT at `listedAt`. */
+export async function markAssignmentsListed(db: Tx, hitId: number, listedAt: Date) {
+  await db.update(crowdHits).set({ assignmentsListedAt: listedAt }).where(eq(crowdHits.id, hitId));
 }
 
 /** Changes a HIT's status (e.g. expired). */

@@ -96,13 +96,13 @@ export async function undoJudgment(db: Tx, judgment: JudgmentRow, userId: number
   await db.update(items).set({ status: 'open' }).where(and(eq(items.id, judgment.itemId), eq(items.status, 'complete')));
 }
 
-/** All live judgments of some items, for review side by side. */
+/** All final judgments of some items, for review side by side (crowd work the channel has not confirmed is not shown). */
 export function judgmentsOfItems(db: Tx, itemIds: number[]) {
   if (!itemIds.length) return Promise.resolve([] as JudgmentRow[]);
   return db
     .select()
     .from(judgments)
-    .where(and(inArray(judgments.itemId, itemIds), inArray(judgments.status, ['final', 'pending'])))
+    .where(and(inArray(judgments.itemId, itemIds), eq(judgments.status, 'final')))
     .orderBy(judgments.id);
 }
 
