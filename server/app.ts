@@ -29,6 +29,7 @@ import { mturkWorkerRoutes } from './routes/mturk-worker.routes.ts';
 import { crowdRoutes } from './routes/crowd.routes.ts';
 import { attachRealtime } from './realtime/attach.ts';
 import { crowdPurgeJob } from './jobs/crowd-purge.ts';
+import { sessionCleanupJob } from './jobs/session-cleanup.ts';
 import type { PeriodicJob } from './jobs/scheduler.ts';
 
 const clientDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist');
@@ -49,7 +50,7 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
   const secret = ctx.config.SESSION_SECRET ?? (await getOrCreateSetting(db, 'session_secret', () => randomBytes(32).toString('hex')));
   const passport = createPassport(db);
   const app = express();
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', ctx.config.TRUST_PROXY);
   app.disable('x-powered-by');
   // The configured crowd endpoint (an emulator when rehearsing) may frame the task page and receive its form.
   const crowdOrigin = new URL(ctx.config.MTURK_ENDPOINT).origin;
@@ -70,7 +71,7 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
   api.use(express.json({ limit: '1mb' }));
   api.use(...authMiddleware);
   // Crowd workers have no session with us, so no ambient credentials a forged request could ride on.
-  api.use(csrfProtection({ exemptPaths: [/^\/mturk\//], alwaysPaths: [/^\/auth\/login$/] }));
+  api.use(csrfProtection({ secret, exemptPaths: [/^\/mturk\//], alwaysPaths: [/^\/auth\/login$/] }));
   api.get('/health', (_req, res) => {
     res.json({ ok: true, store: ctx.store.kind, version: process.env.npm_package_version ?? '0.1.0' });
   });
@@ -106,7 +107,7 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
   const reaggregation = startReaggregation(ctx);
   return {
     app,
-    jobs: [reaggregation.sweep, crowdPurgeJob(ctx)],
+    jobs: [reaggregation.sweep, crowdPurgeJob(ctx), sessionCleanupJob(ctx)],
     server,
     io,
     close: async () => {

@@ -1,5 +1,40 @@
 import { z } from 'zod';
+import net from 'node:net';
 import path from 'node:path';
+
+const PROXY_PRESETS = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** An address, subnet (`10.0.0.0/8`) or Express preset naming a proxy allowed to set X-Forwarded-For. */
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_PRESETS.has(entry)) return true;
+  const [address, bits, ...rest] = entry.split('/');
+  const family = net.isIP(address);
+  if (!family || rest.length) return false;
+  return bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+}
+
+/**
+ * Express's `trust proxy`: which peers may say who the client is (X-Forwarded-For, -Proto). Unset trusts none, so
+ * a client cannot pick its own address for the login limit; `true` (trust anyone) is refused for that reason.
+ */
+export const trustProxySchema = z
+  .string()
+  .default('')
+  .transform((value, ctx): false | number | string[] => {
+    const text = value.trim();
+    if (text === '' || text === 'false' || text === '0') return false;
+    if (/^\d+$/.test(text)) return Number(text);
+    const entries = text.split(',').map((e) => e.trim());
+    const bad = entries.filter((e) => !isProxyAddress(e));
+    if (bad.length) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `not a proxy address, subnet, hop count or one of ${[...PROXY_PRESETS].join('/')}: ${bad.join(', ')}`,
+      });
+      return z.NEVER;
+    }
+    return entries;
+  });
 
 const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -16,7 +51,11 @@ const configSchema = z.object({
   PUBLIC_URL: z.string().url().optional(),
   MTURK_ENDPOINT: z.string().url().default('https://mturk-requester-sandbox.us-east-1.amazonaws.com'),
   MTURK_REGION: z.string().default('us-east-1'),
+  /** Failed logins per email in 15 minutes, whichever addresses they come from. */
   LOGIN_RATE_LIMIT: z.coerce.number().int().positive().default(10),
+  /** Failed logins per client address in 15 minutes, whichever emails they name (password spraying). */
+  LOGIN_RATE_LIMIT_PER_ADDRESS: z.coerce.number().int().positive().default(100),
+  TRUST_PROXY: trustProxySchema,
   MAX_DOCUMENT_BYTES: z.coerce.number().int().positive().default(1_000_000),
   NODE_ENV: z.string().default('development'),
 });

@@ -1,31 +1,32 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import type { Db } from '../db/store.ts';
 import { tooManyRequests } from '../errors.ts';
+import { DatabaseRateLimitStore } from './rate-limit-store.ts';
 
 /**
- * Fixed-window limiter of failed attempts, keyed per client address and submitted email; a successful login clears
- * its key. Per-process memory is acceptable here: it slows guessing, and nothing about correctness depends on it.
+ * Limits failed logins (401) in fixed windows, counted in the database so every server process shares them: per
+ * email whichever addresses the attempts come from, and per client address whichever emails they name. The
+ * address is `req.ip`, which honours X-Forwarded-For only from proxies TRUST_PROXY names. A right password does
+ * not count, and does not clear the count either: else an attacker could guess on between the owner's logins.
  */
-export function loginRateLimit(options: { max: number; windowMs: number }): RequestHandler {
-  const windows = new Map<string, { start: number; count: number }>();
-  return (req, res, next) => {
-    const now = Date.now();
-    const email = typeof req.body?.email === 'string' ? req.body.email.toLowerCase() : '';
-    const key = `${req.ip}|${email}`;
-    let window = windows.get(key);
-    if (!window || now - window.start >= options.windowMs) {
-      window = { start: now, count: 0 };
-      windows.set(key, window);
-    }
-    if (windows.size > 10_000) for (const [k, w] of windows) if (now - w.start >= options.windowMs) windows.delete(k);
-    if (window.count >= options.max) {
-      res.setHeader('Retry-After', String(Math.ceil((window.start + options.windowMs - now) / 1000)));
-      return next(tooManyRequests('Too many failed login attempts; try again later'));
-    }
-    const counted = window;
-    res.on('finish', () => {
-      if (res.statusCode === 401) counted.count++;
-      else if (res.statusCode < 300) windows.delete(key);
+export function loginRateLimit(db: Db, options: { perEmail: number; perAddress: number; windowMs: number }): RequestHandler[] {
+  const limiter = (prefix: string, limit: number, keyOf: (req: Request) => string) =>
+    rateLimit({
+      store: new DatabaseRateLimitStore(db, prefix),
+      windowMs: options.windowMs,
+      limit,
+      keyGenerator: keyOf,
+      skipSuccessfulRequests: true,
+      requestWasSuccessful: (_req, res) => res.statusCode !== 401,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      handler: (_req, _res, next) => next(tooManyRequests('Too many failed login attempts; try again later')),
+      // X-Forwarded-For from an untrusted peer is ignored on purpose (see TRUST_PROXY), not a misconfiguration.
+      validate: { xForwardedForHeader: false },
     });
-    next();
-  };
+  return [
+    limiter('login-address:', options.perAddress, (req) => ipKeyGenerator(req.ip ?? '')),
+    limiter('login-email:', options.perEmail, (req) => (typeof req.body?.email === 'string' ? req.body.email.trim().toLowerCase() : '')),
+  ];
 }

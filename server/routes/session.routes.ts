@@ -14,11 +14,15 @@ const loginBody = z.object({ email: z.string().email(), password: z.string().min
 /** Sign-in, sign-out and the caller's session (user, abilities, CSRF token). */
 export function sessionRoutes(ctx: AppContext, passport: PassportStatic): Router {
   const router = Router();
-  router.get('/session', endpoint('public', {}, ({ req }) => presentSession(req.user, csrfTokenOf(req))));
+  router.get('/session', endpoint('public', {}, ({ req, res }) => presentSession(req.user, csrfTokenOf(req, res))));
 
   router.post(
     '/auth/login',
-    loginRateLimit({ max: ctx.config.LOGIN_RATE_LIMIT, windowMs: 15 * 60 * 1000 }),
+    loginRateLimit(ctx.store.db, {
+      perEmail: ctx.config.LOGIN_RATE_LIMIT,
+      perAddress: ctx.config.LOGIN_RATE_LIMIT_PER_ADDRESS,
+      windowMs: 15 * 60 * 1000,
+    }),
     endpoint('public', { body: loginBody }, ({ req, res }) =>
       new Promise((resolve, reject) => {
         passport.authenticate('local', (error: unknown, user: User | false, info?: { message?: string }) => {
@@ -27,7 +31,8 @@ export function sessionRoutes(ctx: AppContext, passport: PassportStatic): Router
           // passport regenerates the session on login (no session fixation); a new CSRF token comes with it.
           req.logIn(user, (loginError) => {
             if (loginError) return reject(loginError);
-            resolve(presentSession(user, csrfTokenOf(req)));
+            req.authVia = 'session';
+            resolve(presentSession(user, csrfTokenOf(req, res)));
           });
         })(req, res);
       }),
