@@ -28,6 +28,7 @@ import { filterRoutes } from './routes/filter.routes.ts';
 import { mturkWorkerRoutes } from './routes/mturk-worker.routes.ts';
 import { crowdRoutes } from './routes/crowd.routes.ts';
 import { attachRealtime } from './realtime/attach.ts';
+import { attachClusterAdapter } from './realtime/cluster-adapter.ts';
 import { crowdPurgeJob } from './jobs/crowd-purge.ts';
 import { sessionCleanupJob } from './jobs/session-cleanup.ts';
 import type { PeriodicJob } from './jobs/scheduler.ts';
@@ -102,6 +103,7 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
 
   const server = http.createServer(app);
   const io = new SocketServer(server, { serveClient: false });
+  const closeClusterAdapter = attachClusterAdapter(io, ctx.store);
   const detachRealtime = attachRealtime(io, ctx, authMiddleware);
   const stopProgress = startBatchProgressProcessor(ctx);
   const reaggregation = startReaggregation(ctx);
@@ -115,6 +117,7 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
       stopProgress();
       await reaggregation.stop();
       await new Promise<void>((resolve) => io.close(() => resolve()));
+      await closeClusterAdapter();
       if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
