@@ -183,7 +183,7 @@ describe('the public submission route is bounded', () => {
 });
 
 describe('unconfirmed work counts nowhere', () => {
-  it('stays out of the review view, aggregation and exports with raw judgments', async () => {
+  it('stays out of the review view, aggregation, quality figures and exports with raw judgments', async () => {
     const { project, hit } = await publishedHit(2);
     const from = freshAddress();
     await workOnHit(from, hit, 'WREAL');
@@ -195,6 +195,8 @@ describe('unconfirmed work counts nowhere', () => {
     await admin.post(`/api/projects/${project.id}/aggregate`).expect(200);
     const aggregates = await rowsOf<{ n_judgments: number }>(t.ctx.store.db, sql`select n_judgments from aggregates where project_id = ${project.id}`);
     expect(aggregates.map((a) => a.n_judgments)).toEqual(hit.itemIds.map(() => 1));
+    const quality = await admin.get(`/api/projects/${project.id}/quality`).expect(200);
+    expect((quality.body.annotators as { workerKey: string }[]).map((a) => a.workerKey)).toEqual(['mturk:WREAL']);
 
     const exported = await admin.get(`/api/projects/${project.id}/export?format=jsonl&includeJudgments=true`).expect(200);
     const rows = exported.text.trim().split('\n').map((l) => JSON.parse(l) as { judgments: unknown[] });
