@@ -12,6 +12,7 @@ import { PostgresSessionStore } from './auth/session-store.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { csrfProtection } from './http/csrf.ts';
 import { errorHandler } from './http/error-handler.ts';
+import { rejectUnstorableText } from './http/storable-text.ts';
 import { AppError, unauthenticated, notFound } from './errors.ts';
 import { getOrCreateSetting } from './db/queries/server-settings.ts';
 import { sessionRoutes } from './routes/session.routes.ts';
@@ -70,6 +71,7 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
 
   const api = express.Router();
   api.use(express.json({ limit: '1mb' }));
+  api.use(rejectUnstorableText);
   api.use(...authMiddleware);
   // Crowd workers have no session with us, so no ambient credentials a forged request could ride on.
   api.use(csrfProtection({ secret, exemptPaths: [/^\/mturk\//], alwaysPaths: [/^\/auth\/login$/] }));

@@ -43,11 +43,14 @@ function isQueryWrapper(e: unknown): e is { query: string; params: unknown } {
   return typeof e === 'object' && e !== null && typeof (e as { query?: unknown }).query === 'string' && 'params' in e;
 }
 
-/** One line of an error: a query wrapper's statement without its values, a driver error's code and message. */
+/**
+ * One line of an error: a query wrapper's statement without its values, a driver error's code and message (PGlite's
+ * errors carry the query too, but their message is the database's own).
+ */
 function summary(e: unknown): string {
-  if (isQueryWrapper(e)) return `failed query: ${e.query}`;
+  const code = (e as { code?: unknown } | undefined)?.code;
+  if (typeof code !== 'string' && isQueryWrapper(e)) return `failed query: ${e.query}`;
   if (!(e instanceof Error)) return String(e);
-  const code = (e as { code?: unknown }).code;
   return `${e.name}${typeof code === 'string' ? ` ${code}` : ''}: ${e.message}`;
 }
 
