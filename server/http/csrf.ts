@@ -34,7 +34,8 @@ export function csrfTokenOf(req: Request, res: Response): string {
  * CSRF protection for cookie credentials: unsafe requests must echo the caller's token in `X-CSRF-Token`. It
  * guards what a cookie can carry: requests of a signed-in session, and the login itself (so a page cannot sign a
  * victim into an attacker's account), which an anonymous caller proves with the token of its signed cookie.
- * Requests by API token, or by nobody at all (answered 401 further on), carry no ambient credentials to abuse.
+ * Requests by API token (the login included), or by nobody at all (answered 401 further on), carry no ambient
+ * credentials to abuse.
  * @param options.secret the session secret; the cookie is signed with a key derived from it, so a value signed for
  *   one purpose (the session cookie) is never accepted for the other
  */
@@ -43,6 +44,8 @@ export function csrfProtection(options: { secret: string; exemptPaths?: RegExp[]
   const check: RequestHandler = (req, _res, next) => {
     const matches = (list?: RegExp[]) => !!list?.some((p) => p.test(req.path));
     if (SAFE_METHODS.has(req.method) || matches(options.exemptPaths)) return next();
+    // A page cannot send an Authorization header cross-site (it takes a CORS preflight we never grant).
+    if (req.authVia === 'token') return next();
     if (req.authVia !== 'session' && !matches(options.alwaysPaths)) return next();
     const expected = req.authVia === 'session' ? req.session?.csrfToken : anonymousTokenOf(req);
     const given = req.get('x-csrf-token');

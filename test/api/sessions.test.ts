@@ -71,6 +71,12 @@ describe('anonymous sessions', () => {
     expect(res.body.error.message).toMatch(/CSRF/);
   });
 
+  it('lets a caller holding an API token sign in without a CSRF token, a header no page can forge', async () => {
+    const { agent, csrf } = await t.signIn(t.admin);
+    const { body } = await agent.post('/api/tokens').set('X-CSRF-Token', csrf).send({ name: 'login' }).expect(201);
+    await request(t.url).post('/api/auth/login').set('Authorization', `Bearer ${body.secret}`).send({ email: t.admin.email, password: TEST_PASSWORD }).expect(200);
+  });
+
   it('the session-cleanup job deletes expired sessions and login counters, and keeps live ones', async () => {
     const { db } = t.ctx.store;
     await db.execute(sql`insert into sessions (sid, data, expires_at) values
