@@ -29,6 +29,8 @@ import { filterRoutes } from './routes/filter.routes.ts';
 import { mturkWorkerRoutes } from './routes/mturk-worker.routes.ts';
 import { crowdRoutes } from './routes/crowd.routes.ts';
 import { attachRealtime } from './realtime/attach.ts';
+import { projectScope } from './auth/project-scope.ts';
+import { endpoint } from './http/endpoint.ts';
 import { attachClusterAdapter } from './realtime/cluster-adapter.ts';
 import { crowdPurgeJob } from './jobs/crowd-purge.ts';
 import { sessionCleanupJob } from './jobs/session-cleanup.ts';
@@ -75,9 +77,8 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
   api.use(...authMiddleware);
   // Crowd workers have no session with us, so no ambient credentials a forged request could ride on.
   api.use(csrfProtection({ secret, exemptPaths: [/^\/mturk\//], alwaysPaths: [/^\/auth\/login$/] }));
-  api.get('/health', (_req, res) => {
-    res.json({ ok: true, store: ctx.store.kind, version: process.env.npm_package_version ?? '0.1.0' });
-  });
+  api.get('/health', endpoint('public', {}, () => ({ ok: true, store: ctx.store.kind, version: process.env.npm_package_version ?? '0.1.0' })));
+  api.use(projectScope(db));
   api.use(sessionRoutes(ctx, passport));
   api.use(userRoutes(ctx));
   api.use(projectRoutes(ctx));

@@ -8,7 +8,7 @@ import { sql } from 'drizzle-orm';
 import type request from 'supertest';
 import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
-import { buildBatch, buildDocuments, buildTokenClient, labelAll } from '../support/factories.ts';
+import { buildBatch, buildDocuments, buildTokenClient, joinProject, labelAll } from '../support/factories.ts';
 import { rowsOf } from '../../server/db/store.ts';
 import { extractTar } from '../../server/export/tar-writer.ts';
 
@@ -128,6 +128,7 @@ describe('aggregation in the product', () => {
     }
     await expect.poll(async () => (await rowsOf<{ n: number }>(t.ctx.store.db, sql`select count(*)::int as n from aggregates where project_id = ${project.id}`))[0].n, { timeout: 15_000 }).toBe(1);
     const reviewer = await buildTokenClient(t, 'reviewer');
+    await joinProject(t, project.id, reviewer.user, 'reviewer');
     const queue = await reviewer.get(`/api/projects/${project.id}/review`).expect(200);
     expect(queue.body.items).toHaveLength(1);
   });
