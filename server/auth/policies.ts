@@ -1,8 +1,14 @@
 /**
- * Who may do what, in one place. Routes ask `can(user, ability)`; the client receives `presentAbilities(user)`
- * so it hides what a role may not do.
+ * Who may do what, in one place. Routes declare an ability (`endpoint(ability, …)`); a route addressing one project
+ * is also checked against the caller's standing in that project (`can(user, ability, access)`); the client receives
+ * `presentAbilities(user)` so it hides what a role may not do.
+ *
+ * In a project, a user's effective role is the lesser of their global role and their membership role: a global
+ * reviewer who joined a project as annotator labels it but does not review it, and a global annotator made a
+ * reviewer member still only labels. Admins hold every ability in every project. A project open to all lets every
+ * signed-in user label it (as annotator), members or not.
  */
-import type { Role, User } from '../db/schema.ts';
+import type { ProjectRole, Role, User } from '../db/schema.ts';
 
 const ALL: readonly Role[] = ['admin', 'reviewer', 'annotator'];
 const STAFF: readonly Role[] = ['admin', 'reviewer'];
@@ -11,7 +17,7 @@ const ADMIN: readonly Role[] = ['admin'];
 const rules = {
   /** Create, disable and change the role of users. */
   'users.manage': ADMIN,
-  /** Create projects and change their settings. */
+  /** Create projects and change their settings and members. */
   'projects.manage': ADMIN,
   /** See projects (annotators see those they may label). */
   'projects.read': ALL,
@@ -37,13 +43,43 @@ const rules = {
 
 export type Ability = keyof typeof rules;
 
-/** Whether an enabled user of this role holds the ability. */
-export function can(user: Pick<User, 'role' | 'disabled'> | undefined, ability: Ability): boolean {
-  return !!user && !user.disabled && (rules[ability] as readonly Role[]).includes(user.role);
+/** What decides a user's standing in one project: whether it is open to all, and their membership if any. */
+export interface ProjectAccess {
+  openToAll: boolean;
+  /** The caller's membership role in the project, or null for a non-member. */
+  memberRole: ProjectRole | null;
+}
+
+type Caller = Pick<User, 'role' | 'disabled'>;
+
+/** Roles from least to most trusted, so "the lesser of two roles" is a comparison. */
+const rank: Record<Role, number> = { annotator: 0, reviewer: 1, admin: 2 };
+
+/** The caller's role in a project, or null when the project is hidden from them. */
+export function effectiveRole(user: Caller | undefined, access: ProjectAccess): Role | null {
+  if (!user || user.disabled) return null;
+  if (user.role === 'admin') return 'admin';
+  if (access.memberRole) return rank[access.memberRole] < rank[user.role] ? access.memberRole : user.role;
+  return access.openToAll ? 'annotator' : null;
+}
+
+/** Whether the caller may see the project at all (a hidden project answers 404, as a missing one does). */
+export function canSee(user: Caller | undefined, access: ProjectAccess): boolean {
+  return effectiveRole(user, access) !== null;
+}
+
+/**
+ * Whether an enabled user holds the ability: by global role alone, or, given a project's access, by their
+ * effective role in that project.
+ */
+export function can(user: Caller | undefined, ability: Ability, access?: ProjectAccess): boolean {
+  if (!user || user.disabled) return false;
+  const role = access ? effectiveRole(user, access) : user.role;
+  return role !== null && (rules[ability] as readonly Role[]).includes(role);
 }
 
 /** Every ability with whether the user holds it, for the client. */
-export function presentAbilities(user: Pick<User, 'role' | 'disabled'> | undefined): Record<Ability, boolean> {
+export function presentAbilities(user: Caller | undefined): Record<Ability, boolean> {
   return Object.fromEntries(Object.keys(rules).map((a) => [a, can(user, a as Ability)])) as Record<Ability, boolean>;
 }
 

@@ -13,6 +13,8 @@ export interface CreateProjectProps {
   config: Record<string, unknown>;
   fieldMapping: Record<string, string>;
   trainingMode: boolean;
+  /** Whether every annotator may label it; without it only members (and admins) may. */
+  openToAll?: boolean;
 }
 
 /** Creates a project of a known task type with its config validated (defaults filled in). */
@@ -24,7 +26,7 @@ export async function createProject(db: Db, props: CreateProjectProps) {
   return project;
 }
 
-/** Changes a project's description, config, field mapping or training mode. */
+/** Changes a project's description, config, field mapping, training mode or whether it is open to all annotators. */
 export async function updateProjectSettings(
   db: Db,
   props: { actorId: number; projectId: number; changes: Partial<Omit<CreateProjectProps, 'actorId' | 'taskType'> & { settings: Record<string, unknown> }> },

@@ -13,7 +13,7 @@ const demoCorpus = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '.
 
 /**
  * First run only: a demo quality-rating project over a small mixed web sample (including a hostile document), with
- * an open batch stratified by source, so a new user can label at once.
+ * an open batch stratified by source, open to all annotators, so a new user can label at once.
  */
 export async function seedDemo(ctx: AppContext, admin: User) {
   const project = await createProject(ctx.store.db, {
@@ -24,6 +24,8 @@ export async function seedDemo(ctx: AppContext, admin: User) {
     config: {},
     fieldMapping: {},
     trainingMode: false,
+    // A demo to try at once: every annotator an admin adds may label it without being made a member.
+    openToAll: true,
   });
   await importCorpus(ctx.store.db, {
     projectId: project.id,

@@ -26,12 +26,13 @@ export function endpoint<B = unknown, Q = unknown, P = unknown>(
   ability: Ability | 'public',
   schemas: EndpointSchemas<B, Q, P>,
   handler: (input: EndpointInput<B, Q, P> & { user: User }) => Promise<unknown> | unknown,
-): RequestHandler {
-  return async (req, res, next) => {
+): Endpoint {
+  const run: RequestHandler = async (req, res, next) => {
     try {
       if (ability !== 'public') {
         if (!req.user) throw unauthenticated();
-        if (!can(req.user, ability)) throw forbidden(`Your role may not ${ability}`);
+        // In a project (see auth/project-scope.ts), the effective role there decides.
+        if (!can(req.user, ability, req.projectAccess)) throw forbidden(`Your role may not ${ability}${req.projectAccess ? ' in this project' : ''}`);
       }
       const input = {
         body: (schemas.body ? schemas.body.parse(req.body ?? {}) : req.body) as B,
@@ -47,7 +48,11 @@ export function endpoint<B = unknown, Q = unknown, P = unknown>(
       next(error);
     }
   };
+  return Object.assign(run, { ability });
 }
+
+/** A request handler that declares the ability it requires, so tests can walk every route's rule. */
+export type Endpoint = RequestHandler & { readonly ability: Ability | 'public' };
 
 /** A positive integer id in a path parameter. */
 export const idParam = z.coerce.number().int().positive();

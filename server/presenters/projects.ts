@@ -1,19 +1,40 @@
 import type { DocumentRow, ImportRow, Project } from '../db/schema.ts';
+import type { listMembers } from '../db/queries/members.ts';
 
-/** A project with its settings. */
-export function presentProject(project: Project, counts?: { documents: number; items: number; judgments: number }) {
+type MemberRow = Awaited<ReturnType<typeof listMembers>>[number];
+
+type ProjectCounts = { documents: number; items: number; judgments: number };
+
+/** A project as staff (admins, reviewer members) see it: with its settings, field mapping and who may label it. */
+export function presentProject(project: Project, counts?: ProjectCounts) {
+  return {
+    ...presentLabelerProject(project, counts),
+    fieldMapping: project.fieldMapping,
+    settings: project.settings,
+    openToAll: project.openToAll,
+  };
+}
+
+/**
+ * A project as an annotator sees it: what labeling needs (task type, its config, training mode) and nothing
+ * staff-only (crowd settings and review policy, aggregation settings, field mapping, who else may label).
+ */
+export function presentLabelerProject(project: Project, counts?: ProjectCounts) {
   return {
     id: project.id,
     name: project.name,
     description: project.description,
     taskType: project.taskType,
     config: project.config,
-    fieldMapping: project.fieldMapping,
     trainingMode: project.trainingMode,
-    settings: project.settings,
     createdAt: project.createdAt,
     ...(counts ? { counts } : {}),
   };
+}
+
+/** A project member: the account, its global role and its role in the project. */
+export function presentMember(member: MemberRow) {
+  return { userId: member.userId, email: member.email, name: member.name, globalRole: member.globalRole, disabled: member.disabled, role: member.role, addedAt: member.createdAt };
 }
 
 /** A corpus document; its text is data to be shown as text, never markup. */

@@ -2,6 +2,7 @@ import type { RequestHandler } from 'express';
 import type { Server as SocketServer, Socket } from 'socket.io';
 import type { AppContext } from '../context.ts';
 import { can } from '../auth/policies.ts';
+import { projectAccessOf } from '../db/queries/members.ts';
 import type { User } from '../db/schema.ts';
 
 /**
@@ -21,9 +22,16 @@ export function attachRealtime(io: SocketServer, ctx: AppContext, authMiddleware
     void socket.join(`user:${user.id}`);
     if (can(user, 'annotate')) void socket.join('annotators');
     socket.on('watch:project', (projectId: unknown, ack?: (r: { ok: boolean; error?: string }) => void) => {
-      if (!Number.isInteger(projectId) || !can(user, 'quality.read')) return ack?.({ ok: false, error: 'forbidden' });
-      void socket.join(`project:${projectId}`);
-      ack?.({ ok: true });
+      if (typeof projectId !== 'number' || !Number.isInteger(projectId) || !can(user, 'quality.read')) return ack?.({ ok: false, error: 'forbidden' });
+      // Watching follows the same project rules as HTTP: staff of this project only (a hidden one looks the same).
+      projectAccessOf(ctx.store.db, 'project', projectId, user.id).then(
+        (access) => {
+          if (!access || !can(user, 'quality.read', access)) return ack?.({ ok: false, error: 'forbidden' });
+          void socket.join(`project:${projectId}`);
+          ack?.({ ok: true });
+        },
+        () => ack?.({ ok: false, error: 'unavailable' }),
+      );
     });
   });
   return ctx.events.subscribe((event) => {

@@ -1,24 +1,30 @@
 import { Router } from 'express';
 import { endpoint } from '../http/endpoint.ts';
-import { createProjectBody, listDocumentsQuery, projectParams, updateProjectBody } from './projects.schema.ts';
+import { createProjectBody, listDocumentsQuery, memberBody, memberParams, projectParams, updateProjectBody } from './projects.schema.ts';
 import { createProject, updateProjectSettings } from '../commands/manage-projects.ts';
-import { findProject, listProjectsWithCounts } from '../db/queries/projects.ts';
+import { addProjectMember, removeProjectMember } from '../commands/manage-members.ts';
+import { listProjectsWithCounts } from '../db/queries/projects.ts';
+import { listMembers } from '../db/queries/members.ts';
 import { documentStats, listDocuments } from '../db/queries/documents.ts';
-import { presentDocument, presentProject } from '../presenters/projects.ts';
-import { notFound } from '../errors.ts';
+import { presentDocument, presentLabelerProject, presentMember, presentProject } from '../presenters/projects.ts';
+import { can } from '../auth/policies.ts';
+import { loadProject } from './load-project.ts';
 import { taskTypeSummaries } from '../../tasks/registry.ts';
 import type { AppContext } from '../context.ts';
 
-/** Projects, their documents and the task types a project can use. */
+/** Projects, their members, their documents and the task types a project can use. */
 export function projectRoutes(ctx: AppContext): Router {
   const { db } = ctx.store;
   const router = Router();
   router.get('/task-types', endpoint('projects.read', {}, () => ({ taskTypes: taskTypeSummaries() })));
   router.get(
     '/projects',
-    endpoint('projects.read', {}, async () => ({
-      projects: (await listProjectsWithCounts(db)).map((p) => presentProject(p, p.counts)),
-    })),
+    endpoint('projects.read', {}, async ({ user }) => {
+      // Admins see every project with its settings; everyone else the projects they may label, as labelers.
+      const admin = can(user, 'projects.manage');
+      const list = await listProjectsWithCounts(db, admin ? {} : { visibleTo: user.id });
+      return { projects: list.map((p) => (admin ? presentProject(p, p.counts) : presentLabelerProject(p, p.counts))) };
+    }),
   );
   router.post(
     '/projects',
@@ -29,10 +35,9 @@ export function projectRoutes(ctx: AppContext): Router {
   );
   router.get(
     '/projects/:projectId',
-    endpoint('projects.read', { params: projectParams }, async ({ params }) => {
-      const project = await findProject(db, params.projectId);
-      if (!project) throw notFound('Project');
-      return { project: presentProject(project) };
+    endpoint('projects.read', { params: projectParams }, async ({ params, user, req }) => {
+      const project = await loadProject(db, params.projectId);
+      return { project: can(user, 'review', req.projectAccess) ? presentProject(project) : presentLabelerProject(project) };
     }),
   );
   router.patch(
@@ -42,9 +47,31 @@ export function projectRoutes(ctx: AppContext): Router {
     })),
   );
   router.get(
+    '/projects/:projectId/members',
+    endpoint('projects.manage', { params: projectParams }, async ({ params }) => {
+      const project = await loadProject(db, params.projectId);
+      return { openToAll: project.openToAll, members: (await listMembers(db, project.id)).map(presentMember) };
+    }),
+  );
+  router.post(
+    '/projects/:projectId/members',
+    endpoint('projects.manage', { params: projectParams, body: memberBody }, async ({ params, body, user, res }) => {
+      const { member, created } = await addProjectMember(db, { actorId: user.id, projectId: params.projectId, ...body });
+      res.status(created ? 201 : 200);
+      return { member: presentMember(member) };
+    }),
+  );
+  router.delete(
+    '/projects/:projectId/members/:userId',
+    endpoint('projects.manage', { params: memberParams }, async ({ params, user }) => {
+      await removeProjectMember(db, { actorId: user.id, projectId: params.projectId, userId: params.userId });
+      return { removed: { userId: params.userId } };
+    }),
+  );
+  router.get(
     '/projects/:projectId/documents',
     endpoint('documents.read', { params: projectParams, query: listDocumentsQuery }, async ({ params, query }) => {
-      if (!(await findProject(db, params.projectId))) throw notFound('Project');
+      await loadProject(db, params.projectId);
       const docs = await listDocuments(db, params.projectId, query);
       return {
         documents: docs.map(presentDocument),

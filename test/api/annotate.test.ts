@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
-import { buildBatch, buildDocuments, buildTokenClient } from '../support/factories.ts';
+import { buildBatch, buildDocuments, buildTokenClient, joinProject } from '../support/factories.ts';
 import { rowsOf } from '../../server/db/store.ts';
 import { expireLeases } from '../../server/db/queries/leases.ts';
 
@@ -267,6 +267,7 @@ describe('skip, flag and review', () => {
     await buildBatch(t, project.id, { redundancy: 3 });
     const [a, b, c] = await Promise.all([buildTokenClient(t), buildTokenClient(t), buildTokenClient(t)]);
     const reviewer = await buildTokenClient(t, 'reviewer');
+    await joinProject(t, project.id, reviewer.user, 'reviewer');
     await submit(a, project.id, (await lease(a, project.id))[0], rating(1)).expect(201);
     await submit(b, project.id, (await lease(b, project.id))[0], rating(4)).expect(201);
     const [task] = await lease(c, project.id);

@@ -5,6 +5,7 @@ import { createApiToken } from '../../server/commands/api-tokens.ts';
 import { importCorpus } from '../../server/commands/import-corpus.ts';
 import { generateBatch } from '../../server/commands/generate-batch.ts';
 import { openBatch } from '../../server/commands/manage-batches.ts';
+import { addProjectMember } from '../../server/commands/manage-members.ts';
 import { createBatchBody } from '../../server/routes/batches.schema.ts';
 import { Readable } from 'node:stream';
 import { randomUUID } from 'node:crypto';
@@ -32,6 +33,11 @@ export async function buildBatch(t: TestApp, projectId: number, input: Record<st
   });
   if (open) await openBatch(t.ctx, { actorId: t.admin.id, batchId: result.batch.id });
   return result;
+}
+
+/** Makes the user a member of the project in a role (reviewers review only projects they are reviewer members of). */
+export async function joinProject(t: TestApp, projectId: number, user: Pick<User, 'email'>, role: 'annotator' | 'reviewer') {
+  return (await addProjectMember(t.ctx.store.db, { actorId: t.admin.id, projectId, email: user.email, role })).member;
 }
 
 /** A user of a role with an API token: an HTTP client that needs no session or CSRF token. */

@@ -22,8 +22,11 @@ export interface TestApp {
   close(): Promise<void>;
   /** Creates a user of a role; password is always `password123`. */
   buildUser(role?: Role, overrides?: Partial<{ email: string; name: string }>): Promise<User>;
-  /** Creates a project (quality-rating unless told otherwise). */
-  buildProject(overrides?: Partial<{ name: string; taskType: string; config: Record<string, unknown> }>): ReturnType<typeof createProject>;
+  /**
+   * Creates a project (quality-rating unless told otherwise), open to all annotators unless told otherwise, so tests
+   * about other things need no memberships; membership tests pass `openToAll: false`.
+   */
+  buildProject(overrides?: Partial<{ name: string; taskType: string; config: Record<string, unknown>; openToAll: boolean }>): ReturnType<typeof createProject>;
   /** A supertest agent signed in as the user, with its CSRF token ready to send. */
   signIn(user: User): Promise<SignedInAgent>;
 }
@@ -88,6 +91,7 @@ async function startOn(store: Store, env: Record<string, string>, closeStore: ()
         config: overrides.config ?? {},
         fieldMapping: {},
         trainingMode: false,
+        openToAll: overrides.openToAll ?? true,
       }),
     signIn: async (user) => {
       const agent = request.agent(url);

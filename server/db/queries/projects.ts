@@ -1,6 +1,7 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import { projects } from '../schema.ts';
 import { rowsOf, type Tx } from '../store.ts';
+import { visibleToMember } from './members.ts';
 
 export type NewProject = typeof projects.$inferInsert;
 
@@ -22,15 +23,23 @@ export async function findProjectByName(db: Tx, name: string) {
   return project;
 }
 
-/** Updates a project's editable fields. */
+/** Updates a project's editable fields (a change of nothing returns it as it is). */
 export async function updateProject(db: Tx, id: number, changes: Partial<NewProject>) {
+  if (!Object.values(changes).some((v) => v !== undefined)) return findProject(db, id);
   const [project] = await db.update(projects).set(changes).where(eq(projects.id, id)).returning();
   return project;
 }
 
-/** All projects with their document, item and judgment counts. */
-export async function listProjectsWithCounts(db: Tx) {
-  const list = await db.select().from(projects).orderBy(asc(projects.id));
+/**
+ * Projects with their document, item and judgment counts: all of them, or with `visibleTo` only those that user may
+ * see as a non-admin (open to all, or a member of).
+ */
+export async function listProjectsWithCounts(db: Tx, filter: { visibleTo?: number } = {}) {
+  const list = await db
+    .select()
+    .from(projects)
+    .where(filter.visibleTo === undefined ? undefined : visibleToMember(filter.visibleTo))
+    .orderBy(asc(projects.id));
   const counts = await rowsOf<{ project_id: number; documents: number; items: number; judgments: number }>(
     db,
     sql`select p.id as project_id,
