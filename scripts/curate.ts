@@ -9,6 +9,7 @@ const commands: Record<string, () => Promise<{ default: CliCommand }>> = {
   import: () => import('./cli/import.ts'),
   projects: () => import('./cli/projects.ts'),
   users: () => import('./cli/users.ts'),
+  members: () => import('./cli/members.ts'),
   batches: () => import('./cli/batches.ts'),
   mturk: () => import('./cli/mturk.ts'),
   export: () => import('./cli/export.ts'),

@@ -77,4 +77,25 @@ describe('curate CLI (a client of the API)', () => {
     expect(down.stderr).toMatch(/cannot reach http:\/\/127\.0\.0\.1:9/);
     expect((await curate(['import', '--help'])).stdout).toMatch(/Usage: npm run curate -- import FILE/);
   });
+
+  it('adds, lists and removes project members and opens a project to all', async () => {
+    await curate(['projects', 'create', '--name', 'cli-members', '--task-type', 'quality-rating']);
+    const annotator = await t.buildUser('annotator');
+    const signedIn = await t.signIn(annotator);
+    const add = await curate(['members', 'add', '--project', 'cli-members', '--email', annotator.email, '--role', 'reviewer']);
+    expect(add).toMatchObject({ code: 0, stdout: expect.stringMatching(/is now reviewer of cli-members \(labels only/) });
+    const list = await curate(['members', 'list', '--project', 'cli-members']);
+    expect(list.stdout).toMatch(/members only/);
+    expect(list.stdout).toContain(`${annotator.email}\t${annotator.name}\treviewer\tannotator\tactive`);
+    const projectId = (await t.ctx.store.db.query.projects.findFirst({ where: (p, { eq }) => eq(p.name, 'cli-members') }))!.id;
+    await signedIn.agent.get(`/api/projects/${projectId}`).expect(200);
+
+    expect((await curate(['members', 'remove', '--project', 'cli-members', '--email', annotator.email])).stdout).toMatch(/removed/);
+    await signedIn.agent.get(`/api/projects/${projectId}`).expect(404);
+    expect((await curate(['members', 'remove', '--project', 'cli-members', '--email', annotator.email])).stderr).toMatch(/is not a member/);
+
+    expect((await curate(['members', 'open', '--project', 'cli-members', '--to-all', 'true'])).stdout).toMatch(/open to all annotators/);
+    await signedIn.agent.get(`/api/projects/${projectId}`).expect(200);
+    expect((await curate(['members', 'add', '--project', 'cli-members', '--email', annotator.email, '--role', 'admin'])).code).toBe(2);
+  });
 });
