@@ -82,6 +82,11 @@ export interface TaskType<Config, Payload, Judgment> {
   judgmentSchema(config: Config): z.ZodType<Judgment>;
   goldAnswerSchema(config: Config): z.ZodType<Partial<Judgment>>;
   compareWithGold(judgment: Judgment, gold: Partial<Judgment>, config: Config): GoldComparison;
+  /**
+   * Types that shuffle what is shown (pairwise sides): why a judgment contradicts the display order the server served
+   * for its slot, or undefined when it agrees. The server records the order it served and refuses a contradiction.
+   */
+  displayOrderProblem?(judgment: Judgment, swapped: boolean): string | undefined;
   aggregationKind: AggregationKind;
   /** The number aggregated: an ordinal score, a class index, or (pairwise) 1 = A, 0 = B, 0.5 = tie by content. */
   toAggregationLabel(judgment: Partial<Judgment>, config: Config): number;

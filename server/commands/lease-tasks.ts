@@ -1,9 +1,10 @@
-import { documentPayload } from './document-payload.ts';
-import type { Db } from '../db/store.ts';
+import { tryDocumentPayload } from './document-payload.ts';
+import type { Tx } from '../db/store.ts';
 import type { AppContext } from '../context.ts';
-import type { Project, User } from '../db/schema.ts';
-import { leaseNextSlot, renewHeldLeases, type LeaseRow } from '../db/queries/leases.ts';
-import { documentsByIds } from '../db/queries/items.ts';
+import type { DocumentRow, Project, User } from '../db/schema.ts';
+import { leaseNextSlot, releaseLease, renewHeldLeases, type LeaseRow } from '../db/queries/leases.ts';
+import { documentsByIds, insertFlag, markItemBroken } from '../db/queries/items.ts';
+import { runCommand } from './run-command.ts';
 import { workerKeyOfUser } from './worker-key.ts';
 
 /** Default lease: long enough to read a long document, short enough that abandoned work returns soon. */
@@ -18,18 +19,33 @@ export interface LeaseTasksProps {
   ttlSeconds?: number;
 }
 
+/** A leased slot with its document and the payload the project's task type built from it. */
+export interface Task {
+  slotId: number;
+  itemId: number;
+  batchId: number;
+  leaseExpiresAt: Date;
+  swapped: boolean;
+  document: DocumentRow;
+  payload: unknown;
+  isGold: boolean;
+}
+
 /**
  * Gives the annotator up to `count` tasks: the leases they already hold first (renewed), then new ones. Each
  * task carries the payload built by the project's task type from the document; whether it is gold is not said.
+ * A lease whose document the task type cannot show is set aside (see {@link withdrawBrokenItem}) and the next
+ * task is served in its place.
  */
 export async function leaseTasks(ctx: AppContext, props: LeaseTasksProps) {
   const { db } = ctx.store;
   const ttl = props.ttlSeconds ?? LEASE_TTL_SECONDS;
   const workerKey = workerKeyOfUser(props.user.id);
-  const leases: LeaseRow[] = (await renewHeldLeases(db, props.project.id, props.user.id, ttl)).slice(0, props.count);
-  const held = leases.length;
+  const held = (await renewHeldLeases(db, props.project.id, props.user.id, ttl)).slice(0, props.count);
+  const tasks = await usableTasks(ctx, props.project, props.user, held);
+  const leasedBatchIds = new Set<number>();
   let retries = 0;
-  while (leases.length < props.count) {
+  while (tasks.length < props.count) {
     let lease: LeaseRow | undefined;
     try {
       lease = await leaseNextSlot(db, props.project.id, props.user.id, workerKey, ttl);
@@ -39,28 +55,57 @@ export async function leaseTasks(ctx: AppContext, props: LeaseTasksProps) {
       throw error;
     }
     if (!lease) break;
-    leases.push(lease);
+    leasedBatchIds.add(Number(lease.batch_id));
+    tasks.push(...(await usableTasks(ctx, props.project, props.user, [lease])));
   }
-  if (leases.length > held) {
-    const batchIds = [...new Set(leases.slice(held).map((l) => Number(l.batch_id)))];
-    ctx.events.publish({ name: 'slots:leased', payload: { projectId: props.project.id, batchIds } });
+  if (leasedBatchIds.size) {
+    ctx.events.publish({ name: 'slots:leased', payload: { projectId: props.project.id, batchIds: [...leasedBatchIds] } });
   }
-  return buildTasks(db, props.project, leases);
+  return tasks;
 }
 
-/** Turns lease rows into tasks with their payloads. */
-export async function buildTasks(db: Db, project: Project, leases: LeaseRow[]) {
+/**
+ * The tasks of some leases, leaving out those whose document the task type cannot show: those are withdrawn, since
+ * serving one would fail every later lease call of its holder (issue 12, finding 4).
+ */
+async function usableTasks(ctx: AppContext, project: Project, user: User, leases: LeaseRow[]): Promise<Task[]> {
+  const tasks: Task[] = [];
+  for (const built of await buildTasks(ctx.store.db, project, leases)) {
+    if ('problem' in built) await withdrawBrokenItem(ctx, user, built.lease, built.document, built.problem);
+    else tasks.push(built);
+  }
+  return tasks;
+}
+
+/**
+ * Sets aside an item whose document the project's task type cannot show (a field missing from the document or from
+ * the field mapping): the lease is released, the item leaves serving as 'broken' and a 'broken' flag naming the
+ * problem puts it in front of staff in the review queue. Only the first discovery records the flag.
+ */
+async function withdrawBrokenItem(ctx: AppContext, user: User, lease: LeaseRow, document: DocumentRow, problem: string) {
+  await runCommand(ctx, async (tx) => {
+    await releaseLease(tx, Number(lease.slot_id), user.id);
+    if (await markItemBroken(tx, Number(lease.item_id))) {
+      await insertFlag(tx, { itemId: Number(lease.item_id), documentId: document.id, userId: null, reason: 'broken', note: `Cannot be shown: ${problem}` });
+    }
+  });
+}
+
+/** Turns lease rows into tasks with their payloads, or, for a document the task type cannot show, the reason. */
+export async function buildTasks(db: Tx, project: Project, leases: LeaseRow[]) {
   const docs = new Map((await documentsByIds(db, leases.map((l) => Number(l.document_id)))).map((d) => [d.id, d]));
-  return leases.map((lease) => {
-    const doc = docs.get(Number(lease.document_id))!;
+  return leases.map((lease): Task | { lease: LeaseRow; document: DocumentRow; problem: string } => {
+    const document = docs.get(Number(lease.document_id))!;
+    const built = tryDocumentPayload(project, document);
+    if ('problem' in built) return { lease, document, problem: built.problem };
     return {
       slotId: Number(lease.slot_id),
       itemId: Number(lease.item_id),
       batchId: Number(lease.batch_id),
       leaseExpiresAt: new Date(lease.lease_expires_at),
       swapped: lease.swapped,
-      document: doc,
-      payload: documentPayload(project, doc),
+      document,
+      payload: built.payload,
       isGold: lease.is_gold,
     };
   });

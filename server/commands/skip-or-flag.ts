@@ -6,6 +6,7 @@ import { releaseLease } from '../db/queries/leases.ts';
 import { findItem, insertFlag, markItemForReview } from '../db/queries/items.ts';
 import { conflict, notFound } from '../errors.ts';
 import { workerKeyOfUser } from './worker-key.ts';
+import { runCommand } from './run-command.ts';
 
 export interface SkipTaskProps {
   project: Project;
@@ -24,11 +25,19 @@ export interface SkipTaskProps {
  */
 export async function skipTask(ctx: AppContext, props: SkipTaskProps) {
   const clientId = props.clientId ?? randomUUID();
-  const result = await ctx.store.db.transaction(async (tx) => {
-    if (await findJudgmentByClientId(tx, clientId)) return { replayed: true, itemId: 0, batchId: 0 };
+  const workerKey = workerKeyOfUser(props.user.id);
+  await runCommand(ctx, async (tx, emit) => {
     const slot = await lockSlot(tx, props.slotId);
     const item = slot && (await findItem(tx, Number(slot.item_id)));
     if (!slot || !item || item.projectId !== props.project.id) throw notFound('Task');
+    const previous = await findJudgmentByClientId(tx, clientId);
+    if (previous) {
+      // Only the caller's own skip of this item is a retry; anyone else's record is left as it is (issue 12, finding 9).
+      if (previous.workerKey !== workerKey || previous.kind !== 'skip' || previous.itemId !== item.id) {
+        throw conflict('This client id was used by another submission');
+      }
+      return;
+    }
     if (Number(slot.leased_by) !== props.user.id || slot.status !== 'leased') throw conflict('This task is not leased to you');
     await releaseLease(tx, Number(slot.id), props.user.id);
     await insertJudgment(tx, {
@@ -36,7 +45,7 @@ export async function skipTask(ctx: AppContext, props: SkipTaskProps) {
       itemId: item.id,
       projectId: props.project.id,
       userId: props.user.id,
-      workerKey: workerKeyOfUser(props.user.id),
+      workerKey,
       kind: 'skip',
       skipReason: props.flag ? `flag:${props.flag.reason}` : props.reason,
     });
@@ -44,10 +53,7 @@ export async function skipTask(ctx: AppContext, props: SkipTaskProps) {
       await insertFlag(tx, { itemId: item.id, documentId: item.documentId, userId: props.user.id, reason: props.flag.reason, note: props.flag.note });
       await markItemForReview(tx, item.id);
     }
-    return { replayed: false, itemId: item.id, batchId: item.batchId };
+    emit({ name: 'judgments:changed', payload: { projectId: props.project.id, batchId: item.batchId, itemId: item.id } });
   });
-  if (!result.replayed) {
-    ctx.events.publish({ name: 'judgments:changed', payload: { projectId: props.project.id, batchId: result.batchId, itemId: result.itemId } });
-  }
   return { ok: true };
 }

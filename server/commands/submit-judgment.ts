@@ -1,12 +1,13 @@
 import type { AppContext } from '../context.ts';
 import type { Project, User } from '../db/schema.ts';
-import { completeItemIfFull, completeSlot, findJudgmentByClientId, insertJudgment, lockFreeSlotOfItem, lockSlotAndItem } from '../db/queries/judgments.ts';
+import { completeItemIfFull, completeSlot, findJudgmentByClientId, insertJudgment, lockSlotAndItem } from '../db/queries/judgments.ts';
 import { findGoldAnswer } from '../db/queries/items.ts';
-import { badRequest, conflict, notFound } from '../errors.ts';
+import { AppError, badRequest, conflict, notFound } from '../errors.ts';
 import { describeZodError } from '../http/error-handler.ts';
 import { findTaskType } from '../../tasks/registry.ts';
 import { workerKeyOfUser } from './worker-key.ts';
 import { isUniqueViolation } from './lease-tasks.ts';
+import { runCommand } from './run-command.ts';
 
 export interface SubmitJudgmentProps {
   project: Project;
@@ -22,36 +23,36 @@ export interface SubmitJudgmentProps {
 }
 
 /**
- * Records an annotator's judgment for a leased slot, exactly once. A retried submit (same client id) returns the
- * first result. When the lease expired and another annotator took the slot, the judgment moves to another free
- * slot of the same item if there is one, so late work is not lost; otherwise it is refused with 409.
- * In training mode, a gold item answers with feedback.
+ * Records an annotator's judgment for the slot they hold, exactly once. A retried submit (same client id) returns
+ * the first result, whatever happened to the slot or batch since. In training mode, a gold item answers with feedback.
  */
 export async function submitJudgment(ctx: AppContext, props: SubmitJudgmentProps) {
-  const { db } = ctx.store;
   const workerKey = workerKeyOfUser(props.user.id);
   const taskType = findTaskType(props.project.taskType)!;
-  const result = await db.transaction(async (tx) => {
+  return runCommand(ctx, async (tx, emit) => {
     // Lock first, then look for a replay: a concurrent retry waits here and then sees the first one's commit.
     const locked = await lockSlotAndItem(tx, props.slotId);
-    if (!locked || locked.item.projectId !== props.project.id) throw notFound('Task');
-    const { item } = locked;
-    let slot = locked.slot;
+    if (!locked || locked.item.projectId !== props.project.id || locked.batch.projectId !== props.project.id) throw notFound('Task');
+    const { slot, item, batch } = locked;
     const previous = await findJudgmentByClientId(tx, props.clientId);
     if (previous) {
       if (previous.workerKey !== workerKey) throw conflict('This client id was used by another submission');
-      return { judgment: previous, replayed: true, itemComplete: false, batchId: null as number | null };
+      return { judgment: previous, replayed: true, itemComplete: false, feedback: null };
     }
-    if (slot.leasedBy === props.user.id && slot.status === 'done') throw conflict('You already submitted this task');
-    // The display order the annotator saw is the leased slot's, even if the judgment lands in another slot.
-    const seenSwapped = slot.swapped;
-    if (!(slot.status === 'leased' && slot.leasedBy === props.user.id)) {
-      const free = await lockFreeSlotOfItem(tx, item.id);
-      if (!free) throw conflict('Your lease on this task expired and the item has all the judgments it needs');
-      slot = { ...slot, id: Number(free.id) };
-    }
+    if (batch.status !== 'open') throw new AppError(409, 'batch_not_open', 'This task is not open for labeling: its batch is not open');
+    // The rule (issue 12, finding 3): a judgment lands only in the slot its author holds, so gold feedback goes only
+    // to whoever was served the item. A lease that expired stays its holder's until someone else takes the slot (the
+    // expiry job keeps the last holder): a late submit then re-claims it, atomically under the row lock, so late work
+    // is kept. Once another annotator has leased the slot, the late submit is refused with 'lease_expired' and never
+    // moves to another slot of the item, which would hand out slots nobody was served.
+    if (slot.channel !== 'inhouse' || slot.leasedBy === null) throw new AppError(409, 'not_leased', 'This task is not leased to you: lease it first');
+    if (slot.leasedBy !== props.user.id) throw new AppError(409, 'lease_expired', 'Your lease on this task expired and another annotator has taken it');
+    if (slot.status === 'done') throw conflict('You already submitted this task');
     const parsed = taskType.judgmentSchema(props.project.config as never).safeParse(props.value);
     if (!parsed.success) throw badRequest(`value: ${describeZodError(parsed.error)}`);
+    // The order recorded is the one the server served for this slot; an answer claiming another is refused.
+    const orderProblem = taskType.displayOrderProblem?.(parsed.data as never, slot.swapped);
+    if (orderProblem) throw new AppError(409, 'display_order_mismatch', `value: ${orderProblem}`);
     let judgment;
     try {
       judgment = await insertJudgment(tx, {
@@ -64,7 +65,7 @@ export async function submitJudgment(ctx: AppContext, props: SubmitJudgmentProps
         kind: 'label',
         value: parsed.data,
         timeSpentMs: props.timeSpentMs,
-        swapped: seenSwapped,
+        swapped: slot.swapped,
       });
     } catch (error) {
       if (isUniqueViolation(error)) throw conflict('You already judged this item');
@@ -77,10 +78,7 @@ export async function submitJudgment(ctx: AppContext, props: SubmitJudgmentProps
       const gold = await findGoldAnswer(tx, props.project.id, item.documentId);
       if (gold) feedback = { ...taskType.compareWithGold(parsed.data as never, gold.answer as never, props.project.config as never), expected: gold.answer };
     }
-    return { judgment, replayed: false, itemComplete, feedback, batchId: item.batchId };
+    emit({ name: 'judgments:changed', payload: { projectId: props.project.id, batchId: item.batchId, itemId: item.id } });
+    return { judgment, replayed: false, itemComplete, feedback };
   });
-  if (!result.replayed) {
-    ctx.events.publish({ name: 'judgments:changed', payload: { projectId: props.project.id, batchId: result.batchId, itemId: result.judgment.itemId } });
-  }
-  return result;
 }

@@ -175,7 +175,8 @@ export const items = pgTable(
     isGold: boolean('is_gold').notNull().default(false),
     /** Judgments wanted; raised by adaptive redundancy up to the project's maximum. */
     targetK: integer('target_k').notNull(),
-    status: text('status', { enum: ['open', 'complete', 'review', 'adjudicated'] }).notNull().default('open'),
+    /** broken: withdrawn from serving because the task type cannot show its document (a flag says why). */
+    status: text('status', { enum: ['open', 'complete', 'review', 'adjudicated', 'broken'] }).notNull().default('open'),
     createdAt: createdAt(),
   },
   (t) => [

@@ -1,13 +1,12 @@
-import type { buildTasks } from '../commands/lease-tasks.ts';
+import type { Task } from '../commands/lease-tasks.ts';
 import type { submitJudgment } from '../commands/submit-judgment.ts';
 import type { undoLastJudgment } from '../commands/undo-judgment.ts';
 import type { JudgmentRow } from '../db/queries/judgments.ts';
 import type { reviewQueue } from '../db/queries/items.ts';
 import type { DocumentRow, Project } from '../db/schema.ts';
-import { documentPayload } from '../commands/document-payload.ts';
+import { tryDocumentPayload } from '../commands/document-payload.ts';
 import { presentDocument } from './projects.ts';
 
-type Task = Awaited<ReturnType<typeof buildTasks>>[number];
 type ReviewQueueRow = Awaited<ReturnType<typeof reviewQueue>>[number];
 
 /**
@@ -67,7 +66,8 @@ export function presentJudgmentForReview(judgment: JudgmentRow) {
 
 /**
  * An item awaiting review: its flags, the document, every judgment, and the payload the task type builds from the
- * document, so the reviewer answers with the same labeler annotators used.
+ * document, so the reviewer answers with the same labeler annotators used. An item withdrawn as broken has no
+ * payload (null): its 'broken' flag says what the document lacks.
  */
 export function presentReviewItem(project: Project, q: ReviewQueueRow, doc: DocumentRow, judgments: JudgmentRow[]) {
   return {
@@ -76,7 +76,11 @@ export function presentReviewItem(project: Project, q: ReviewQueueRow, doc: Docu
     isGold: q.is_gold,
     flags: q.flags ?? [],
     document: presentDocument(doc),
-    payload: documentPayload(project, doc),
+    payload: payloadOrNull(tryDocumentPayload(project, doc)),
     judgments: judgments.map(presentJudgmentForReview),
   };
+}
+
+function payloadOrNull(built: ReturnType<typeof tryDocumentPayload>): unknown {
+  return 'payload' in built ? built.payload : null;
 }

@@ -65,14 +65,27 @@ export async function markItemForReview(db: Tx, itemId: number) {
   await db.update(items).set({ status: 'review' }).where(and(eq(items.id, itemId), sql`${items.status} <> 'adjudicated'`));
 }
 
-/** Items waiting for review in a project, oldest first, with their open flags. */
+/**
+ * Withdraws an item from serving because its document cannot be shown; true only for the call that withdrew it, so
+ * concurrent discoveries of one broken item record one flag.
+ */
+export async function markItemBroken(db: Tx, itemId: number): Promise<boolean> {
+  const rows = await db
+    .update(items)
+    .set({ status: 'broken' })
+    .where(and(eq(items.id, itemId), sql`${items.status} <> 'broken'`))
+    .returning({ id: items.id });
+  return rows.length > 0;
+}
+
+/** Items waiting for staff in a project, oldest first, with their open flags: under review, or withdrawn as broken. */
 export function reviewQueue(db: Tx, projectId: number, limit: number) {
   return rowsOf<{ item_id: number; document_id: number; batch_id: number; is_gold: boolean; flags: { reason: string; note: string; userId: number }[] | null }>(
     db,
     sql`select i.id as item_id, i.document_id, i.batch_id, i.is_gold,
           (select json_agg(json_build_object('reason', f.reason, 'note', f.note, 'userId', f.user_id))
              from flags f where f.item_id = i.id and f.resolved_at is null) as flags
-        from items i where i.project_id = ${projectId} and i.status = 'review'
+        from items i where i.project_id = ${projectId} and i.status in ('review', 'broken')
         order by i.id limit ${limit}`,
   );
 }

@@ -1,5 +1,5 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
-import { judgments, slots, items } from '../schema.ts';
+import { batches, judgments, slots, items } from '../schema.ts';
 import { rowsOf, type Tx } from '../store.ts';
 
 export type JudgmentRow = typeof judgments.$inferSelect;
@@ -31,32 +31,20 @@ export async function lockSlot(db: Tx, slotId: number) {
 }
 
 /**
- * Locks a slot and its item for a submit. Holding the item serializes the submits of one item, so the last of them
- * sees every other slot done and marks the item complete; checked concurrently, each would see the other's slot
- * still open and the item would stay open for good (and never reach review).
+ * Locks a slot and its item for a submit, and reads its batch. Holding the item serializes the submits of one item,
+ * so the last of them sees every other slot done and marks the item complete; checked concurrently, each would see
+ * the other's slot still open and the item would stay open for good (and never reach review). Holding the slot makes
+ * the submit's lease check and a concurrent lease of the same slot take turns.
  */
 export async function lockSlotAndItem(db: Tx, slotId: number) {
   const [row] = await db
-    .select({ slot: slots, item: items })
+    .select({ slot: slots, item: items, batch: { projectId: batches.projectId, status: batches.status } })
     .from(slots)
     .innerJoin(items, eq(items.id, slots.itemId))
+    .innerJoin(batches, eq(batches.id, slots.batchId))
     .where(eq(slots.id, slotId))
     .for('update', { of: [slots, items] });
   return row;
-}
-
-/**
- * Another slot of the same item the annotator may take over when their own lease was lost to someone else
- * (open, or leased with an expired lease), locked; so late work is kept whenever the item still wants judgments.
- */
-export async function lockFreeSlotOfItem(db: Tx, itemId: number) {
-  const rows = await rowsOf<{ id: number }>(
-    db,
-    sql`select id from slots where item_id = ${itemId} and channel = 'inhouse'
-        and (status = 'open' or (status = 'leased' and lease_expires_at < now()))
-        order by ordinal limit 1 for update skip locked`,
-  );
-  return rows[0];
 }
 
 /** Marks a slot done by the annotator. */

@@ -15,21 +15,22 @@ export interface LeaseRow {
 const LEASE_COLUMNS = sql`s.id as slot_id, s.item_id, s.batch_id, s.lease_expires_at, s.swapped, i.document_id, i.is_gold`;
 
 /**
- * Renews every lease the annotator still holds in the project (an expired one too, while nobody else has taken it),
- * so a reload or a second tab gets the same tasks back instead of new ones. The rows are locked in id order first:
- * two tabs of one annotator renewing the same leases in different orders would otherwise deadlock.
+ * Renews every lease the annotator still holds in the project (an expired one too, and one the expiry job returned
+ * to the pool, while nobody else has taken it), so a reload or a second tab gets the same tasks back instead of new
+ * ones. The rows are locked in id order first: two tabs of one annotator renewing the same leases in different
+ * orders would otherwise deadlock.
  */
 export function renewHeldLeases(db: Tx, projectId: number, userId: number, ttlSeconds: number) {
   return rowsOf<LeaseRow>(
     db,
     sql`with held as (
           select s.id from slots s join batches b on b.id = s.batch_id
-          where b.project_id = ${projectId} and b.status = 'open' and s.status = 'leased' and s.leased_by = ${userId}
+          where b.project_id = ${projectId} and b.status = 'open' and s.status in ('leased', 'open') and s.leased_by = ${userId}
           order by s.id
           for update of s
         ), renewed as (
-          update slots s set lease_expires_at = now() + make_interval(secs => ${ttlSeconds})
-          from held where s.id = held.id and s.status = 'leased' and s.leased_by = ${userId}
+          update slots s set status = 'leased', lease_expires_at = now() + make_interval(secs => ${ttlSeconds})
+          from held where s.id = held.id and s.status in ('leased', 'open') and s.leased_by = ${userId}
           returning s.*
         )
         select ${LEASE_COLUMNS} from renewed s join items i on i.id = s.item_id
@@ -72,6 +73,8 @@ export function leaseNextSlotSql(batchId: number, userId: number, workerKey: str
             -- Uncorrelated, so each runs once per statement as a hashed set, whatever the planner's statistics say.
             and s.item_id not in (select o.item_id from slots o where o.leased_by = ${userId})
             and s.item_id not in (select j.item_id from judgments j where j.worker_key = ${workerKey} and j.status <> 'undone')
+            -- Withdrawn for staff: the task type cannot show their documents (few rows, read through items_project_idx).
+            and s.item_id not in (select i.id from items i where i.project_id = (select b.project_id from batches b where b.id = ${batchId}) and i.status = 'broken')
           order by s.ordinal
           limit 1
           for update skip locked
@@ -99,12 +102,16 @@ export async function releaseLease(db: Tx, slotId: number, userId: number) {
                        where id = ${slotId} and leased_by = ${userId} and status = 'leased'`);
 }
 
-/** Returns expired leases to the pool (housekeeping; leasing already treats them as free). */
+/**
+ * Returns expired leases to the pool (housekeeping; leasing already treats them as free). The last holder stays
+ * recorded until someone else takes the slot: it is what lets that annotator's late submit and next lease call
+ * re-claim the slot (see submit-judgment.ts), and it never keeps the slot from others.
+ */
 export async function expireLeases(db: Tx): Promise<number> {
   const rows = await rowsOf<{ n: number }>(
     db,
     sql`with expired as (
-          update slots set status = 'open', leased_by = null, lease_expires_at = null
+          update slots set status = 'open', lease_expires_at = null
           where status = 'leased' and lease_expires_at < now() returning 1
         ) select count(*)::int as n from expired`,
   );

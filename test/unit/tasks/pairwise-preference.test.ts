@@ -17,6 +17,14 @@ describe('pairwise screen order', () => {
     expect(contentChoice('right', true)).toBe('A');
     expect(contentChoice('tie', true)).toBe('tie');
   });
+
+  it('names a content choice that contradicts the order served', () => {
+    expect(pairwisePreference.displayOrderProblem!({ screenChoice: 'left', choice: 'B' }, true)).toBeUndefined();
+    expect(pairwisePreference.displayOrderProblem!({ screenChoice: 'left', choice: 'A' }, false)).toBeUndefined();
+    expect(pairwisePreference.displayOrderProblem!({ screenChoice: 'tie', choice: 'tie' }, true)).toBeUndefined();
+    expect(pairwisePreference.displayOrderProblem!({ screenChoice: 'left', choice: 'A' }, true)).toBe('choice: left was response B in the order served, not A');
+    expect(pairwisePreference.displayOrderProblem!({ screenChoice: 'tie', choice: 'A' }, false)).toMatch(/was response tie/);
+  });
 });
 
 describe('pairwise-preference config and payload', () => {
