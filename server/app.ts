@@ -18,7 +18,7 @@ import { getOrCreateSetting } from './db/queries/server-settings.ts';
 import { sessionRoutes } from './routes/session.routes.ts';
 import { userRoutes } from './routes/users.routes.ts';
 import { projectRoutes } from './routes/projects.routes.ts';
-import { importRoutes } from './routes/imports.routes.ts';
+import { importRoutes, isCorpusUpload } from './routes/imports.routes.ts';
 import { batchRoutes } from './routes/batches.routes.ts';
 import { annotateRoutes } from './routes/annotate.routes.ts';
 import { exportRoutes } from './routes/export.routes.ts';
@@ -72,7 +72,9 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
   const authMiddleware: RequestHandler[] = [sessionMiddleware, passport.initialize(), passport.session(), tokenAuth(passport)];
 
   const api = express.Router();
-  api.use(express.json({ limit: '1mb' }));
+  const json = express.json({ limit: '1mb' });
+  // A corpus upload streams its own body, whatever its content type.
+  api.use((req, res, next) => (isCorpusUpload(req) ? next() : json(req, res, next)));
   api.use(rejectUnstorableText);
   api.use(...authMiddleware);
   // Crowd workers have no session with us, so no ambient credentials a forged request could ride on.

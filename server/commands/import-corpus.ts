@@ -1,14 +1,20 @@
+import type { Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import type { Db } from '../db/store.ts';
+import type { Project } from '../db/schema.ts';
+import { findProject } from '../db/queries/projects.ts';
 import { insertDocumentChunk } from '../db/queries/documents.ts';
-import { finishImport, insertImport } from '../db/queries/imports.ts';
+import { failInterruptedImports, finishImport, insertImport, reserveImportId } from '../db/queries/imports.ts';
 import { appendAudit } from '../db/queries/audit.ts';
-import { badRequest, rootMessage } from '../errors.ts';
+import { badRequest, notFound, rootMessage } from '../errors.ts';
 import { resolveFormat, type ImportFormat, type ImportOptions } from '../import/import-options.ts';
-import { normalizeRecord, type NormalizedDocument } from '../import/normalize-record.ts';
+import { normalizeRecord } from '../import/normalize-record.ts';
 import type { RecordReader } from '../import/source-record.ts';
 import { readJsonl } from '../import/jsonl-reader.ts';
 import { readCsv } from '../import/csv-reader.ts';
 import { readParquet } from '../import/parquet-reader.ts';
+import { DocumentSpool } from '../import/document-spool.ts';
+import { tryDocumentPayload } from './document-payload.ts';
 
 const readers: Record<ImportFormat, RecordReader> = { jsonl: readJsonl, csv: readCsv, parquet: readParquet };
 /** Rows per INSERT: large enough to amortize round trips, small enough to keep memory flat. */
@@ -28,17 +34,17 @@ export interface ImportProgress {
 }
 
 export interface ImportCorpusProps {
-  /** The project receiving the documents. */
+  /** The project receiving the documents; each must give an item its task type can show. */
   projectId: number;
   /** The user who started the import. */
   userId: number;
   /** Field mapping, format and error tolerance. */
   options: ImportOptions;
   /** The file's bytes, read once as a stream so a large file imports in bounded memory. */
-  input: NodeJS.ReadableStream;
-  /** Documents larger than this are reported, not imported. */
+  input: Readable;
+  /** Records and documents larger than this (text and metadata together) are reported, not imported. */
   maxDocumentBytes: number;
-  /** Called now and then while the file is read. */
+  /** Called now and then while the file is read and written. */
   onProgress?: (progress: ImportProgress) => void;
 }
 
@@ -50,20 +56,22 @@ export interface ImportSummary extends ImportProgress {
   errorsTruncated: boolean;
 }
 
-class ImportRefused extends Error {}
-
 /**
- * Imports a corpus file into a project, all or nothing: every document is written in one transaction, and a file
- * with more bad records than tolerated, or a stream that breaks off, leaves no rows behind. Bad records are reported
- * by line either way; exact duplicates are skipped and counted.
+ * Imports a corpus file into a project, all or nothing. The file is read and every record checked first, outside
+ * any transaction, with good documents parked on disk; only a file within the tolerance for bad records is then
+ * written, in one transaction together with its import row, so a refused file, a stream that breaks off or a crash
+ * leaves no documents and no import stuck "running". Bad records are reported by line either way; exact duplicates
+ * are skipped and counted.
  */
 export async function importCorpus(db: Db, props: ImportCorpusProps): Promise<ImportSummary> {
   const format = resolveFormat(props.options);
-  if (!format) throw badRequest(`Cannot tell the format of "${props.options.filename}": name it .jsonl, .csv or .parquet, or pass format`);
-  const row = await insertImport(db, { projectId: props.projectId, filename: props.options.filename, format, createdBy: props.userId });
-  const progress: ImportProgress = { importId: row.id, projectId: props.projectId, bytes: 0, records: 0, imported: 0, duplicates: 0, rejected: 0 };
+  if (!format) throw badRequest(`Cannot tell the format of "${props.options.filename}": name it .jsonl (or .json), .csv or .parquet, or pass format`);
+  const { projectId } = props;
+  const project = await findProject(db, projectId);
+  if (!project) throw notFound('Project');
+  const importId = await reserveImportId(db);
+  const progress: ImportProgress = { importId, projectId, bytes: 0, records: 0, imported: 0, duplicates: 0, rejected: 0 };
   const errors: ImportSummary['errors'] = [];
-  let failure: string | undefined;
   let lastReport = 0;
   const report = (force = false) => {
     const now = Date.now();
@@ -72,55 +80,103 @@ export async function importCorpus(db: Db, props: ImportCorpusProps): Promise<Im
       props.onProgress?.({ ...progress });
     }
   };
+  const row = { id: importId, projectId, filename: props.options.filename, format, createdBy: props.userId };
+  const interrupted = { message: 'Interrupted: the server stopped before this import finished; nothing was imported' };
 
+  const spool = await DocumentSpool.create();
+  let failure: string;
   try {
-    await db.transaction(async (tx) => {
-      let chunk: NormalizedDocument[] = [];
-      const flush = async () => {
-        const inserted = await insertDocumentChunk(tx, props.projectId, row.id, chunk);
-        progress.imported += inserted;
-        progress.duplicates += chunk.length - inserted;
-        chunk = [];
-      };
-      for await (const source of readers[format](props.input)) {
-        progress.bytes = source.bytes;
-        const outcome = 'record' in source ? normalizeRecord(source.record, source.line, props.options, props.maxDocumentBytes) : source;
-        if ('error' in outcome) {
-          progress.rejected++;
-          if (errors.length < MAX_REPORTED_ERRORS) errors.push({ line: source.line, message: outcome.error });
-        } else {
-          progress.records++;
-          // Past the tolerance the import is lost anyway: keep reading to report every bad line, but stop writing.
-          if (progress.rejected <= props.options.maxErrors) chunk.push(outcome.document);
-          if (chunk.length >= CHUNK_ROWS) await flush();
+    const refusal = await readAndCheck(project, props, format, spool, progress, errors, report);
+    if (refusal === undefined) {
+      return await db.transaction(async (tx) => {
+        await failInterruptedImports(tx, projectId, interrupted);
+        await insertImport(tx, { ...row, status: 'succeeded' });
+        for await (const chunk of spool.chunks(CHUNK_ROWS)) {
+          const inserted = await insertDocumentChunk(tx, projectId, importId, chunk);
+          progress.imported += inserted;
+          progress.duplicates += chunk.length - inserted;
+          report();
         }
-        report();
-      }
-      if (progress.rejected > props.options.maxErrors) {
-        throw new ImportRefused(
-          `${progress.rejected} bad record(s), more than the ${props.options.maxErrors} tolerated: nothing was imported`,
-        );
-      }
-      if (progress.records === 0) throw new ImportRefused('The file holds no documents: nothing was imported');
-      await flush();
-    });
+        const message = `Imported ${progress.imported} document(s); ${progress.duplicates} exact duplicate(s) skipped; ${progress.rejected} bad record(s) skipped`;
+        const summary = { ...progress, status: 'succeeded' as const, message, errors, errorsTruncated: progress.rejected > errors.length };
+        await finishImport(tx, importId, { status: 'succeeded', imported: progress.imported, duplicates: progress.duplicates, rejected: progress.rejected, report: reportOf(summary) });
+        await appendAudit(tx, { actorId: props.userId, action: 'import.succeeded', target: `project:${projectId}`, details: { importId, message } });
+        report(true);
+        return summary;
+      });
+    }
+    failure = refusal;
   } catch (error) {
-    failure = error instanceof ImportRefused ? error.message : `The import broke off (${rootMessage(error)}): nothing was imported`;
+    failure = `The import broke off (${rootMessage(error)}): nothing was imported`;
+  } finally {
+    await spool.remove();
   }
 
-  if (failure) Object.assign(progress, { imported: 0, duplicates: 0 });
-  const status = failure ? 'failed' : 'succeeded';
-  const message =
-    failure ??
-    `Imported ${progress.imported} document(s); ${progress.duplicates} exact duplicate(s) skipped; ${progress.rejected} bad record(s) skipped`;
-  report(true);
-  await finishImport(db, row.id, {
-    status,
-    imported: progress.imported,
-    duplicates: progress.duplicates,
-    rejected: progress.rejected,
-    report: { message, errors, errorsTruncated: progress.rejected > errors.length },
+  Object.assign(progress, { imported: 0, duplicates: 0 });
+  const summary: ImportSummary = { ...progress, status: 'failed', message: failure, errors, errorsTruncated: progress.rejected > errors.length };
+  await db.transaction(async (tx) => {
+    await failInterruptedImports(tx, projectId, interrupted);
+    await insertImport(tx, { ...row, status: 'failed', rejected: progress.rejected, report: reportOf(summary) });
+    await appendAudit(tx, { actorId: props.userId, action: 'import.failed', target: `project:${projectId}`, details: { importId, message: failure } });
   });
-  await appendAudit(db, { actorId: props.userId, action: `import.${status}`, target: `project:${props.projectId}`, details: { importId: row.id, message } });
-  return { ...progress, status, message, errors, errorsTruncated: progress.rejected > errors.length };
+  report(true);
+  return summary;
+}
+
+/**
+ * Reads the whole file, checking each record and parking good documents in the spool; returns why the import is
+ * refused, if it is. Whatever the reader left unread is drained, so the client gets the answer, not a reset.
+ */
+async function readAndCheck(
+  project: Project,
+  props: ImportCorpusProps,
+  format: ImportFormat,
+  spool: DocumentSpool,
+  progress: ImportProgress,
+  errors: ImportSummary['errors'],
+  report: () => void,
+): Promise<string | undefined> {
+  let unreadPast: number | undefined;
+  try {
+    for await (const source of readers[format](props.input, { maxRecordBytes: props.maxDocumentBytes })) {
+      progress.bytes = source.bytes;
+      const problem = 'record' in source ? checkRecord(project, props, source.record, source.line) : source.error;
+      if (typeof problem === 'string') {
+        progress.rejected++;
+        if (errors.length < MAX_REPORTED_ERRORS) errors.push({ line: source.line, message: problem });
+        if ('fatal' in source && source.fatal) unreadPast = source.line;
+      } else {
+        progress.records++;
+        // Past the tolerance the import is lost anyway: keep reading to report every bad line, but stop keeping.
+        if (progress.rejected <= props.options.maxErrors) await spool.add(problem.document);
+      }
+      report();
+    }
+  } finally {
+    await discardRest(props.input);
+  }
+  if (unreadPast !== undefined) return `The file could not be read past line ${unreadPast}: nothing was imported`;
+  if (progress.rejected > props.options.maxErrors) {
+    return `${progress.rejected} bad record(s), more than the ${props.options.maxErrors} tolerated: nothing was imported`;
+  }
+  if (progress.records === 0) return 'The file holds no documents: nothing was imported';
+  return undefined;
+}
+
+/** The document a record gives, or why it cannot be one (including why the project's task type could not show it). */
+function checkRecord(project: Project, props: ImportCorpusProps, record: Record<string, unknown>, line: number) {
+  const outcome = normalizeRecord(record, line, props.options, props.maxDocumentBytes);
+  if ('error' in outcome) return outcome.error;
+  const payload = tryDocumentPayload(project, outcome.document);
+  return 'problem' in payload ? payload.problem : outcome;
+}
+
+function reportOf(summary: ImportSummary) {
+  return { message: summary.message, errors: summary.errors, errorsTruncated: summary.errorsTruncated };
+}
+
+async function discardRest(input: Readable): Promise<void> {
+  if (input.readableEnded || input.destroyed) return;
+  input.resume();
+  await finished(input).catch(() => {});
 }

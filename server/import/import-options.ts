@@ -23,7 +23,8 @@ export type ImportFormat = NonNullable<ImportOptions['format']>;
 export function resolveFormat(options: Pick<ImportOptions, 'format' | 'filename'>): ImportFormat | undefined {
   if (options.format) return options.format;
   const ext = /\.([a-z]+)(?:\.gz)?$/i.exec(options.filename)?.[1]?.toLowerCase();
-  if (ext === 'jsonl' || ext === 'ndjson') return 'jsonl';
+  // A .json file is read as JSON Lines: one object in it is one document (an array is reported with a hint).
+  if (ext === 'jsonl' || ext === 'ndjson' || ext === 'json') return 'jsonl';
   if (ext === 'csv') return 'csv';
   if (ext === 'parquet' || ext === 'pq') return 'parquet';
   return undefined;

@@ -1,9 +1,14 @@
 import type { RecordReader } from './source-record.ts';
+import { tooLarge } from './source-record.ts';
 import { splitLines } from './split-lines.ts';
 
-/** JSON Lines: one object per line; blank lines are ignored. */
-export const readJsonl: RecordReader = async function* (input) {
-  for await (const { line, bytes, valid, consumed } of splitLines(input)) {
+/** JSON Lines: one object per line; blank lines are ignored, and a line over the limit is skipped unread. */
+export const readJsonl: RecordReader = async function* (input, { maxRecordBytes }) {
+  for await (const { line, bytes, valid, oversize, consumed } of splitLines(input, { maxLineBytes: maxRecordBytes })) {
+    if (oversize) {
+      yield { line, error: tooLarge(maxRecordBytes), bytes: consumed };
+      continue;
+    }
     if (!valid) {
       yield { line, error: 'invalid UTF-8', bytes: consumed };
       continue;
@@ -14,13 +19,18 @@ export const readJsonl: RecordReader = async function* (input) {
     try {
       value = JSON.parse(text);
     } catch (error) {
-      yield { line, error: `malformed JSON: ${(error as Error).message}`, bytes: consumed };
+      yield { line, error: `malformed JSON: ${(error as Error).message}${arrayHint(line, text)}`, bytes: consumed };
       continue;
     }
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-      yield { line, error: 'expected a JSON object', bytes: consumed };
+      yield { line, error: `expected a JSON object${arrayHint(line, text)}`, bytes: consumed };
       continue;
     }
     yield { line, record: value as Record<string, unknown>, bytes: consumed };
   }
 };
+
+/** A JSON array file is the likeliest mistake; say what to send instead. */
+function arrayHint(line: number, text: string): string {
+  return line === 1 && text.trimStart().startsWith('[') ? ' (send JSON Lines, one object per line: a JSON array is not read; `jq -c ".[]"` converts one)' : '';
+}

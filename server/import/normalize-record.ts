@@ -30,8 +30,8 @@ export function normalizeRecord(
   if (text === undefined || text === null) return { error: `missing text field "${options.textField}"` };
   if (typeof text !== 'string') return { error: `text field "${options.textField}" must be a string, got ${typeName(text)}` };
   if (!text.trim()) return { error: `text field "${options.textField}" is empty` };
-  const bytes = Buffer.byteLength(text, 'utf8');
-  if (bytes > maxDocumentBytes) return { error: `document of ${bytes} bytes exceeds the limit of ${maxDocumentBytes}` };
+  const unstorable = unstorableString(text, `text field "${options.textField}"`);
+  if (unstorable) return { error: unstorable };
 
   let externalId = `line-${line}`;
   if (options.idField) {
@@ -43,6 +43,14 @@ export function normalizeRecord(
   }
 
   const meta = pickMeta(record, options);
+  for (const [key, value] of Object.entries(meta)) {
+    const problem = unstorableValue(value, `metadata field "${key}"`);
+    if (problem) return { error: problem };
+  }
+  // The whole document counts, since all of it is stored and sent to annotators, not only its text.
+  const bytes = Buffer.byteLength(text, 'utf8');
+  const size = bytes + Buffer.byteLength(JSON.stringify(meta), 'utf8');
+  if (size > maxDocumentBytes) return { error: `document of ${size} bytes (text and metadata) exceeds the limit of ${maxDocumentBytes}` };
   const url = stringOrNull(meta.url);
   return {
     document: {
@@ -63,6 +71,23 @@ function pickMeta(record: Record<string, unknown>, options: Pick<ImportOptions, 
   const meta: Record<string, unknown> = {};
   for (const key of keys) if (record[key] !== undefined && record[key] !== null && record[key] !== '') meta[key] = record[key];
   return meta;
+}
+
+/** PostgreSQL text and jsonb cannot hold U+0000, and an unpaired surrogate has no UTF-8 form. */
+function unstorableString(value: string, where: string): string | undefined {
+  if (value.includes('\u0000')) return `${where} contains a NUL character (U+0000), which cannot be stored`;
+  if (/\p{Cs}/u.test(value)) return `${where} contains an unpaired UTF-16 surrogate, which is not valid Unicode`;
+  return undefined;
+}
+
+function unstorableValue(value: unknown, where: string): string | undefined {
+  if (typeof value === 'string') return unstorableString(value, where);
+  if (value === null || typeof value !== 'object') return undefined;
+  for (const [key, inner] of Object.entries(value)) {
+    const problem = unstorableString(key, where) ?? unstorableValue(inner, where);
+    if (problem) return problem;
+  }
+  return undefined;
 }
 
 function stringOrNull(value: unknown): string | null {

@@ -4,13 +4,14 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
 import type { RecordReader } from './source-record.ts';
+import { tooLarge } from './source-record.ts';
 
 /**
  * Parquet keeps its schema in a footer at the end, so an upload is spooled to a temporary file first; rows are then
  * read one row group at a time, which bounds memory by the largest row group rather than the file. Row numbers
- * (1-based) stand in for line numbers in the report.
+ * (1-based) stand in for line numbers in the report; problems with the file as a whole are reported at row 0.
  */
-export const readParquet: RecordReader = async function* (input) {
+export const readParquet: RecordReader = async function* (input, { maxRecordBytes }) {
   const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'curate-parquet-'));
   const file = path.join(dir, 'upload.parquet');
   try {
@@ -22,16 +23,27 @@ export const readParquet: RecordReader = async function* (input) {
       buffer = await asyncBufferFromFile(file);
       metadata = await parquetMetadataAsync(buffer);
     } catch (error) {
-      yield { line: 0, error: `not a readable Parquet file: ${(error as Error).message}`, bytes: size };
+      yield { line: 0, error: `not a readable Parquet file: ${(error as Error).message}`, bytes: size, fatal: true };
       return;
     }
     let rowStart = 0;
     for (const group of metadata.row_groups) {
       const rowEnd = rowStart + Number(group.num_rows);
-      const rows = await parquetReadObjects({ file: buffer, metadata, rowStart, rowEnd });
+      let rows;
+      try {
+        rows = await parquetReadObjects({ file: buffer, metadata, rowStart, rowEnd });
+      } catch (error) {
+        yield { line: rowStart + 1, error: `unreadable Parquet row group: ${(error as Error).message}; the file was not read past row ${rowStart}`, bytes: size, fatal: true };
+        return;
+      }
       const groupBytes = Math.round((size * rowEnd) / Math.max(1, Number(metadata.num_rows)));
       for (let i = 0; i < rows.length; i++) {
-        yield { line: rowStart + i + 1, record: toPlain(rows[i]) as Record<string, unknown>, bytes: groupBytes };
+        const record = toPlain(rows[i]) as Record<string, unknown>;
+        // A row arrives decoded, so its size is measured as the JSON it would be stored as.
+        const bytes = Buffer.byteLength(JSON.stringify(record));
+        yield bytes > maxRecordBytes
+          ? { line: rowStart + i + 1, error: tooLarge(maxRecordBytes, bytes), bytes: groupBytes }
+          : { line: rowStart + i + 1, record, bytes: groupBytes };
       }
       rowStart = rowEnd;
     }

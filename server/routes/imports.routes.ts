@@ -1,18 +1,26 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import { endpoint } from '../http/endpoint.ts';
 import { projectParams } from './projects.schema.ts';
 import { importOptionsSchema } from '../import/import-options.ts';
 import { importCorpus } from '../commands/import-corpus.ts';
-import { findProject } from '../db/queries/projects.ts';
 import { listImports } from '../db/queries/imports.ts';
 import { presentImport } from '../presenters/projects.ts';
-import { notFound } from '../errors.ts';
 import type { AppContext } from '../context.ts';
 
+const corpusUpload = /^\/projects\/[^/]+\/imports\/?$/;
+
 /**
- * Corpus import: the request body is the file itself (any content type but JSON), streamed into the import so a
- * large file never sits in memory. Options ride in the query string. Answers 200 with the summary, or 422 with the
- * same summary when the import was refused (nothing written).
+ * Whether a request to the API router is a corpus upload, whose body the import streams itself: the JSON body
+ * parser must leave it alone even when it is sent as application/json (a JSONL file often is).
+ */
+export function isCorpusUpload(req: Request): boolean {
+  return req.method === 'POST' && corpusUpload.test(req.path);
+}
+
+/**
+ * Corpus import: the request body is the file itself (any content type), streamed into the import so a large file
+ * never sits in memory. Options ride in the query string. Answers 200 with the summary, or 422 with the same
+ * summary when the import was refused (nothing written).
  */
 export function importRoutes(ctx: AppContext): Router {
   const { db } = ctx.store;
@@ -20,7 +28,6 @@ export function importRoutes(ctx: AppContext): Router {
   router.post(
     '/projects/:projectId/imports',
     endpoint('imports.create', { params: projectParams, query: importOptionsSchema }, async ({ params, query, user, req, res }) => {
-      if (!(await findProject(db, params.projectId))) throw notFound('Project');
       const summary = await importCorpus(db, {
         projectId: params.projectId,
         userId: user.id,
@@ -29,6 +36,7 @@ export function importRoutes(ctx: AppContext): Router {
         maxDocumentBytes: ctx.config.MAX_DOCUMENT_BYTES,
         onProgress: (progress) => ctx.events.publish({ name: 'import:progress', payload: progress, to: { projectId: params.projectId } }),
       });
+      // Published once the outcome is recorded: the import has committed (or rolled back) by now.
       ctx.events.publish({
         name: 'import:done',
         payload: { importId: summary.importId, projectId: summary.projectId, status: summary.status, message: summary.message },

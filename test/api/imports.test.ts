@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import http from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import { parquetWriteBuffer } from 'hyparquet-writer';
+import { rowsOf } from '../../server/db/store.ts';
+import type { DomainEvent } from '../../server/events.ts';
 import { startTestApp, type SignedInAgent, type TestApp } from '../support/test-app.ts';
 
 let t: TestApp;
@@ -10,12 +15,51 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-function upload(projectId: number, query: string, body: Buffer | string) {
+/** A hung import fails the test after this long instead of at the suite's two-minute timeout. */
+const ANSWER_WITHIN_MS = 20_000;
+
+function upload(projectId: number, query: string, body: Buffer | string, contentType = 'application/octet-stream') {
   return admin.agent
     .post(`/api/projects/${projectId}/imports?${query}`)
     .set('X-CSRF-Token', admin.csrf)
-    .set('Content-Type', 'application/octet-stream')
-    .send(Buffer.isBuffer(body) ? body : Buffer.from(body));
+    .set('Content-Type', contentType)
+    .timeout(ANSWER_WITHIN_MS)
+    // A string goes as it is; superagent would serialise a Buffer sent as application/json.
+    .send(body);
+}
+
+/**
+ * Uploads a body written piece by piece (chunked transfer encoding), as a large file arrives; `write` may pause
+ * between pieces. Resolves with the status and parsed answer.
+ */
+function streamUpload(projectId: number, query: string, write: (req: http.ClientRequest) => Promise<void>) {
+  return new Promise<{ status: number; body: { import: ImportBody; error?: { message: string } } }>((resolve, reject) => {
+    const req = http.request(`${t.url}/api/projects/${projectId}/imports?${query}`, {
+      method: 'POST',
+      headers: { Cookie: admin.cookie, 'X-CSRF-Token': admin.csrf, 'Content-Type': 'application/octet-stream' },
+      timeout: ANSWER_WITHIN_MS,
+    });
+    req.on('timeout', () => req.destroy(new Error('no answer')));
+    req.on('error', reject);
+    req.on('response', (res) => {
+      let text = '';
+      res.setEncoding('utf8').on('data', (c: string) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+    });
+    write(req).then(() => req.end(), reject);
+  });
+}
+
+interface ImportBody {
+  status: string;
+  imported: number;
+  rejected: number;
+  errors: { line: number; message: string }[];
+}
+
+/** Writes a piece, waiting for the socket to take it, as a client streaming a file does. */
+function writePiece(req: http.ClientRequest, piece: string | Buffer) {
+  return new Promise<void>((resolve, reject) => req.write(piece, (error) => (error ? reject(error) : resolve())));
 }
 
 async function documentsOf(projectId: number) {
@@ -157,5 +201,165 @@ describe('documents table', () => {
     expect(found.body.documents).toHaveLength(5);
     const percent = await admin.agent.get(`/api/projects/${project.id}/documents?search=${encodeURIComponent('%')}`).expect(200);
     expect(percent.body.documents).toHaveLength(0);
+  });
+});
+
+/** The store answers a request that reads it: nothing is left holding its one connection (PGlite) or a lock. */
+async function storeStillServes(projectId: number) {
+  await admin.agent.get(`/api/projects/${projectId}/documents`).timeout(ANSWER_WITHIN_MS).expect(200);
+}
+
+/** On PostgreSQL, connections of this test database left inside a transaction nobody will finish. */
+async function idleInTransaction() {
+  if (t.ctx.store.kind !== 'postgres') return 0;
+  const [row] = await rowsOf<{ n: number }>(
+    t.ctx.store.db,
+    sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and state like 'idle in transaction%'`,
+  );
+  return row.n;
+}
+
+describe('a file that cannot be parsed ends its import and the server keeps serving', () => {
+  // The line where random bytes or JSON first break CSV depends on the bytes: only the stray quote pins it.
+  const unreadable: [string, string, Buffer, string, number | undefined, RegExp][] = [
+    ['a stray quote in CSV', 'filename=w.csv', Buffer.from('text,id\nfine,1\nbad"quote,2\n'), 'text/csv', 3, /malformed CSV/],
+    ['random bytes named .csv', 'filename=r.csv', randomBytes(64 * 1024), 'text/csv', undefined, /./],
+    ['JSONL named .csv', 'filename=j.csv', Buffer.from('{"text":"a, b","id":1}\n{"text":"c","id":2}\n'), 'text/csv', undefined, /malformed CSV/],
+  ];
+  for (const [name, query, body, contentType, line, message] of unreadable) {
+    it(`answers 422 for ${name} with the line, then serves and imports again`, async () => {
+      const project = await t.buildProject();
+      const res = await upload(project.id, query, body, contentType).expect(422);
+      expect(res.body.import).toMatchObject({ status: 'failed', imported: 0 });
+      expect(res.body.import.errors[0]).toEqual({ line: expect.any(Number), message: expect.stringMatching(message) });
+      if (line !== undefined) expect(res.body.import.errors[0].line).toBe(line);
+      await storeStillServes(project.id);
+      await upload(project.id, 'filename=ok.jsonl', '{"text":"a good document"}\n').expect(200);
+      expect(await documentsOf(project.id)).toHaveLength(1);
+      expect(await idleInTransaction()).toBe(0);
+    });
+  }
+
+  it('fails a CSV whose structure breaks even when bad records are tolerated: the rest of the file was never read', async () => {
+    const project = await t.buildProject();
+    const res = await upload(project.id, 'filename=w.csv&maxErrors=10', 'text,id\nfine,1\nbad"quote,2\nlater,3\n').expect(422);
+    expect(res.body.import.errors).toEqual([{ line: 3, message: expect.stringMatching(/malformed CSV.*not read past line 3/) }]);
+    expect(await documentsOf(project.id)).toHaveLength(0);
+  });
+
+  it('answers a bad CSV sent in pieces while the client is still sending', async () => {
+    const project = await t.buildProject();
+    const res = await streamUpload(project.id, 'filename=w.csv', async (req) => {
+      await writePiece(req, 'text,id\nfine,1\nbad"quote,2\n');
+      for (let i = 0; i < 200; i++) await writePiece(req, `row ${i},${i}\n`.repeat(500));
+    });
+    expect(res.status).toBe(422);
+    expect(res.body.import.errors[0].line).toBe(3);
+    await storeStillServes(project.id);
+    expect(await idleInTransaction()).toBe(0);
+  });
+});
+
+describe('documents the project cannot show are refused at import, by line', () => {
+  it('refuses a pairwise document without response_b', async () => {
+    const project = await t.buildProject({ taskType: 'pairwise-preference' });
+    const res = await upload(
+      project.id,
+      'filename=p.jsonl',
+      jsonl([{ text: 'x', prompt: 'p', response_a: 'a', response_b: 'b' }, { text: 'y', prompt: 'p', response_a: 'a' }]),
+    ).expect(422);
+    expect(res.body.import.errors).toEqual([{ line: 2, message: expect.stringMatching(/response_b/) }]);
+    expect(await documentsOf(project.id)).toHaveLength(0);
+  });
+
+  it('refuses synthetic-review documents with no prompt under the mapping, and imports the rest when tolerated', async () => {
+    const project = await t.buildProject({ taskType: 'synthetic-review' });
+    const res = await upload(project.id, 'filename=s.jsonl&maxErrors=1', jsonl([{ text: 'a response', prompt: 'q' }, { text: 'a response, no prompt' }])).expect(200);
+    expect(res.body.import).toMatchObject({ imported: 1, rejected: 1, errors: [{ line: 2, message: expect.stringMatching(/"prompt"/) }] });
+  });
+});
+
+describe('size limits cover the whole record (limit 2000 bytes here)', () => {
+  it('refuses a record whose metadata is over the limit', async () => {
+    const project = await t.buildProject();
+    const res = await upload(project.id, 'filename=m.jsonl', jsonl([{ text: 'ok' }, { text: 'short', notes: 'n'.repeat(3000) }])).expect(422);
+    expect(res.body.import.errors).toEqual([{ line: 2, message: expect.stringMatching(/exceeds the limit of 2000/) }]);
+  });
+
+  it('reports a JSONL line far over the limit, streamed in pieces, and goes on past it when tolerated', async () => {
+    const project = await t.buildProject();
+    const res = await streamUpload(project.id, 'filename=big.jsonl&maxErrors=1', async (req) => {
+      await writePiece(req, '{"text":"before"}\n{"text":"huge","blob":"');
+      for (let i = 0; i < 64; i++) await writePiece(req, 'x'.repeat(64 * 1024));
+      await writePiece(req, '"}\n{"text":"after"}\n');
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.import).toMatchObject({ imported: 2, rejected: 1 });
+    expect(res.body.import.errors).toEqual([{ line: 2, message: expect.stringMatching(/exceeds the limit of 2000/) }]);
+    expect((await documentsOf(project.id)).map((d) => d.text)).toEqual(['before', 'after']);
+  });
+
+  it('refuses a quoted CSV field far over the limit, spread over many lines', async () => {
+    const project = await t.buildProject();
+    const res = await streamUpload(project.id, 'filename=big.csv', async (req) => {
+      await writePiece(req, 'text,notes\nfine,short\nhuge,"');
+      for (let i = 0; i < 64; i++) await writePiece(req, 'y'.repeat(1023).concat('\n').repeat(64));
+      await writePiece(req, '"\nafter,x\n');
+    });
+    expect(res.status).toBe(422);
+    expect(res.body.import.errors).toEqual([{ line: 3, message: expect.stringMatching(/exceeds the limit of 2000/) }]);
+    expect(await documentsOf(project.id)).toHaveLength(0);
+  });
+});
+
+describe('smaller import faults', () => {
+  it('reads JSONL that starts with a UTF-8 byte order mark', async () => {
+    const project = await t.buildProject();
+    const res = await upload(project.id, 'filename=bom.jsonl', Buffer.from('\uFEFF{"text":"first"}\n{"text":"second"}\n')).expect(200);
+    expect(res.body.import.imported).toBe(2);
+  });
+
+  it('reports a NUL character by line, in the text or in metadata', async () => {
+    const project = await t.buildProject();
+    const res = await upload(project.id, 'filename=nul.jsonl&maxErrors=5', '{"text":"ok"}\n{"text":"a\\u0000b"}\n{"text":"fine","note":"x\\u0000"}\n').expect(200);
+    expect(res.body.import).toMatchObject({ imported: 1, rejected: 2 });
+    expect(res.body.import.errors).toEqual([
+      { line: 2, message: expect.stringMatching(/NUL/) },
+      { line: 3, message: expect.stringMatching(/"note" contains a NUL/) },
+    ]);
+  });
+
+  it('imports JSONL sent as application/json', async () => {
+    const project = await t.buildProject();
+    const res = await upload(project.id, 'filename=a.jsonl', '{"text":"one"}\n{"text":"two"}\n', 'application/json').expect(200);
+    expect(res.body.import.imported).toBe(2);
+    const single = await upload(project.id, 'filename=one.json', '{"text":"three"}', 'application/json').expect(200);
+    expect(single.body.import.imported).toBe(1);
+  });
+
+  it('leaves no import "running" while an upload is under way, so a crash then leaves none behind', async () => {
+    const project = await t.buildProject();
+    const read = new Promise<void>((resolve) => {
+      const stop = t.ctx.events.subscribe((event: DomainEvent) => {
+        if (event.name === 'import:progress' && event.payload.projectId === project.id && event.payload.records > 0) {
+          stop();
+          resolve();
+        }
+      });
+    });
+    let finish!: () => void;
+    const held = new Promise<void>((resolve) => (finish = resolve));
+    const answered = streamUpload(project.id, 'filename=slow.jsonl', async (req) => {
+      await writePiece(req, '{"text":"first"}\n');
+      await held;
+      await writePiece(req, '{"text":"second"}\n');
+    });
+    await read;
+    const during = await admin.agent.get(`/api/projects/${project.id}/imports`).expect(200);
+    expect(during.body.imports.filter((i: { status: string }) => i.status === 'running')).toEqual([]);
+    finish();
+    expect((await answered).body.import).toMatchObject({ status: 'succeeded', imported: 2 });
+    const after = await admin.agent.get(`/api/projects/${project.id}/imports`).expect(200);
+    expect(after.body.imports.map((i: { status: string }) => i.status)).toEqual(['succeeded']);
   });
 });

@@ -1,10 +1,27 @@
-import { desc, eq } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import { imports } from '../schema.ts';
 import type { Tx } from '../store.ts';
+import { rowsOf } from '../store.ts';
 
-/** Records that an import has started. */
-export async function insertImport(db: Tx, values: { projectId: number; filename: string; format: 'jsonl' | 'csv' | 'parquet'; createdBy: number }) {
-  const [row] = await db.insert(imports).values({ ...values, status: 'running' }).returning();
+/**
+ * Takes the id an import will be recorded under, before its row exists: progress can name the import while the
+ * file is read, yet the row is written only with the outcome, so a crash mid-import leaves nothing "running".
+ */
+export async function reserveImportId(db: Tx): Promise<number> {
+  const [row] = await rowsOf<{ id: string | number }>(db, sql`select nextval(pg_get_serial_sequence('imports', 'id')) as id`);
+  return Number(row.id);
+}
+
+/** Records an import under its reserved id, as it ended (or, for one that succeeds, before its documents). */
+export async function insertImport(
+  db: Tx,
+  values: Omit<typeof imports.$inferInsert, 'finishedAt'> & { id: number; status: 'succeeded' | 'failed' },
+) {
+  const [row] = await db
+    .insert(imports)
+    .overridingSystemValue()
+    .values({ ...values, finishedAt: new Date() })
+    .returning();
   return row;
 }
 
@@ -20,6 +37,17 @@ export async function finishImport(
     .where(eq(imports.id, id))
     .returning();
   return row;
+}
+
+/**
+ * Fails a project's imports that an earlier version left "running" when its process stopped mid-import (it wrote
+ * the row before the documents' transaction). Imports no longer leave such rows, so none of these is live.
+ */
+export function failInterruptedImports(db: Tx, projectId: number, report: { message: string }) {
+  return db
+    .update(imports)
+    .set({ status: 'failed', imported: 0, duplicates: 0, report: { ...report, errors: [], errorsTruncated: false }, finishedAt: new Date() })
+    .where(and(eq(imports.projectId, projectId), eq(imports.status, 'running')));
 }
 
 /** A project's imports, newest first. */

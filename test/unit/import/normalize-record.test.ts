@@ -14,7 +14,22 @@ describe('normalizeRecord', () => {
     expect(normalizeRecord({ id: 1 }, 1, options, 100)).toEqual({ error: 'missing text field "text"' });
     expect(normalizeRecord({ id: 1, text: '  ' }, 1, options, 100)).toEqual({ error: 'text field "text" is empty' });
     expect(normalizeRecord({ id: 1, text: ['a'] }, 1, options, 100)).toEqual({ error: 'text field "text" must be a string, got array' });
-    expect(normalizeRecord({ id: 1, text: 'é'.repeat(60) }, 1, options, 100)).toEqual({ error: 'document of 120 bytes exceeds the limit of 100' });
+    expect(normalizeRecord({ id: 1, text: 'é'.repeat(60) }, 1, options, 100)).toEqual({ error: 'document of 122 bytes (text and metadata) exceeds the limit of 100' });
+  });
+
+  it('counts metadata towards the size limit, not only the text', () => {
+    expect(normalizeRecord({ id: 1, text: 'short', notes: 'n'.repeat(100) }, 1, options, 100)).toEqual({
+      error: 'document of 117 bytes (text and metadata) exceeds the limit of 100',
+    });
+  });
+
+  it('names the field holding a NUL character or an unpaired surrogate, which the store cannot hold', () => {
+    expect(normalizeRecord({ id: 1, text: 'a\u0000b' }, 1, options, 100)).toEqual({ error: 'text field "text" contains a NUL character (U+0000), which cannot be stored' });
+    expect(normalizeRecord({ id: 1, text: 'ok', tags: [{ x: 'b\u0000' }] }, 1, options, 100)).toEqual({
+      error: 'metadata field "tags" contains a NUL character (U+0000), which cannot be stored',
+    });
+    expect(normalizeRecord({ id: 1, text: 'lone \ud800 surrogate' }, 1, options, 100)).toMatchObject({ error: expect.stringMatching(/unpaired UTF-16 surrogate/) });
+    expect(normalizeRecord({ id: 1, text: 'a pair \ud83d\ude00 is fine' }, 1, options, 100)).toHaveProperty('document');
   });
 
   it('falls back to the line number as id when no id field is named', () => {
@@ -38,6 +53,7 @@ describe('resolveFormat', () => {
   it('uses the explicit format, else the extension', () => {
     expect(resolveFormat({ filename: 'a.csv', format: 'jsonl' })).toBe('jsonl');
     expect(resolveFormat({ filename: 'a.NDJSON' })).toBe('jsonl');
+    expect(resolveFormat({ filename: 'a.json' })).toBe('jsonl');
     expect(resolveFormat({ filename: 'a.parquet' })).toBe('parquet');
     expect(resolveFormat({ filename: 'a.txt' })).toBeUndefined();
   });
