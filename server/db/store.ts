@@ -54,19 +54,44 @@ type ConnectCallback = Parameters<pg.Pool['connect']>[0] & {};
 /**
  * A pool whose every failure to hand out a connection (refused, the database restarting or refusing connections,
  * too many clients, no free connection in time) is a 503 store_unavailable: the request met no database, which is
- * worth retrying and no fault of its input. `pool.query` connects through `connect`, so this covers both.
+ * worth retrying and no fault of its input. `pool.query` connects through `connect`, so this covers both. Every
+ * connection it hands out goes back to it when it dies (see handBackWhenDead).
  */
 class StorePool extends pg.Pool {
   override connect(): Promise<pg.PoolClient>;
   override connect(callback: ConnectCallback): void;
   override connect(callback?: ConnectCallback): Promise<pg.PoolClient> | void {
     if (!callback) {
-      return super.connect().catch((error: unknown) => {
+      return super.connect().then(handBackWhenDead, (error: unknown) => {
         throw storeUnavailable(error);
       });
     }
-    super.connect((error, client, done) => callback(error && storeUnavailable(error), client, done));
+    super.connect((error, client, done) => {
+      if (error || !client) return callback(error && storeUnavailable(error), client, done);
+      const held = handBackWhenDead(client);
+      callback(undefined, held, held.release);
+    });
   }
+}
+
+/**
+ * Releases a checked-out connection the moment it dies, and makes its holder's own release a no-op afterwards.
+ * drizzle's node-postgres transaction() sends BEGIN before the try/finally that releases, so a connection lost on
+ * BEGIN was never given back (drizzle-orm#6023, open): each database restart cost the pool seats for good, until
+ * every request waited for a connection that never came.
+ */
+function handBackWhenDead(client: pg.PoolClient): pg.PoolClient {
+  const release = client.release;
+  let released = false;
+  const handBack = (error?: Error | boolean) => {
+    if (released) return;
+    released = true;
+    client.off('error', handBack);
+    release(error);
+  };
+  client.on('error', handBack);
+  client.release = handBack;
+  return client;
 }
 
 /** Waiting longer for a connection than this answers 503 rather than holding the request without end. */
