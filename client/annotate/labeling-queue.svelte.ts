@@ -27,6 +27,8 @@ export class LabelingQueue {
   status = $state<QueueStatus>('loading');
   /** The last request failed to reach the server. */
   offline = $state(false);
+  /** Why the last lease request was refused (the server answered with an error), until one succeeds. */
+  leaseError = $state<string | null>(null);
   /** The annotator's final labels in the project as the server last counted them. */
   serverLabeled = $state<number | null>(null);
   /** Labels given since this tab started labeling the project (kept across reloads of the tab). */
@@ -243,6 +245,8 @@ export class LabelingQueue {
       answer = await api.leaseTasks(this.projectId, PREFETCH);
     } catch (error) {
       const status = error instanceof ApiError ? error.status : 0;
+      // The screen says so rather than show "Loading tasks" for as long as the server keeps failing.
+      if (status !== 0) this.leaseError = error instanceof ApiError ? error.message : 'unexpected error';
       if (failureAction(status) === 'retry') {
         this.offline = status === 0;
         this.#scheduleRetry();
@@ -251,6 +255,7 @@ export class LabelingQueue {
       }
       return;
     }
+    this.leaseError = null;
     this.serverLabeled = answer.labeled;
     const shown = this.current;
     const fresh = answer.tasks.filter((t) => !this.#settled.has(t.slotId) && t.slotId !== shown?.slotId);
@@ -264,8 +269,8 @@ export class LabelingQueue {
     try {
       await api.renewTask(task.slotId);
     } catch (error) {
-      // Lost lease: the answer is still accepted while the item needs one, so the task stays; the server decides.
-      if (error instanceof ApiError && error.status === 409) toasts.info('Your hold on this task lapsed; your answer will be kept if the item still needs it.');
+      // Lost lease: the answer is still accepted until another annotator takes the slot, so the task stays; the server decides.
+      if (error instanceof ApiError && error.status === 409) toasts.info('Your hold on this task lapsed; your answer will be kept unless someone else has taken the task.');
     }
   }
 }

@@ -166,6 +166,27 @@ describe('annotator labeling screen', () => {
     await finish(context, problems);
   });
 
+  test('a failing lease shows an error instead of "Loading tasks", and the tasks once the server answers again', async () => {
+    const project = await projectWith(ordinaryTexts(2));
+    await e2e.app.ctx.store.db.execute(sql`update projects set open_to_all = true where id = ${project.id}`);
+    const user = await e2e.app.buildUser('annotator');
+    const context = await e2e.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const problems = watchProblems(page, [/status of 500/]);
+    await page.route('**/api/projects/*/tasks/lease', (route) =>
+      route.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ error: { id: 'internal', message: 'Something went wrong on our side' } }) }),
+    );
+    await signInAt(page, `${e2e.app.url}/annotate/${project.id}`, user.email);
+    await page.getByTestId('lease-error').filter({ hasText: 'Something went wrong on our side' }).waitFor();
+    expect(await page.getByTestId('loading').count()).toBe(0);
+
+    await page.unroute('**/api/projects/*/tasks/lease');
+    await page.getByTestId('lease-error').getByRole('button', { name: 'Try again now' }).click();
+    await page.getByTestId('task').waitFor();
+    expect(await page.getByTestId('lease-error').count()).toBe(0);
+    await finish(context, problems);
+  });
+
   test('u undoes the last answer, s skips with a reason, f flags for review', async () => {
     const project = await projectWith(ordinaryTexts(6));
     const { user, context, page, problems } = await annotatorOn(project.id);
