@@ -1,4 +1,4 @@
-import type { ApiToken, CorpusDocument, ImportRecord, ImportSummary, Project, Role, Session, TaskTypeSummary, User } from './types.ts';
+import type { ApiToken, CorpusDocument, ImportRecord, ImportSummary, Project, ProjectMember, ProjectRole, Role, Session, TaskTypeSummary, User } from './types.ts';
 import { toasts } from './toasts.svelte.ts';
 
 /** An error answered by the API (or the network), carrying the server's stable id and message. */
@@ -111,8 +111,10 @@ export const api = {
   projects: () => request<{ projects: Project[] }>('GET', '/projects'),
   project: (id: number) => request<{ project: Project }>('GET', `/projects/${id}`),
   createProject: (input: { name: string; taskType: string; description?: string }) => request<{ project: Project }>('POST', '/projects', input),
-  updateProject: (id: number, changes: { name?: string; description?: string; trainingMode?: boolean; config?: Record<string, unknown>; fieldMapping?: Record<string, string> }) =>
-    request<{ project: Project }>('PATCH', `/projects/${id}`, changes),
+  updateProject: (id: number, changes: import('./types.ts').ProjectChanges) => request<{ project: Project }>('PATCH', `/projects/${id}`, changes),
+  members: (projectId: number) => request<{ openToAll: boolean; members: ProjectMember[] }>('GET', `/projects/${projectId}/members`),
+  addMember: (projectId: number, input: { email: string; role: ProjectRole }) => request<{ member: ProjectMember }>('POST', `/projects/${projectId}/members`, input),
+  removeMember: (projectId: number, userId: number) => request<{ removed: { userId: number } }>('DELETE', `/projects/${projectId}/members/${userId}`),
 
   documents: (projectId: number, params: { after?: number; limit?: number; search?: string }) =>
     request<DocumentPage>('GET', `/projects/${projectId}/documents${query(params)}`),

@@ -10,6 +10,11 @@ export type Ability = keyof Session['abilities'];
 export type Role = User['role'];
 export type Project = ReturnType<typeof presentProject> & { counts?: { documents: number; items: number; judgments: number } };
 export type CorpusDocument = ReturnType<typeof presentDocument>;
+/** A project member as the members panel lists it. */
+export type ProjectMember = ReturnType<typeof import('../../server/presenters/projects.ts').presentMember>;
+export type ProjectRole = ProjectMember['role'];
+/** What a project update may send: only the fields to change. */
+export type ProjectChanges = import('zod').input<typeof import('../../server/routes/projects.schema.ts').updateProjectBody>;
 export type ImportRecord = ReturnType<typeof presentImport>;
 export type { ImportSummary };
 export type ApiToken = ReturnType<typeof presentApiToken>;

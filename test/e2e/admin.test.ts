@@ -75,6 +75,41 @@ describe('admin shell', () => {
     await page.getByText('Project settings').click();
     expect(await page.getByTestId('settings-training').isChecked()).toBe(true);
 
+    // members: add an annotator by email (its hostile name shows as text), who then sees the project; remove them
+    const member = await app.buildUser('annotator', { name: HOSTILE });
+    const outsider = await app.buildUser('annotator');
+    await page.getByTestId('project-members').locator('summary').click();
+    await page.getByTestId('member-email').fill(member.email);
+    await page.getByTestId('member-role').selectOption('reviewer');
+    await page.getByTestId('add-member-form').getByRole('button', { name: 'Add member' }).click();
+    const memberRow = page.getByTestId('members-table').locator('tr').filter({ hasText: member.email });
+    await memberRow.waitFor();
+    expect(await memberRow.locator('td').first().textContent()).toBe(HOSTILE);
+    expect(await memberRow.textContent()).toContain('labels only (global annotator)');
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    const listedTo = async (user: { email: string }) => {
+      const other = await browser.newContext();
+      const p = await other.newPage();
+      await p.goto(app.url);
+      await p.getByTestId('login-email').fill(user.email);
+      await p.getByTestId('login-password').fill(TEST_PASSWORD);
+      await p.getByTestId('login-password').press('Enter');
+      await p.getByTestId('current-user').waitFor();
+      await p.locator('[data-testid="projects-table"], [data-testid="projects-empty"]').first().waitFor();
+      const listed = await p.getByRole('link', { name: 'Web crawl quality' }).count();
+      await other.close();
+      return listed;
+    };
+    expect(await listedTo(member)).toBe(1);
+    expect(await listedTo(outsider)).toBe(0);
+    await page.getByTestId('members-open-to-all').check();
+    await expect.poll(() => page.getByTestId('project-members').locator('summary').textContent()).toContain('open to all annotators');
+    expect(await listedTo(outsider)).toBe(1);
+    await page.getByTestId('members-open-to-all').uncheck();
+    await expect.poll(() => page.getByTestId('project-members').locator('summary').textContent()).not.toContain('open to all');
+    await memberRow.getByRole('button', { name: 'Remove' }).click();
+    await expect.poll(() => page.getByTestId('members-table').count()).toBe(0);
+
     await page.getByTestId('upload-file').setInputFiles({ name: 'crawl.jsonl', mimeType: 'application/jsonl', buffer: corpus() });
     await page.getByTestId('upload-submit').click();
     const summary = page.getByTestId('upload-summary');
