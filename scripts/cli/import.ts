@@ -16,7 +16,7 @@ Options:
   --text-field F       field holding the document text (default: text)
   --id-field F         field holding the document's external id (default: line number)
   --meta a,b,c         metadata fields to keep (default: all other fields)
-  --format F           jsonl | csv | parquet (default: from the file extension)
+  --format F           jsonl | csv | parquet (default: from the file extension; .json is read as JSONL)
   --max-errors N       bad records tolerated; they are skipped and reported (default: 0)
 
 Environment: CURATE_URL (default http://localhost:3000), CURATE_TOKEN or CURATE_EMAIL + CURATE_PASSWORD.`;
@@ -82,7 +82,8 @@ const command: CliCommand = {
     });
     bar.done();
     const summary = result.import;
-    for (const e of summary.errors.slice(0, 20)) console.error(`  line ${e.line}: ${e.message}`);
+    // Parquet reports problems with the file as a whole at row 0.
+    for (const e of summary.errors.slice(0, 20)) console.error(`  ${e.line > 0 ? `line ${e.line}` : 'file'}: ${e.message}`);
     if (summary.rejected > 20) console.error(`  … and ${summary.rejected - 20} more bad record(s)`);
     console.log(summary.message);
     return summary.status === 'succeeded' ? 0 : 1;

@@ -17,8 +17,8 @@ import { DocumentSpool } from '../import/document-spool.ts';
 import { tryDocumentPayload } from './document-payload.ts';
 
 const readers: Record<ImportFormat, RecordReader> = { jsonl: readJsonl, csv: readCsv, parquet: readParquet };
-/** Rows per INSERT: large enough to amortize round trips, small enough to keep memory flat. */
-const CHUNK_ROWS = 2_000;
+/** Rows per INSERT: large enough to amortize round trips, small enough to keep memory flat (large documents go fewer at a time). */
+const CHUNK = { rows: 2_000, bytes: 16_000_000 };
 /** Problems listed one by one in the report; the rest are only counted. */
 const MAX_REPORTED_ERRORS = 1_000;
 const PROGRESS_INTERVAL_MS = 250;
@@ -91,7 +91,7 @@ export async function importCorpus(db: Db, props: ImportCorpusProps): Promise<Im
       return await db.transaction(async (tx) => {
         await failInterruptedImports(tx, projectId, interrupted);
         await insertImport(tx, { ...row, status: 'succeeded' });
-        for await (const chunk of spool.chunks(CHUNK_ROWS)) {
+        for await (const chunk of spool.chunks(CHUNK)) {
           const inserted = await insertDocumentChunk(tx, projectId, importId, chunk);
           progress.imported += inserted;
           progress.duplicates += chunk.length - inserted;

@@ -33,18 +33,21 @@ export class DocumentSpool {
     if (!this.out.write(JSON.stringify(doc) + '\n')) await once(this.out, 'drain');
   }
 
-  /** The parked documents in order, `size` at a time; call once, after the last `add`. */
-  async *chunks(size: number): AsyncIterable<NormalizedDocument[]> {
+  /** The parked documents in order, up to `rows` or about `bytes` of them at a time; call once, after the last `add`. */
+  async *chunks({ rows, bytes: maxBytes }: { rows: number; bytes: number }): AsyncIterable<NormalizedDocument[]> {
     this.out.end();
     await finished(this.out);
     const file = fs.createReadStream(this.out.path);
     try {
       let chunk: NormalizedDocument[] = [];
+      let chunkBytes = 0;
       for await (const { bytes } of splitLines(file)) {
         chunk.push(JSON.parse(bytes.toString('utf8')) as NormalizedDocument);
-        if (chunk.length >= size) {
+        chunkBytes += bytes.length;
+        if (chunk.length >= rows || chunkBytes >= maxBytes) {
           yield chunk;
           chunk = [];
+          chunkBytes = 0;
         }
       }
       if (chunk.length) yield chunk;

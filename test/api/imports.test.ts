@@ -1,11 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import http from 'node:http';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { rowsOf } from '../../server/db/store.ts';
 import type { DomainEvent } from '../../server/events.ts';
-import { startTestApp, type SignedInAgent, type TestApp } from '../support/test-app.ts';
+import { startTestApp, TEST_PASSWORD, type SignedInAgent, type TestApp } from '../support/test-app.ts';
 
 let t: TestApp;
 let admin: SignedInAgent;
@@ -361,5 +367,41 @@ describe('smaller import faults', () => {
     expect((await answered).body.import).toMatchObject({ status: 'succeeded', imported: 2 });
     const after = await admin.agent.get(`/api/projects/${project.id}/imports`).expect(200);
     expect(after.body.imports.map((i: { status: string }) => i.status)).toEqual(['succeeded']);
+  });
+});
+
+describe('imports an earlier version left running', () => {
+  it('are marked failed, with the reason, by the next import of the project', async () => {
+    const project = await t.buildProject();
+    await rowsOf(t.ctx.store.db, sql`insert into imports (project_id, filename, format, status) values (${project.id}, 'old.jsonl', 'jsonl', 'running')`);
+    await upload(project.id, 'filename=new.jsonl', '{"text":"fresh"}\n').expect(200);
+    const { body } = await admin.agent.get(`/api/projects/${project.id}/imports`).expect(200);
+    expect(body.imports.map((i: { filename: string; status: string }) => [i.filename, i.status])).toEqual([
+      ['new.jsonl', 'succeeded'],
+      ['old.jsonl', 'failed'],
+    ]);
+    expect(JSON.stringify(body.imports[1])).toMatch(/Interrupted: the server stopped before this import finished/);
+  });
+});
+
+describe('the import CLI', () => {
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+  it('prints the line-numbered report of a file that cannot be parsed, and exits 1', async () => {
+    const project = await t.buildProject();
+    const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'curate-import-cli-'));
+    const file = path.join(dir, 'w.csv');
+    await fs.promises.writeFile(file, 'text,id\nfine,1\nbad"quote,2\n');
+    const outcome = await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(root, 'scripts/curate.ts'), 'import', file, '--project', project.name], {
+      cwd: root,
+      env: { ...process.env, CURATE_URL: t.url, CURATE_EMAIL: t.admin.email, CURATE_PASSWORD: TEST_PASSWORD },
+      timeout: ANSWER_WITHIN_MS * 2,
+    }).then(
+      (ok) => ({ code: 0, ...ok }),
+      (error: { code: number; stdout: string; stderr: string }) => error,
+    );
+    await fs.promises.rm(dir, { recursive: true, force: true });
+    expect(outcome.code).toBe(1);
+    expect(outcome.stderr).toMatch(/line 3: malformed CSV: Invalid Opening Quote/);
+    expect(outcome.stdout).toMatch(/The file could not be read past line 3: nothing was imported/);
   });
 });
