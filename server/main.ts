@@ -16,7 +16,7 @@ async function main() {
   const config = loadConfig();
   const store = await openStore({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir });
   const ctx = { config, store, events: new DomainEvents() };
-  const admin = await ensureAdmin(store.db, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD });
+  const admin = await ensureAdmin(ctx, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD });
   if (admin && config.SEED_DEMO) await seedDemo(ctx, admin.user);
   const built = await buildApp(ctx);
   await new Promise<void>((resolve, reject) => {

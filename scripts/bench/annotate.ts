@@ -11,7 +11,6 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { sql } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
-import { loadConfig } from '../../server/config.ts';
 import { rowsOf, type Db } from '../../server/db/store.ts';
 import { DomainEvents } from '../../server/events.ts';
 import { insertUser } from '../../server/db/queries/users.ts';
@@ -20,6 +19,7 @@ import { createApiToken } from '../../server/commands/api-tokens.ts';
 import { importCorpus } from '../../server/commands/import-corpus.ts';
 import { generateBatch } from '../../server/commands/generate-batch.ts';
 import { openBatch } from '../../server/commands/manage-batches.ts';
+import type { CommandContext } from '../../server/commands/run-command.ts';
 import { createBatchBody } from '../../server/routes/batches.schema.ts';
 import { leaseNextSlotSql } from '../../server/db/queries/leases.ts';
 import { completeItemIfFullSql } from '../../server/db/queries/judgments.ts';
@@ -36,8 +36,9 @@ const dialect = new PgDialect();
 
 const percentile = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] : 0);
 
-async function seedProject(db: Db, adminId: number, name: string) {
-  const project = await createProject(db, { actorId: adminId, name, description: '', taskType: 'quality-rating', config: {}, fieldMapping: {}, trainingMode: false });
+async function seedProject(ctx: CommandContext, adminId: number, name: string) {
+  const { db } = ctx.store;
+  const project = await createProject(ctx, { actorId: adminId, name, description: '', taskType: 'quality-rating', config: {}, fieldMapping: {}, trainingMode: false });
   const lines = Array.from({ length: DOCS }, (_, i) => JSON.stringify({ id: `${name}-${i}`, text: `${name} document ${i} ${'lorem ipsum '.repeat(40)}` })).join('\n');
   await importCorpus(db, { projectId: project.id, userId: adminId, options: { filename: 'b.jsonl', textField: 'text', idField: 'id', maxErrors: 0 }, input: Readable.from([Buffer.from(lines)]), maxDocumentBytes: 1e6 });
   return project;
@@ -56,20 +57,21 @@ async function violations(db: Db, projectId: number) {
 
 runBenchmark(async ({ url: benchUrl, store }) => {
   const { db } = store;
+  const ctx = { store, events: new DomainEvents() };
   const admin = await insertUser(db, { email: 'admin@bench', name: 'admin', passwordHash: 'x', role: 'admin' });
-  const project = await seedProject(db, admin.id, 'http');
-  const baselineProject = await seedProject(db, admin.id, 'direct');
+  const project = await seedProject(ctx, admin.id, 'http');
+  const baselineProject = await seedProject(ctx, admin.id, 'direct');
   const batchIds = [];
   for (const p of [project, baselineProject]) {
-    const { batch } = await generateBatch(db, { actorId: admin.id, projectId: p.id, input: createBatchBody.parse({ name: 'b', size: DOCS, redundancy: K }) });
-    await openBatch({ config: loadConfig({}), store, events: new DomainEvents() }, { actorId: admin.id, batchId: batch.id });
+    const { batch } = await generateBatch(ctx, { actorId: admin.id, projectId: p.id, input: createBatchBody.parse({ name: 'b', size: DOCS, redundancy: K }) });
+    await openBatch(ctx, { actorId: admin.id, batchId: batch.id });
     batchIds.push(batch.id);
   }
   const baselineBatchId = batchIds[1];
   const annotators = await Promise.all(
     Array.from({ length: ANNOTATORS }, async (_, i) => {
       const user = await insertUser(db, { email: `a${i}@bench`, name: `a${i}`, passwordHash: 'x', role: 'annotator' });
-      return { user, token: (await createApiToken(db, { userId: user.id, name: 'b' })).secret };
+      return { user, token: (await createApiToken(ctx, { userId: user.id, name: 'b' })).secret };
     }),
   );
 

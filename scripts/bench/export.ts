@@ -29,7 +29,7 @@ function countingSink() {
 runBenchmark(async ({ url: benchUrl, store }) => {
   const { db } = store;
   const admin = await insertUser(db, { email: 'admin@bench', name: 'admin', passwordHash: 'x', role: 'admin' });
-  const project = await createProject(db, { actorId: admin.id, name: 'export', description: '', taskType: 'quality-rating', config: {}, fieldMapping: {}, trainingMode: false });
+  const project = await createProject({ store, events: new DomainEvents() }, { actorId: admin.id, name: 'export', description: '', taskType: 'quality-rating', config: {}, fieldMapping: {}, trainingMode: false });
   // Rows generated in SQL: documents, one batch, items and their aggregates.
   await db.execute(sql`insert into batches (project_id, name, status, sampling, redundancy, seed) values (${project.id}, 'b', 'closed', '{}'::jsonb, 3, 1)`);
   await db.execute(sql`

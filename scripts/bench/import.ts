@@ -18,6 +18,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { createUser } from '../../server/commands/manage-users.ts';
 import { createProject } from '../../server/commands/manage-projects.ts';
 import { createApiToken } from '../../server/commands/api-tokens.ts';
+import { DomainEvents } from '../../server/events.ts';
 import { csvLine } from '../../server/export/csv-format.ts';
 import { runBenchmark, seededRandom, startServerProcess } from './bench-db.ts';
 
@@ -44,9 +45,10 @@ runBenchmark(async ({ url: benchUrl, store }) => {
   await generate(file);
   const size = fs.statSync(file).size;
   try {
-    const admin = await createUser(store.db, { actorId: null, email: 'bench@local', name: 'bench', password: 'benchbench', role: 'admin' });
-    const project = await createProject(store.db, { actorId: admin.id, name: 'bench', description: '', taskType: 'quality-rating', config: {}, fieldMapping: {}, trainingMode: false });
-    const { secret } = await createApiToken(store.db, { userId: admin.id, name: 'bench' });
+    const ctx = { store, events: new DomainEvents() };
+    const admin = await createUser(ctx, { actorId: null, email: 'bench@local', name: 'bench', password: 'benchbench', role: 'admin' });
+    const project = await createProject(ctx, { actorId: admin.id, name: 'bench', description: '', taskType: 'quality-rating', config: {}, fieldMapping: {}, trainingMode: false });
+    const { secret } = await createApiToken(ctx, { userId: admin.id, name: 'bench' });
     const server = await startServerProcess(benchUrl);
     const url = server.url;
     const rssBefore = server.peakRssMb();

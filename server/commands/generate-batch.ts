@@ -1,6 +1,5 @@
 import { randomInt } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import type { Db } from '../db/store.ts';
 import { findProject } from '../db/queries/projects.ts';
 import {
   countCandidatesByStratum,
@@ -14,6 +13,7 @@ import { appendAudit } from '../db/queries/audit.ts';
 import { badRequest, notFound } from '../errors.ts';
 import { allocateStrata } from '../sampling/allocate-strata.ts';
 import type { CreateBatchInput, SamplingPlan } from '../routes/batches.schema.ts';
+import { runCommand, type CommandContext } from './run-command.ts';
 
 export interface GenerateBatchProps {
   actorId: number;
@@ -26,14 +26,14 @@ export interface GenerateBatchProps {
  * `goldRate` of the slots are gold. Seeded: the same seed over the same documents gives the same batch.
  * Reports what it could not fill (too few documents in a stratum, too few gold answers).
  */
-export async function generateBatch(db: Db, props: GenerateBatchProps) {
+export async function generateBatch(ctx: CommandContext, props: GenerateBatchProps) {
   const { input } = props;
-  const project = await findProject(db, props.projectId);
-  if (!project) throw notFound('Project');
   const seed = input.seed ?? randomInt(0, 2 ** 31 - 1);
   const key = stratumKeyOf(input.sampling);
 
-  const result = await db.transaction(async (tx) => {
+  const result = await runCommand(ctx, async (tx) => {
+    const project = await findProject(tx, props.projectId);
+    if (!project) throw notFound('Project');
     const counts = await countCandidatesByStratum(tx, project.id, key, input.excludeUsed);
     const weights = strataWeights(input.sampling, counts);
     const allocation = allocateStrata(
@@ -86,7 +86,7 @@ export async function generateBatch(db: Db, props: GenerateBatchProps) {
   });
   // A bulk insert leaves the planner's statistics stale, and leasing must walk the serving index rather than sort the
   // whole batch: refresh them now instead of waiting for autovacuum.
-  await db.execute(sql`analyze slots, items`);
+  await ctx.store.db.execute(sql`analyze slots, items`);
   return result;
 }
 

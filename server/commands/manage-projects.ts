@@ -1,9 +1,9 @@
-import type { Db } from '../db/store.ts';
 import { findProject, findProjectByName, insertProject, updateProject } from '../db/queries/projects.ts';
 import { appendAudit } from '../db/queries/audit.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
 import { describeZodError } from '../http/error-handler.ts';
 import { findTaskType, taskTypeNames } from '../../tasks/registry.ts';
+import { runCommand, type CommandContext } from './run-command.ts';
 
 export interface CreateProjectProps {
   actorId: number;
@@ -18,33 +18,36 @@ export interface CreateProjectProps {
 }
 
 /** Creates a project of a known task type with its config validated (defaults filled in). */
-export async function createProject(db: Db, props: CreateProjectProps) {
+export function createProject(ctx: CommandContext, props: CreateProjectProps) {
   const config = parseTaskConfig(props.taskType, props.config);
-  if (await findProjectByName(db, props.name)) throw conflict(`A project named "${props.name}" already exists`);
-  const project = await insertProject(db, { ...props, config, createdBy: props.actorId });
-  await appendAudit(db, { actorId: props.actorId, action: 'project.create', target: `project:${project.id}` });
-  return project;
+  return runCommand(ctx, async (tx) => {
+    if (await findProjectByName(tx, props.name)) throw conflict(`A project named "${props.name}" already exists`);
+    const project = await insertProject(tx, { ...props, config, createdBy: props.actorId });
+    await appendAudit(tx, { actorId: props.actorId, action: 'project.create', target: `project:${project.id}` });
+    return project;
+  });
 }
 
-/** Changes a project's description, config, field mapping, training mode or whether it is open to all annotators. */
-export async function updateProjectSettings(
-  db: Db,
+/**
+ * Changes a project's description, config, field mapping, training mode or whether it is open to all annotators.
+ * Settings change by section: the sections given replace theirs in the database, so changing aggregation leaves
+ * crowd settings alone even when both change at once.
+ */
+export function updateProjectSettings(
+  ctx: CommandContext,
   props: { actorId: number; projectId: number; changes: Partial<Omit<CreateProjectProps, 'actorId' | 'taskType'> & { settings: Record<string, unknown> }> },
 ) {
-  const project = await findProject(db, props.projectId);
-  if (!project) throw notFound('Project');
-  const changes = {
-    ...props.changes,
-    ...(props.changes.config ? { config: parseTaskConfig(project.taskType, props.changes.config) } : {}),
-    // Settings merge by section, so changing aggregation leaves crowd settings alone.
-    ...(props.changes.settings ? { settings: { ...(project.settings as object), ...props.changes.settings } } : {}),
-  };
-  if (changes.name && changes.name !== project.name && (await findProjectByName(db, changes.name))) {
-    throw conflict(`A project named "${changes.name}" already exists`);
-  }
-  const updated = await updateProject(db, project.id, changes);
-  await appendAudit(db, { actorId: props.actorId, action: 'project.update', target: `project:${project.id}`, details: { fields: Object.keys(changes) } });
-  return updated;
+  return runCommand(ctx, async (tx) => {
+    const project = await findProject(tx, props.projectId);
+    if (!project) throw notFound('Project');
+    const changes = { ...props.changes, ...(props.changes.config ? { config: parseTaskConfig(project.taskType, props.changes.config) } : {}) };
+    if (changes.name && changes.name !== project.name && (await findProjectByName(tx, changes.name))) {
+      throw conflict(`A project named "${changes.name}" already exists`);
+    }
+    const updated = await updateProject(tx, project.id, changes);
+    await appendAudit(tx, { actorId: props.actorId, action: 'project.update', target: `project:${project.id}`, details: { fields: Object.keys(changes) } });
+    return updated;
+  });
 }
 
 function parseTaskConfig(taskType: string, config: unknown) {

@@ -16,7 +16,7 @@ const demoCorpus = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '.
  * an open batch stratified by source, open to all annotators, so a new user can label at once.
  */
 export async function seedDemo(ctx: AppContext, admin: User) {
-  const project = await createProject(ctx.store.db, {
+  const project = await createProject(ctx, {
     actorId: admin.id,
     name: 'Demo: web sample quality',
     description: 'Educational value (0-5) of a small mixed web sample. Created on first run; delete or keep as you like.',
@@ -35,7 +35,7 @@ export async function seedDemo(ctx: AppContext, admin: User) {
     maxDocumentBytes: ctx.config.MAX_DOCUMENT_BYTES,
   });
   const input = createBatchBody.parse({ name: 'Demo batch', size: 16, redundancy: 1, sampling: { strategy: 'stratified', field: 'source' }, seed: 1 });
-  const { batch } = await generateBatch(ctx.store.db, { actorId: admin.id, projectId: project.id, input });
+  const { batch } = await generateBatch(ctx, { actorId: admin.id, projectId: project.id, input });
   await openBatch(ctx, { actorId: admin.id, batchId: batch.id });
   return project;
 }

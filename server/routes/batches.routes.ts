@@ -16,7 +16,7 @@ export function batchRoutes(ctx: AppContext): Router {
   router.post(
     '/projects/:projectId/batches',
     endpoint('batches.manage', { params: projectParams, body: createBatchBody }, async ({ params, body, user, res }) => {
-      const result = await generateBatch(db, { actorId: user.id, projectId: params.projectId, input: body });
+      const result = await generateBatch(ctx, { actorId: user.id, projectId: params.projectId, input: body });
       res.status(201);
       return result;
     }),

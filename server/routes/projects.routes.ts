@@ -30,7 +30,7 @@ export function projectRoutes(ctx: AppContext): Router {
     '/projects',
     endpoint('projects.manage', { body: createProjectBody }, async ({ body, user, res }) => {
       res.status(201);
-      return { project: presentProject(await createProject(db, { ...body, actorId: user.id })) };
+      return { project: presentProject(await createProject(ctx, { ...body, actorId: user.id })) };
     }),
   );
   router.get(
@@ -43,7 +43,7 @@ export function projectRoutes(ctx: AppContext): Router {
   router.patch(
     '/projects/:projectId',
     endpoint('projects.manage', { params: projectParams, body: updateProjectBody }, async ({ params, body, user }) => ({
-      project: presentProject(await updateProjectSettings(db, { actorId: user.id, projectId: params.projectId, changes: body })),
+      project: presentProject(await updateProjectSettings(ctx, { actorId: user.id, projectId: params.projectId, changes: body })),
     })),
   );
   router.get(

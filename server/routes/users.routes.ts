@@ -20,13 +20,13 @@ export function userRoutes(ctx: AppContext): Router {
     '/users',
     endpoint('users.manage', { body: createUserBody }, async ({ body, user, res }) => {
       res.status(201);
-      return { user: presentUser(await createUser(db, { ...body, actorId: user.id })) };
+      return { user: presentUser(await createUser(ctx, { ...body, actorId: user.id })) };
     }),
   );
   router.patch(
     '/users/:id',
     endpoint('users.manage', { params: idParams, body: updateUserBody }, async ({ params, body, user }) => ({
-      user: presentUser(await updateUserAccount(db, { actorId: user.id, userId: params.id, changes: body })),
+      user: presentUser(await updateUserAccount(ctx, { actorId: user.id, userId: params.id, changes: body })),
     })),
   );
 
@@ -34,7 +34,7 @@ export function userRoutes(ctx: AppContext): Router {
   router.post(
     '/tokens',
     endpoint('tokens.own', { body: createTokenBody }, async ({ body, user, res }) => {
-      const { token, secret } = await createApiToken(db, { userId: user.id, name: body.name });
+      const { token, secret } = await createApiToken(ctx, { userId: user.id, name: body.name });
       res.status(201);
       return { token: presentApiToken(token), secret };
     }),
@@ -42,7 +42,7 @@ export function userRoutes(ctx: AppContext): Router {
   router.delete(
     '/tokens/:id',
     endpoint('tokens.own', { params: idParams }, async ({ params, user }) => ({
-      token: presentApiToken(await revokeOwnApiToken(db, { userId: user.id, tokenId: params.id })),
+      token: presentApiToken(await revokeOwnApiToken(ctx, { userId: user.id, tokenId: params.id })),
     })),
   );
   return router;

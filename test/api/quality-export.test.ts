@@ -161,7 +161,7 @@ describe('aggregation in the product', () => {
 
 async function tokenHeader() {
   const { createApiToken } = await import('../../server/commands/api-tokens.ts');
-  const { secret } = await createApiToken(t.ctx.store.db, { userId: t.admin.id, name: 'patch' });
+  const { secret } = await createApiToken(t.ctx, { userId: t.admin.id, name: 'patch' });
   return `Bearer ${secret}`;
 }
 

@@ -118,7 +118,7 @@ beforeAll(async () => {
     if (name === 'anonymous') continue;
     const user = name === 'admin' ? t.admin : await t.buildUser(globalRole[name]);
     people[name] = user;
-    const { secret } = await createApiToken(t.ctx.store.db, { userId: user.id, name: 'matrix' });
+    const { secret } = await createApiToken(t.ctx, { userId: user.id, name: 'matrix' });
     callers[name] = await browserWith({ Authorization: `Bearer ${secret}` });
   }
   callers.anonymous = await browserWith({});

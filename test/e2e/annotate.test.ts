@@ -241,7 +241,7 @@ describe('annotator labeling screen', () => {
   test('training mode: an answer to a gold item shows how it compared', async () => {
     const project = await projectWith(['Gold document', 'Plain document'].map((t) => `${t} ${randomUUID()}`), async (projectId) => {
       await setGoldAnswers(e2e.app.ctx, { project: (await findProject(e2e.app.ctx.store.db, projectId))!, user: e2e.app.admin, answers: [{ externalId: 'doc-0', answer: { score: 4 } }] });
-      await updateProjectSettings(e2e.app.ctx.store.db, { actorId: e2e.app.admin.id, projectId, changes: { trainingMode: true } });
+      await updateProjectSettings(e2e.app.ctx, { actorId: e2e.app.admin.id, projectId, changes: { trainingMode: true } });
     }, { goldRate: 0.5, size: 1 });
     const { context, page, problems } = await annotatorOn(project.id);
     await page.getByTestId('training-mode').waitFor();

@@ -26,7 +26,7 @@ export async function buildDocuments(t: TestApp, projectId: number, records: Rec
 
 /** Generates a batch (defaults filled by the request schema) and opens it unless told not to. */
 export async function buildBatch(t: TestApp, projectId: number, input: Record<string, unknown> = {}, open = true) {
-  const result = await generateBatch(t.ctx.store.db, {
+  const result = await generateBatch(t.ctx, {
     actorId: t.admin.id,
     projectId,
     input: createBatchBody.parse({ name: 'batch', size: 1000, ...input }),
@@ -43,7 +43,7 @@ export async function joinProject(t: TestApp, projectId: number, user: Pick<User
 /** A user of a role with an API token: an HTTP client that needs no session or CSRF token. */
 export async function buildTokenClient(t: TestApp, role: Role = 'annotator') {
   const user: User = await t.buildUser(role);
-  const { secret } = await createApiToken(t.ctx.store.db, { userId: user.id, name: 'test' });
+  const { secret } = await createApiToken(t.ctx, { userId: user.id, name: 'test' });
   const auth = { Authorization: `Bearer ${secret}` };
   return {
     user,

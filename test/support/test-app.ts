@@ -67,7 +67,7 @@ async function startOn(store: Store, env: Record<string, string>, closeStore: ()
 
   const buildUser: TestApp['buildUser'] = (role = 'annotator', overrides = {}) => {
     const n = ++sequence;
-    return createUser(store.db, {
+    return createUser(ctx, {
       actorId: null,
       email: overrides.email ?? `${role}${n}-${Date.now()}@test.local`,
       name: overrides.name ?? `${role} ${n}`,
@@ -83,7 +83,7 @@ async function startOn(store: Store, env: Record<string, string>, closeStore: ()
     admin,
     buildUser,
     buildProject: (overrides = {}) =>
-      createProject(store.db, {
+      createProject(ctx, {
         actorId: admin.id,
         name: overrides.name ?? `project ${++sequence}`,
         description: '',

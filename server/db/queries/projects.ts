@@ -23,10 +23,16 @@ export async function findProjectByName(db: Tx, name: string) {
   return project;
 }
 
-/** Updates a project's editable fields (a change of nothing returns it as it is). */
-export async function updateProject(db: Tx, id: number, changes: Partial<NewProject>) {
-  if (!Object.values(changes).some((v) => v !== undefined)) return findProject(db, id);
-  const [project] = await db.update(projects).set(changes).where(eq(projects.id, id)).returning();
+/**
+ * Updates a project's editable fields (a change of nothing returns it as it is). `settings` names only the sections
+ * to replace: they are merged into the stored settings by the database (`||`), so two updates of different sections
+ * at the same time both survive.
+ */
+export async function updateProject(db: Tx, id: number, changes: Omit<Partial<NewProject>, 'settings'> & { settings?: Record<string, unknown> }) {
+  const { settings, ...columns } = changes;
+  const values = { ...columns, ...(settings ? { settings: sql`${projects.settings} || ${JSON.stringify(settings)}::jsonb` } : {}) };
+  if (!Object.values(values).some((v) => v !== undefined)) return findProject(db, id);
+  const [project] = await db.update(projects).set(values).where(eq(projects.id, id)).returning();
   return project;
 }
 
