@@ -13,6 +13,8 @@ export interface InternalEventMap {
   'judgments:changed': { projectId: number; batchId: number | null; itemId: number };
   /** Annotators took new leases in these batches (renewals of held leases are not news). */
   'slots:leased': { projectId: number; batchIds: number[] };
+  /** A user was disabled, changed role or lost sessions or tokens: their open sockets must authenticate again. */
+  'user:access-changed': { userId: number };
 }
 
 type ClientEvent = { [K in keyof ClientEventMap]: { name: K; payload: ClientEventMap[K]; to: Audience } }[keyof ClientEventMap];

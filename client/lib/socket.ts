@@ -8,7 +8,14 @@ let socket: Socket<Listeners, Emits> | null = null;
 
 /** The one Socket.IO connection, same origin so the session cookie rides on the handshake. */
 export function getSocket(): Socket<Listeners, Emits> {
-  socket ??= io({ withCredentials: true });
+  if (!socket) {
+    socket = io({ withCredentials: true });
+    // The server drops a user's sockets when their role or access changes; connecting again lets the handshake
+    // decide afresh (a disabled user is refused, and Socket.IO does not retry a refused handshake).
+    socket.on('disconnect', (reason) => {
+      if (reason === 'io server disconnect') socket?.connect();
+    });
+  }
   return socket;
 }
 

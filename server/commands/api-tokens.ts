@@ -14,12 +14,16 @@ export function createApiToken(ctx: CommandContext, props: { userId: number; nam
   });
 }
 
-/** Revokes one of the user's own tokens: later requests with it are refused. */
+/**
+ * Revokes one of the user's own tokens: later requests with it are refused. A socket opened with it would stay
+ * open, so the user's sockets are disconnected; those on a live session reconnect, one on the token cannot.
+ */
 export function revokeOwnApiToken(ctx: CommandContext, props: { userId: number; tokenId: number }) {
-  return runCommand(ctx, async (tx) => {
+  return runCommand(ctx, async (tx, emit) => {
     const token = await revokeApiToken(tx, props.userId, props.tokenId);
     if (!token) throw notFound('Token');
     await appendAudit(tx, { actorId: props.userId, action: 'token.revoke', target: `token:${token.id}` });
+    emit({ name: 'user:access-changed', payload: { userId: props.userId } });
     return token;
   });
 }

@@ -35,12 +35,13 @@ export interface UpdateUserProps {
 
 /**
  * Changes a user's role, name, password or disabled flag. The last enabled admin cannot be demoted or disabled,
- * so the platform never locks itself out; disabling a user ends their sessions at once.
+ * so the platform never locks itself out; disabling a user ends their sessions at once, and a disabled user's or
+ * a new role's open sockets are disconnected, so none keeps hearing what its old role heard.
  */
 export async function updateUserAccount(ctx: CommandContext, props: UpdateUserProps): Promise<User> {
   const { password, ...rest } = props.changes;
   const passwordHash = password ? await hashPassword(password) : undefined;
-  return runCommand(ctx, async (tx) => {
+  return runCommand(ctx, async (tx, emit) => {
     const user = await findUserById(tx, props.userId);
     if (!user) throw notFound('User');
     const losesAdmin = user.role === 'admin' && !user.disabled && ((rest.role && rest.role !== 'admin') || rest.disabled === true);
@@ -48,6 +49,7 @@ export async function updateUserAccount(ctx: CommandContext, props: UpdateUserPr
     const updated = await updateUser(tx, user.id, { ...rest, ...(passwordHash ? { passwordHash } : {}) });
     if (rest.disabled) await deleteSessionsOfUser(tx, user.id);
     await appendAudit(tx, { actorId: props.actorId, action: 'user.update', target: `user:${user.id}`, details: { ...rest, password: password ? 'changed' : undefined } });
+    if (updated.disabled !== user.disabled || updated.role !== user.role) emit({ name: 'user:access-changed', payload: { userId: user.id } });
     return updated;
   });
 }

@@ -9,6 +9,8 @@ import type { User } from '../db/schema.ts';
  * Socket.IO over the same session as HTTP: the handshake runs the session and passport middleware, and a socket
  * without a signed-in, enabled user is refused. Each socket joins its user's room; staff join project rooms to
  * watch progress. Domain events are forwarded to their rooms after the command committed.
+ * When a user's access changes, their sockets on every process are disconnected (the adapter carries it), so a
+ * disabled or demoted user hears nothing more; the client reconnects, and the handshake decides afresh.
  */
 export function attachRealtime(io: SocketServer, ctx: AppContext, authMiddleware: RequestHandler[]): () => void {
   for (const middleware of authMiddleware) io.engine.use(middleware);
@@ -35,6 +37,7 @@ export function attachRealtime(io: SocketServer, ctx: AppContext, authMiddleware
     });
   });
   return ctx.events.subscribe((event) => {
+    if (event.name === 'user:access-changed') return io.in(`user:${event.payload.userId}`).disconnectSockets(true);
     if (!event.to) return;
     const rooms = [
       ...(event.to.projectId !== undefined ? [`project:${event.to.projectId}`] : []),

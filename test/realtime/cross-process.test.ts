@@ -86,6 +86,18 @@ describe.skipIf(!onPostgres)('two server processes on one PostgreSQL', () => {
     for (const opened of await Promise.all(heard)) expect(opened).toEqual({ projectId: project.id, batchId: batch.batch.id, name: 'from B' });
   });
 
+  it('disconnects on A the sockets of a user disabled on B', async () => {
+    const annotator = await a.buildUser('annotator');
+    const socket = await open(a, (await a.signIn(annotator)).cookie);
+    const gone = new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`still connected after ${EVENT_WAIT_MS} ms`)), EVENT_WAIT_MS);
+      socket.once('disconnect', (reason) => (clearTimeout(timer), resolve(reason)));
+    });
+    const admin = await b.signIn(b.admin);
+    await admin.agent.patch(`/api/users/${annotator.id}`).set('X-CSRF-Token', admin.csrf).send({ disabled: true }).expect(200);
+    expect(await gone).toBe('io server disconnect');
+  });
+
   it('lives through the database dropping its listening connections, and carries events again once it reconnects', async () => {
     const listeners = () =>
       rowsOf<{ pid: number }>(a.ctx.store.db, sql`select pid from pg_stat_activity where datname = current_database() and query like 'LISTEN %'`);
