@@ -38,7 +38,8 @@ export async function skipTask(ctx: AppContext, props: SkipTaskProps) {
       }
       return;
     }
-    if (Number(slot.leased_by) !== props.user.id || slot.status !== 'leased') throw conflict('This task is not leased to you');
+    // An expired lease nobody else took is still the caller's, as for a submit.
+    if (Number(slot.leased_by) !== props.user.id || slot.status === 'done') throw conflict('This task is not leased to you');
     await releaseLease(tx, Number(slot.id), props.user.id);
     await insertJudgment(tx, {
       clientId,

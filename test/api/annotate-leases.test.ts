@@ -159,6 +159,20 @@ describe('a judgment lands only in a slot its author holds in an open batch of t
       expect(await lease(b, project.id)).toEqual([]);
     });
 
+    it('can still be renewed or skipped after the expiry job returned it, while nobody else took it', async () => {
+      const project = await buildOpenProject();
+      await buildDocuments(t, project.id, docs(2, 'rs'));
+      await buildBatch(t, project.id, { redundancy: 1 });
+      const [a, b] = [await buildTokenClient(t), await buildTokenClient(t)];
+      const [kept, skipped] = await lease(a, project.id, 2);
+      await t.ctx.store.db.execute(sql`update slots set lease_expires_at = now() - interval '1 second' where id in (${kept.slotId}, ${skipped.slotId})`);
+      expect(await expireLeases(t.ctx.store.db)).toBe(2);
+      await a.post(`/api/tasks/${kept.slotId}/renew`).expect(200);
+      expect(await slotRow(kept.slotId)).toMatchObject({ status: 'leased', leased_by: a.user.id });
+      await a.post(`/api/tasks/${skipped.slotId}/skip`, { reason: 'unsure' }).expect(200);
+      expect((await lease(b, project.id)).map((x) => x.slotId)).toEqual([skipped.slotId]);
+    });
+
     it('is refused with lease_expired once another annotator holds the slot, even with another slot of the item free', async () => {
       const project = await buildOpenProject();
       await buildDocuments(t, project.id, docs(1, 'tk'));

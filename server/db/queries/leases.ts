@@ -86,20 +86,23 @@ export function leaseNextSlotSql(batchId: number, userId: number, workerKey: str
         select ${LEASE_COLUMNS} from leased s join items i on i.id = s.item_id`;
 }
 
-/** Extends one lease the annotator holds; undefined when it is no longer theirs. */
+/**
+ * Extends one lease the annotator holds (also one the expiry job returned while nobody else took it); undefined when
+ * it is no longer theirs.
+ */
 export async function renewLease(db: Tx, slotId: number, userId: number, ttlSeconds: number) {
   const rows = await rowsOf<{ lease_expires_at: Date }>(
     db,
-    sql`update slots set lease_expires_at = now() + make_interval(secs => ${ttlSeconds})
-        where id = ${slotId} and leased_by = ${userId} and status = 'leased' returning lease_expires_at`,
+    sql`update slots set status = 'leased', lease_expires_at = now() + make_interval(secs => ${ttlSeconds})
+        where id = ${slotId} and leased_by = ${userId} and status in ('leased', 'open') returning lease_expires_at`,
   );
   return rows[0]?.lease_expires_at;
 }
 
-/** Frees a lease (skip, flag): the slot goes back to the pool for other annotators. */
+/** Frees a lease (skip, flag), expired or not: the slot goes back to the pool for other annotators. */
 export async function releaseLease(db: Tx, slotId: number, userId: number) {
   await db.execute(sql`update slots set status = 'open', leased_by = null, lease_expires_at = null
-                       where id = ${slotId} and leased_by = ${userId} and status = 'leased'`);
+                       where id = ${slotId} and leased_by = ${userId} and status in ('leased', 'open')`);
 }
 
 /**
