@@ -94,11 +94,21 @@ function uploadCorpus(projectId: number, file: Blob, options: UploadOptions, onP
   });
 }
 
-/** One page of a project's documents, keyset-paged by id. */
+/** One page of a project's documents, keyset-paged by id, with how many match the filters over all pages. */
 export interface DocumentPage {
   documents: CorpusDocument[];
   nextAfter: number | null;
+  matches: number;
   stats: { total: number; tokens: number; bySource: { source: string; n: number; tokens: number }[] };
+}
+
+/** What narrows the documents list: free text, exact source and language, and `meta.<path>` values. */
+export interface DocumentFilters {
+  search?: string;
+  source?: string;
+  lang?: string;
+  /** Dotted metadata path (e.g. `metadata.url`) → the exact value it must hold. */
+  meta?: Record<string, string>;
 }
 
 /** The one typed client of the JSON API. Add endpoints here (e.g. annotate leases) rather than calling fetch elsewhere. */
@@ -109,15 +119,17 @@ export const api = {
 
   taskTypes: () => request<{ taskTypes: TaskTypeSummary[] }>('GET', '/task-types'),
   projects: () => request<{ projects: Project[] }>('GET', '/projects'),
-  project: (id: number) => request<{ project: Project }>('GET', `/projects/${id}`),
+  project: (id: number) => request<{ project: Project; abilities: Session['abilities'] }>('GET', `/projects/${id}`),
   createProject: (input: { name: string; taskType: string; description?: string }) => request<{ project: Project }>('POST', '/projects', input),
   updateProject: (id: number, changes: import('./types.ts').ProjectChanges) => request<{ project: Project }>('PATCH', `/projects/${id}`, changes),
   members: (projectId: number) => request<{ openToAll: boolean; members: ProjectMember[] }>('GET', `/projects/${projectId}/members`),
   addMember: (projectId: number, input: { email: string; role: ProjectRole }) => request<{ member: ProjectMember }>('POST', `/projects/${projectId}/members`, input),
   removeMember: (projectId: number, userId: number) => request<{ removed: { userId: number } }>('DELETE', `/projects/${projectId}/members/${userId}`),
 
-  documents: (projectId: number, params: { after?: number; limit?: number; search?: string }) =>
-    request<DocumentPage>('GET', `/projects/${projectId}/documents${query(params)}`),
+  documents: (projectId: number, { meta, ...params }: DocumentFilters & { after?: number; limit?: number }) =>
+    request<DocumentPage>('GET', `/projects/${projectId}/documents${query({ ...params, ...Object.fromEntries(Object.entries(meta ?? {}).map(([path, v]) => [`meta.${path}`, v])) })}`),
+  document: (projectId: number, documentId: number) =>
+    request<import('./types.ts').DocumentDetail>('GET', `/projects/${projectId}/documents/${documentId}`),
   imports: (projectId: number) => request<{ imports: ImportRecord[] }>('GET', `/projects/${projectId}/imports`),
   uploadCorpus,
 
@@ -139,7 +151,8 @@ export const api = {
   submitJudgment: (projectId: number, input: import('./types.ts').SubmitInput) =>
     request<import('./types.ts').SubmitResult>('POST', `/projects/${projectId}/judgments`, input),
   undoJudgment: (projectId: number) => request<import('./types.ts').UndoResult>('POST', `/projects/${projectId}/judgments/undo`),
-  reviewQueue: (projectId: number) => request<{ items: import('./types.ts').ReviewItem[] }>('GET', `/projects/${projectId}/review`),
+  reviewQueue: (projectId: number, page: { after?: number; limit?: number } = {}) =>
+    request<{ items: import('./types.ts').ReviewItem[]; total: number; nextAfter: number | null }>('GET', `/projects/${projectId}/review${query(page)}`),
   adjudicate: (itemId: number, answer: unknown, promoteToGold: boolean) =>
     request<import('./types.ts').Adjudication>('POST', `/items/${itemId}/adjudicate`, { answer, promoteToGold }),
 
@@ -167,6 +180,7 @@ export const api = {
   // crowd
   mturkHit: (hitId: string, assignmentId: string) => request<import('./types.ts').CrowdHit>('GET', `/mturk/hit${query({ hitId, assignmentId })}`),
   mturkSubmit: (submission: import('./types.ts').CrowdSubmission) => request<{ token: string }>('POST', '/mturk/submissions', submission),
+  crowdChannel: () => request<import('./types.ts').CrowdChannelState>('GET', '/crowd/channel'),
   crowdBalance: () => request<{ balance: string; endpoint: string }>('GET', '/crowd/balance'),
   estimateCrowd: (batchId: number, input: import('./types.ts').CrowdEstimateInput) =>
     request<import('./types.ts').CrowdEstimate>('POST', `/batches/${batchId}/crowd/estimate`, input),

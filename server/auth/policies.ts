@@ -78,9 +78,9 @@ export function can(user: Caller | undefined, ability: Ability, access?: Project
   return role !== null && (rules[ability] as readonly Role[]).includes(role);
 }
 
-/** Every ability with whether the user holds it, for the client. */
-export function presentAbilities(user: Caller | undefined): Record<Ability, boolean> {
-  return Object.fromEntries(Object.keys(rules).map((a) => [a, can(user, a as Ability)])) as Record<Ability, boolean>;
+/** Every ability with whether the user holds it (in the project, given its access), for the client. */
+export function presentAbilities(user: Caller | undefined, access?: ProjectAccess): Record<Ability, boolean> {
+  return Object.fromEntries(Object.keys(rules).map((a) => [a, can(user, a as Ability, access)])) as Record<Ability, boolean>;
 }
 
 /** The abilities that exist (for tests that walk the role matrix). */

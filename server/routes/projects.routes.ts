@@ -7,7 +7,7 @@ import { listProjectsWithCounts } from '../db/queries/projects.ts';
 import { listMembers } from '../db/queries/members.ts';
 import { documentStats, listDocuments } from '../db/queries/documents.ts';
 import { presentDocument, presentLabelerProject, presentMember, presentProject } from '../presenters/projects.ts';
-import { can } from '../auth/policies.ts';
+import { can, presentAbilities } from '../auth/policies.ts';
 import { loadProject } from './load-project.ts';
 import { taskTypeSummaries } from '../../tasks/registry.ts';
 import type { AppContext } from '../context.ts';
@@ -37,7 +37,11 @@ export function projectRoutes(ctx: AppContext): Router {
     '/projects/:projectId',
     endpoint('projects.read', { params: projectParams }, async ({ params, user, req }) => {
       const project = await loadProject(db, params.projectId);
-      return { project: can(user, 'review', req.projectAccess) ? presentProject(project) : presentLabelerProject(project) };
+      return {
+        project: can(user, 'review', req.projectAccess) ? presentProject(project) : presentLabelerProject(project),
+        // What the caller may do here, so the pages of a project hide what their project role may not do.
+        abilities: presentAbilities(user, req.projectAccess),
+      };
     }),
   );
   router.patch(

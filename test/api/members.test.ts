@@ -86,6 +86,14 @@ describe('project membership', () => {
     await reviewerOutsider.as.agent.get(`/api/projects/${openId}/review`).expect(403);
   });
 
+  it('tells the caller what they may do in this project', async () => {
+    const capped = (await reviewerAsAnnotator.as.agent.get(`/api/projects/${closedId}`).expect(200)).body.abilities;
+    expect(capped).toMatchObject({ annotate: true, review: false, 'quality.read': false, 'documents.read': false, 'projects.manage': false });
+    const staff = (await reviewerMember.as.agent.get(`/api/projects/${closedId}`).expect(200)).body.abilities;
+    expect(staff).toMatchObject({ annotate: true, review: true, 'documents.read': true, 'projects.manage': false });
+    expect((await admin.agent.get(`/api/projects/${closedId}`).expect(200)).body.abilities['projects.manage']).toBe(true);
+  });
+
   it('sends annotators no staff-only settings, and staff all of them', async () => {
     const { body } = await member.as.agent.get(`/api/projects/${closedId}`).expect(200);
     expect(body.project).toMatchObject({ id: closedId, taskType: 'quality-rating' });
