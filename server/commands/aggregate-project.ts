@@ -13,7 +13,8 @@ import {
   sendItemsToReview,
   upsertAggregates,
 } from '../db/queries/aggregation.ts';
-import { withAdvisoryLock } from '../jobs/advisory-lock.ts';
+import { tryAdvisoryXactLock } from '../jobs/advisory-lock.ts';
+import { runCommand } from './run-command.ts';
 import { notFound } from '../errors.ts';
 import { aggregateObservations, type AggregationOutput, type Observation } from '../quality/aggregate-observations.ts';
 import { aggregationSettingsOf } from '../quality/aggregation-settings.ts';
@@ -39,7 +40,8 @@ export async function aggregateProject(ctx: AppContext, props: { projectId: numb
   // submits must be able to set again (a judgment committed from here on asks for another run) without waiting.
   const requested = await claimAggregationRequest(db, props.projectId);
   if (props.onlyIfRequested && !requested) return { skipped: true as const };
-  const run = await withAdvisoryLock(db, LOCK_BASE + props.projectId, async (tx) => {
+  const run = await runCommand(ctx, async (tx) => {
+    if (!(await tryAdvisoryXactLock(tx, LOCK_BASE + props.projectId))) return undefined;
     const project = (await findProject(tx, props.projectId))!;
     const labels = await labelsForAggregation(tx, project.id);
     const output = compute(project, labels, await goldAnswersByItem(tx, project.id), await editReviews(tx, project, labels));

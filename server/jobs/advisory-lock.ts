@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { rowsOf, type Db } from '../db/store.ts';
+import { rowsOf, type Db, type Tx } from '../db/store.ts';
 
 /**
  * Runs `work` only if this process wins the session-level advisory lock `key`; several server processes on one
@@ -8,9 +8,11 @@ import { rowsOf, type Db } from '../db/store.ts';
  * @returns the work's result, or `undefined` when another process holds the lock.
  */
 export async function withAdvisoryLock<T>(db: Db, key: number, work: (tx: Parameters<Parameters<Db['transaction']>[0]>[0]) => Promise<T>): Promise<T | undefined> {
-  return db.transaction(async (tx) => {
-    const [row] = await rowsOf<{ locked: boolean }>(tx, sql`select pg_try_advisory_xact_lock(${key}) as locked`);
-    if (!row.locked) return undefined;
-    return work(tx);
-  });
+  return db.transaction(async (tx) => ((await tryAdvisoryXactLock(tx, key)) ? work(tx) : undefined));
+}
+
+/** Takes the advisory lock `key` for the rest of the transaction `tx`, if no one holds it; never waits. */
+export async function tryAdvisoryXactLock(tx: Tx, key: number): Promise<boolean> {
+  const [row] = await rowsOf<{ locked: boolean }>(tx, sql`select pg_try_advisory_xact_lock(${key}) as locked`);
+  return row.locked;
 }
