@@ -78,6 +78,9 @@ export async function recordCrowdSubmission(ctx: AppContext, props: CrowdSubmiss
   const values = props.judgments.map((j, index) => {
     const parsed = schema.safeParse(j.value);
     if (!parsed.success) throw badRequest(`judgments.${index}.value: ${describeZodError(parsed.error)}`);
+    // The order recorded is the one the worker page served; an answer claiming another is refused (issue 12, finding 9).
+    const orderProblem = taskType.displayOrderProblem?.(parsed.data as never, crowdSwapped(props.assignmentId, j.itemId));
+    if (orderProblem) throw badRequest(`judgments.${index}.value: ${orderProblem}`);
     return { ...j, value: parsed.data };
   });
   return runCommand(ctx, async (tx) => {
