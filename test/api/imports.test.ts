@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { parquetWriteBuffer } from 'hyparquet-writer';
+import { parquetMetadata } from 'hyparquet';
 import { rowsOf } from '../../server/db/store.ts';
 import type { DomainEvent } from '../../server/events.ts';
 import { startTestApp, TEST_PASSWORD, type SignedInAgent, type TestApp } from '../support/test-app.ts';
@@ -250,6 +251,19 @@ describe('a file that cannot be parsed ends its import and the server keeps serv
     const project = await t.buildProject();
     const res = await upload(project.id, 'filename=w.csv&maxErrors=10', 'text,id\nfine,1\nbad"quote,2\nlater,3\n').expect(422);
     expect(res.body.import.errors).toEqual([{ line: 3, message: expect.stringMatching(/malformed CSV.*not read past line 3/) }]);
+    expect(await documentsOf(project.id)).toHaveLength(0);
+  });
+
+  it('fails a Parquet file with a corrupt row group at its first row, whatever the tolerance', async () => {
+    const project = await t.buildProject();
+    const buffer = Buffer.from(
+      parquetWriteBuffer({ columnData: [{ name: 'text', data: Array.from({ length: 20 }, (_, i) => `document ${i}`), type: 'STRING' }], rowGroupSize: 10 }),
+    );
+    const { row_groups } = parquetMetadata(buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.length));
+    const secondGroup = Number(row_groups[1].columns[0].meta_data!.data_page_offset);
+    buffer.fill(0xff, secondGroup, secondGroup + 6); // its page header
+    const res = await upload(project.id, 'filename=c.parquet&maxErrors=5', buffer).expect(422);
+    expect(res.body.import.errors).toEqual([{ line: 11, message: expect.stringMatching(/^unreadable Parquet row group: .*not read past row 11$/) }]);
     expect(await documentsOf(project.id)).toHaveLength(0);
   });
 
