@@ -377,6 +377,7 @@ describe('smaller import faults', () => {
     await read;
     const during = await admin.agent.get(`/api/projects/${project.id}/imports`).expect(200);
     expect(during.body.imports.filter((i: { status: string }) => i.status === 'running')).toEqual([]);
+    expect(await idleInTransaction()).toBe(0); // nor does a slow client hold a connection in a transaction
     finish();
     expect((await answered).body.import).toMatchObject({ status: 'succeeded', imported: 2 });
     const after = await admin.agent.get(`/api/projects/${project.id}/imports`).expect(200);
