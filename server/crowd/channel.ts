@@ -35,10 +35,18 @@ export interface CrowdAssignment {
   answers: Record<string, string>;
 }
 
+/** Whether a channel is set up, and if not, what is missing in words an admin can act on. */
+export type CrowdReadiness = { configured: true } | { configured: false; problem: string };
+
 /** Operations every crowd channel adapter implements. */
 export interface CrowdChannel {
   /** Short name, used in worker keys (`<name>:<workerId>`) and stored with HITs. */
   readonly name: string;
+  /**
+   * Whether the channel can be called at all (credentials found), without calling it: the crowd page asks this
+   * first and shows what to set up instead of failing every call.
+   */
+  readiness(): Promise<CrowdReadiness>;
   /** Available balance as a money string. */
   balance(): Promise<string>;
   /** Publishes one HIT (or finds the one an earlier attempt with the same token created); returns its id. */

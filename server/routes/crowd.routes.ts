@@ -17,6 +17,10 @@ export function crowdRoutes(ctx: AppContext): Router {
   const { db } = ctx.store;
   const router = Router();
   const channel = () => crowdChannelOf(ctx);
+  router.get(
+    '/crowd/channel',
+    endpoint('crowd.manage', {}, async () => ({ channel: channel().name, endpoint: ctx.config.MTURK_ENDPOINT, ...(await channel().readiness()) })),
+  );
   router.get('/crowd/balance', endpoint('crowd.manage', {}, async () => ({ balance: await channel().balance(), endpoint: ctx.config.MTURK_ENDPOINT })));
   router.post(
     '/batches/:batchId/crowd/estimate',

@@ -16,7 +16,8 @@ import {
 import { parseQuestionFormAnswers } from './question-form-answers.ts';
 import { buildExternalQuestion } from './external-question.ts';
 import { connectionFailure } from './connection-errors.ts';
-import type { CrowdAssignment, CrowdChannel, CrowdHitRequest } from '../channel.ts';
+import type { CrowdAssignment, CrowdChannel, CrowdHitRequest, CrowdReadiness } from '../channel.ts';
+import { AppError } from '../../errors.ts';
 
 /** Where and how to reach MTurk (or any MTurk-compatible endpoint). */
 export interface MturkConnection {
@@ -34,8 +35,10 @@ const isLoopback = (url: string) => ['127.0.0.1', 'localhost', '[::1]'].includes
 export class MturkChannel implements CrowdChannel {
   readonly name = 'mturk';
   private readonly client: MTurkClient;
+  private readonly endpoint: string;
 
   constructor(connection: MturkConnection) {
+    this.endpoint = connection.endpoint;
     const local = isLoopback(connection.endpoint) && !process.env.AWS_ACCESS_KEY_ID;
     this.client = new MTurkClient({
       endpoint: connection.endpoint,
@@ -54,6 +57,18 @@ export class MturkChannel implements CrowdChannel {
       },
       { step: 'initialize', name: 'connectionFailure' },
     );
+  }
+
+  async readiness(): Promise<CrowdReadiness> {
+    try {
+      // The SDK's own credential chain (env, profile, SSO, instance role), exactly as every call resolves it.
+      await this.client.config.credentials();
+      return { configured: true };
+    } catch (error) {
+      const failure = connectionFailure(error, this.endpoint);
+      if (failure instanceof AppError && failure.id === 'crowd_credentials') return { configured: false, problem: failure.message };
+      throw failure;
+    }
   }
 
   async balance(): Promise<string> {
