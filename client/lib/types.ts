@@ -16,6 +16,9 @@ export type ProjectRole = ProjectMember['role'];
 /** What a project update may send: only the fields to change. */
 export type ProjectChanges = import('zod').input<typeof import('../../server/routes/projects.schema.ts').updateProjectBody>;
 export type ImportRecord = ReturnType<typeof presentImport>;
+/** A document with its items and every judgment of them (staff only). */
+export type DocumentDetail = ReturnType<typeof import('../../server/presenters/documents.ts').presentDocumentDetail>;
+export type DocumentJudgment = DocumentDetail['items'][number]['judgments'][number];
 export type { ImportSummary };
 export type ApiToken = ReturnType<typeof presentApiToken>;
 export type TaskTypeSummary = ReturnType<typeof taskTypeSummaries>[number];
@@ -48,6 +51,8 @@ export type CrowdSyncResult = Awaited<ReturnType<typeof import('../../server/com
 export type CrowdStatus = ReturnType<typeof import('../../server/presenters/crowd.ts').presentCrowdStatus>;
 export type HeldAssignment = ReturnType<typeof import('../../server/presenters/crowd.ts').presentHeldAssignment>;
 export type CrowdDecision = Awaited<ReturnType<typeof import('../../server/commands/manage-crowd.ts').decideHeldAssignment>>;
+/** Whether the crowd channel has what it needs (AWS credentials) to be called, and what is missing if not. */
+export type CrowdChannelState = { channel: string; endpoint: string } & import('../../server/crowd/channel.ts').CrowdReadiness;
 /** A project's crowd settings (review policy, bonus, qualification) with defaults filled in. */
 export type CrowdSettings = import('../../server/crowd/crowd-settings.ts').CrowdSettings;
 

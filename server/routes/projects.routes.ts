@@ -1,18 +1,24 @@
 import { Router } from 'express';
 import { endpoint } from '../http/endpoint.ts';
-import { createProjectBody, listDocumentsQuery, memberBody, memberParams, projectParams, updateProjectBody } from './projects.schema.ts';
+import { createProjectBody, memberBody, memberParams, projectParams, updateProjectBody } from './projects.schema.ts';
+import { documentParams, listDocumentsQuery } from './documents.schema.ts';
 import { createProject, updateProjectSettings } from '../commands/manage-projects.ts';
 import { addProjectMember, removeProjectMember } from '../commands/manage-members.ts';
 import { listProjectsWithCounts } from '../db/queries/projects.ts';
 import { listMembers } from '../db/queries/members.ts';
-import { documentStats, listDocuments } from '../db/queries/documents.ts';
+import { countDocuments, documentStats, findDocument, isFiltered, itemsOfDocument, judgmentsOfDocument, listDocuments } from '../db/queries/documents.ts';
 import { presentDocument, presentLabelerProject, presentMember, presentProject } from '../presenters/projects.ts';
+import { presentDocumentDetail } from '../presenters/documents.ts';
 import { can, presentAbilities } from '../auth/policies.ts';
+import { notFound } from '../errors.ts';
 import { loadProject } from './load-project.ts';
 import { taskTypeSummaries } from '../../tasks/registry.ts';
 import type { AppContext } from '../context.ts';
 
-/** Projects, their members, their documents and the task types a project can use. */
+/**
+ * Projects, their members, the task types a project can use, and a project's corpus for staff: the filtered, paged
+ * document list with its match count, and one document with its items and judgments.
+ */
 export function projectRoutes(ctx: AppContext): Router {
   const { db } = ctx.store;
   const router = Router();
@@ -60,7 +66,7 @@ export function projectRoutes(ctx: AppContext): Router {
   router.post(
     '/projects/:projectId/members',
     endpoint('projects.manage', { params: projectParams, body: memberBody }, async ({ params, body, user, res }) => {
-      const { member, created } = await addProjectMember(db, { actorId: user.id, projectId: params.projectId, ...body });
+      const { member, created } = await addProjectMember(ctx, { actorId: user.id, projectId: params.projectId, ...body });
       res.status(created ? 201 : 200);
       return { member: presentMember(member) };
     }),
@@ -68,7 +74,7 @@ export function projectRoutes(ctx: AppContext): Router {
   router.delete(
     '/projects/:projectId/members/:userId',
     endpoint('projects.manage', { params: memberParams }, async ({ params, user }) => {
-      await removeProjectMember(db, { actorId: user.id, projectId: params.projectId, userId: params.userId });
+      await removeProjectMember(ctx, { actorId: user.id, projectId: params.projectId, userId: params.userId });
       return { removed: { userId: params.userId } };
     }),
   );
@@ -76,12 +82,24 @@ export function projectRoutes(ctx: AppContext): Router {
     '/projects/:projectId/documents',
     endpoint('documents.read', { params: projectParams, query: listDocumentsQuery }, async ({ params, query }) => {
       await loadProject(db, params.projectId);
-      const docs = await listDocuments(db, params.projectId, query);
+      const [docs, stats] = await Promise.all([listDocuments(db, params.projectId, query), documentStats(db, params.projectId)]);
       return {
         documents: docs.map(presentDocument),
         nextAfter: docs.length === query.limit ? docs[docs.length - 1].id : null,
-        stats: await documentStats(db, params.projectId),
+        /** Documents matching the search and filters over all pages (the project's total when nothing narrows). */
+        matches: isFiltered(query) ? await countDocuments(db, params.projectId, query) : stats.total,
+        stats,
       };
+    }),
+  );
+  router.get(
+    '/projects/:projectId/documents/:documentId',
+    endpoint('documents.read', { params: documentParams }, async ({ params }) => {
+      await loadProject(db, params.projectId);
+      const doc = await findDocument(db, params.projectId, params.documentId);
+      if (!doc) throw notFound('Document');
+      const [docItems, docJudgments] = await Promise.all([itemsOfDocument(db, doc.id), judgmentsOfDocument(db, doc.id)]);
+      return presentDocumentDetail(doc, docItems, docJudgments);
     }),
   );
   return router;

@@ -42,9 +42,3 @@ export const memberBody = z.object({
   email: z.string().trim().email().max(320),
   role: z.enum(projectRoles),
 });
-
-export const listDocumentsQuery = z.object({
-  after: z.coerce.number().int().min(0).default(0),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-  search: z.string().max(200).optional(),
-});

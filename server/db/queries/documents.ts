@@ -1,7 +1,8 @@
-import { and, asc, eq, gt, ilike, or, sql } from 'drizzle-orm';
-import { documents } from '../schema.ts';
+import { and, asc, count, eq, gt, ilike, or, sql, type SQL } from 'drizzle-orm';
+import { adjudications, aggregates, batches, documents, items, judgments, users } from '../schema.ts';
 import { rowsOf, type Tx } from '../store.ts';
 import type { NormalizedDocument } from '../../import/normalize-record.ts';
+import type { ListDocumentsQuery } from '../../routes/documents.schema.ts';
 
 /**
  * Inserts a chunk of documents in one statement (arrays through unnest, not one row per statement), skipping exact
@@ -26,19 +27,80 @@ export async function insertDocumentChunk(db: Tx, projectId: number, importId: n
   return rows[0].n;
 }
 
-/** A page of a project's documents, keyset-paged by id, optionally filtered by a search string. */
-export function listDocuments(db: Tx, projectId: number, page: { after: number; limit: number; search?: string }) {
-  const filters = [eq(documents.projectId, projectId), gt(documents.id, page.after)];
-  if (page.search) {
-    const pattern = `%${page.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    filters.push(or(ilike(documents.externalId, pattern), ilike(documents.text, pattern), ilike(documents.source, pattern))!);
+/** What narrows a project's documents: free text (id, text or source), and exact source, lang and meta values. */
+export type DocumentFilters = Pick<ListDocumentsQuery, 'search' | 'source' | 'lang' | 'meta'>;
+
+function filterConditions(projectId: number, filters: DocumentFilters): SQL[] {
+  const conditions = [eq(documents.projectId, projectId)];
+  if (filters.search) {
+    const pattern = `%${filters.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    conditions.push(or(ilike(documents.externalId, pattern), ilike(documents.text, pattern), ilike(documents.source, pattern))!);
   }
+  if (filters.source) conditions.push(eq(documents.source, filters.source));
+  if (filters.lang) conditions.push(eq(documents.lang, filters.lang));
+  // The path travels as a text[] parameter, never spliced into the statement.
+  for (const { path, value } of filters.meta) conditions.push(sql`${documents.meta} #>> ${sql.param(path)}::text[] = ${value}`);
+  return conditions;
+}
+
+/** Whether anything narrows the list (otherwise its match count is the project's total). */
+export function isFiltered(filters: DocumentFilters): boolean {
+  return Boolean(filters.search || filters.source || filters.lang || filters.meta.length);
+}
+
+/** A page of a project's documents, keyset-paged by id, narrowed by the filters. */
+export function listDocuments(db: Tx, projectId: number, page: DocumentFilters & { after: number; limit: number }) {
   return db
     .select()
     .from(documents)
-    .where(and(...filters))
+    .where(and(...filterConditions(projectId, page), gt(documents.id, page.after)))
     .orderBy(asc(documents.id))
     .limit(page.limit);
+}
+
+/** How many of a project's documents the filters match, over every page. */
+export async function countDocuments(db: Tx, projectId: number, filters: DocumentFilters): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(documents).where(and(...filterConditions(projectId, filters)));
+  return row.n;
+}
+
+/** One document of a project, or undefined (a document of another project is not found either). */
+export async function findDocument(db: Tx, projectId: number, documentId: number) {
+  const [doc] = await db.select().from(documents).where(and(eq(documents.projectId, projectId), eq(documents.id, documentId)));
+  return doc;
+}
+
+/** The items made of a document, with their batch's name, aggregate result and adjudicated answer if any. */
+export function itemsOfDocument(db: Tx, documentId: number) {
+  return db
+    .select({
+      id: items.id,
+      batchId: items.batchId,
+      batchName: batches.name,
+      status: items.status,
+      isGold: items.isGold,
+      targetK: items.targetK,
+      createdAt: items.createdAt,
+      aggregate: { label: aggregates.label, score: aggregates.score, confidence: aggregates.confidence, method: aggregates.method },
+      adjudicatedAnswer: adjudications.answer,
+    })
+    .from(items)
+    .innerJoin(batches, eq(batches.id, items.batchId))
+    .leftJoin(aggregates, eq(aggregates.itemId, items.id))
+    .leftJoin(adjudications, eq(adjudications.itemId, items.id))
+    .where(eq(items.documentId, documentId))
+    .orderBy(asc(items.id));
+}
+
+/** Every judgment of a document's items, whatever its status, with the judging user's name and role if in-house. */
+export function judgmentsOfDocument(db: Tx, documentId: number) {
+  return db
+    .select({ judgment: judgments, userName: users.name, userRole: users.role })
+    .from(judgments)
+    .innerJoin(items, eq(items.id, judgments.itemId))
+    .leftJoin(users, eq(users.id, judgments.userId))
+    .where(eq(items.documentId, documentId))
+    .orderBy(asc(judgments.id));
 }
 
 /** Counts of a project's documents, overall and per source. */
