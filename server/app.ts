@@ -1,5 +1,4 @@
 import http from 'node:http';
-import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type RequestHandler } from 'express';
@@ -12,8 +11,9 @@ import { PostgresSessionStore } from './auth/session-store.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { csrfProtection } from './http/csrf.ts';
 import { errorHandler } from './http/error-handler.ts';
+import { clientRoutes } from './http/client-assets.ts';
 import { rejectUnstorableText } from './http/storable-text.ts';
-import { AppError, unauthenticated, notFound } from './errors.ts';
+import { unauthenticated, notFound } from './errors.ts';
 import { getOrCreateSetting } from './db/queries/server-settings.ts';
 import { sessionRoutes } from './routes/session.routes.ts';
 import { userRoutes } from './routes/users.routes.ts';
@@ -95,15 +95,7 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
   api.use((req, _res, next) => next(notFound(`API route ${req.method} ${req.path}`)));
   app.use('/api', api);
 
-  // The client routes by URL; every other GET gets the app shell.
-  const pages = /^\/(?!api\/|socket\.io\/).*/;
-  if (fs.existsSync(clientDist)) {
-    app.use(express.static(clientDist, { index: false, maxAge: '1h' }));
-    app.get(pages, (_req, res) => res.sendFile(path.join(clientDist, 'index.html'), { maxAge: 0 }));
-  } else {
-    // Said through our error handler, so the page keeps its security headers and the reason is plain.
-    app.get(pages, (_req, _res, next) => next(new AppError(503, 'client_not_built', 'The web client is not built: run `npm run build` (`npm start` does).')));
-  }
+  app.use(clientRoutes(ctx.config.CLIENT_DIR ? path.resolve(ctx.config.CLIENT_DIR) : clientDist));
   app.use(errorHandler);
 
   const server = http.createServer(app);

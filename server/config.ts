@@ -57,6 +57,8 @@ const configSchema = z.object({
   LOGIN_RATE_LIMIT_PER_ADDRESS: z.coerce.number().int().positive().default(100),
   TRUST_PROXY: trustProxySchema,
   MAX_DOCUMENT_BYTES: z.coerce.number().int().positive().default(1_000_000),
+  /** The built web client to serve; by default the repository's dist/ (tests serve a build of their own). */
+  CLIENT_DIR: z.string().optional(),
   NODE_ENV: z.string().default('development'),
 });
 
