@@ -1,4 +1,4 @@
-import type { Db } from '../db/store.ts';
+import { runCommand, type CommandContext } from './run-command.ts';
 import type { ProjectRole } from '../db/schema.ts';
 import { findProject } from '../db/queries/projects.ts';
 import { findUserByEmail } from '../db/queries/users.ts';
@@ -18,15 +18,17 @@ export interface AddMemberProps {
 
 /**
  * Adds a user to a project, or changes the role of one already in it; the membership and its audit entry commit
- * together. Resolves with the member as listed and whether the membership is new.
+ * together. Resolves with the member as listed and whether the membership is new. A changed role drops the user's
+ * open sockets, so the rooms they may watch are decided afresh.
  */
-export async function addProjectMember(db: Db, props: AddMemberProps) {
-  return db.transaction(async (tx) => {
+export async function addProjectMember(ctx: CommandContext, props: AddMemberProps) {
+  return runCommand(ctx, async (tx, emit) => {
     if (!(await findProject(tx, props.projectId))) throw notFound('Project');
     const user = await findUserByEmail(tx, props.email);
     if (!user) throw notFound(`User with email ${props.email}`);
     const previous = await findMember(tx, props.projectId, user.id);
     const row = await upsertMember(tx, { projectId: props.projectId, userId: user.id, role: props.role });
+    if (previous && previous.role !== row.role) emit({ name: 'user:access-changed', payload: { userId: user.id } });
     await appendAudit(tx, {
       actorId: props.actorId,
       action: previous ? 'member.update' : 'member.add',
@@ -38,11 +40,15 @@ export async function addProjectMember(db: Db, props: AddMemberProps) {
   });
 }
 
-/** Removes a user from a project (404 when they were not a member), with its audit entry in the same transaction. */
-export async function removeProjectMember(db: Db, props: { actorId: number; projectId: number; userId: number }) {
-  return db.transaction(async (tx) => {
+/**
+ * Removes a user from a project (404 when they were not a member), with its audit entry in the same transaction;
+ * their open sockets are dropped, so they stop hearing of the project at once.
+ */
+export async function removeProjectMember(ctx: CommandContext, props: { actorId: number; projectId: number; userId: number }) {
+  return runCommand(ctx, async (tx, emit) => {
     const removed = await deleteMember(tx, props.projectId, props.userId);
     if (!removed) throw notFound('Member');
+    emit({ name: 'user:access-changed', payload: { userId: props.userId } });
     await appendAudit(tx, { actorId: props.actorId, action: 'member.remove', target: `project:${props.projectId}`, details: { userId: props.userId, role: removed.role } });
     return removed;
   });

@@ -2,7 +2,7 @@ import type { RequestHandler } from 'express';
 import type { Server as SocketServer, Socket } from 'socket.io';
 import type { AppContext } from '../context.ts';
 import { can } from '../auth/policies.ts';
-import { projectAccessOf } from '../db/queries/members.ts';
+import { labelersOf, projectAccessOf } from '../db/queries/members.ts';
 import type { User } from '../db/schema.ts';
 
 /**
@@ -39,12 +39,23 @@ export function attachRealtime(io: SocketServer, ctx: AppContext, authMiddleware
   return ctx.events.subscribe((event) => {
     if (event.name === 'user:access-changed') return io.in(`user:${event.payload.userId}`).disconnectSockets(true);
     if (!event.to) return;
-    const rooms = [
-      ...(event.to.projectId !== undefined ? [`project:${event.to.projectId}`] : []),
-      ...(event.to.userId !== undefined ? [`user:${event.to.userId}`] : []),
-      ...(event.to.annotators ? ['annotators'] : []),
-    ];
-    if (rooms.length) io.to(rooms).emit(event.name, event.payload);
+    const { to, name, payload } = event;
+    const rooms = [...(to.projectId !== undefined ? [`project:${to.projectId}`] : []), ...(to.userId !== undefined ? [`user:${to.userId}`] : [])];
+    if (!(to.annotators && to.projectId !== undefined)) {
+      if (to.annotators) rooms.push('annotators');
+      if (rooms.length) io.to(rooms).emit(name, payload);
+      return;
+    }
+    // A project's news for annotators goes only to those who may label it: everyone when it is open to all,
+    // else its members (each in their user room); a non-member never hears of a project hidden from them.
+    labelersOf(ctx.store.db, to.projectId).then(
+      (labelers) => {
+        if (labelers?.openToAll) rooms.push('annotators');
+        else rooms.push(...(labelers?.memberIds ?? []).map((id) => `user:${id}`));
+        io.to(rooms).emit(name, payload);
+      },
+      (error: unknown) => console.error(`realtime: could not tell who labels project ${to.projectId} for ${name}:`, error),
+    );
   });
 }
 

@@ -116,7 +116,12 @@ describe('project membership', () => {
     expect(body.members.map((m: { userId: number }) => m.userId)).toEqual(expect.arrayContaining([member.user.id, extra.user.id]));
     expect(body.openToAll).toBe(false);
 
+    // Their open socket is dropped on removal, so it stops hearing of the project at once.
+    const socket = connect(t.url, { transports: ['websocket'], extraHeaders: { cookie: extra.as.cookie }, reconnection: false, forceNew: true });
+    await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('connect_error', reject));
+    const dropped = new Promise<string>((resolve) => socket.once('disconnect', resolve));
     await admin.agent.delete(`/api/projects/${closedId}/members/${extra.user.id}`).set('X-CSRF-Token', admin.csrf).expect(200);
+    expect(await dropped).toBe('io server disconnect');
     await extra.as.agent.get(`/api/projects/${closedId}`).expect(404);
     await admin.agent.delete(`/api/projects/${closedId}/members/${extra.user.id}`).set('X-CSRF-Token', admin.csrf).expect(404);
 
@@ -142,6 +147,30 @@ describe('project membership', () => {
     await outsider.as.agent.get(`/api/projects/${closedId}`).expect(404);
     const audit = await listAudit(t.ctx.store.db, 20);
     expect(audit.some((a) => a.action === 'project.update' && a.target === `project:${closedId}` && JSON.stringify(a.details).includes('openToAll'))).toBe(true);
+  });
+
+  it('tells annotators of a new batch only in projects they may label', async () => {
+    const socketOf = async (who: SignedInAgent) => {
+      const socket = connect(t.url, { transports: ['websocket'], extraHeaders: { cookie: who.cookie }, reconnection: false, forceNew: true });
+      await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('connect_error', reject));
+      return socket;
+    };
+    const [outsiderSocket, memberSocket] = await Promise.all([socketOf(outsider.as), socketOf(member.as)]);
+    const heard: { who: string; projectId: number }[] = [];
+    outsiderSocket.on('batch:opened', (p: { projectId: number }) => heard.push({ who: 'outsider', projectId: p.projectId }));
+    memberSocket.on('batch:opened', (p: { projectId: number }) => heard.push({ who: 'member', projectId: p.projectId }));
+    // Events reach a socket in order: once the outsider hears of the open project's batch, the closed one's has passed.
+    const outsiderHeardOpen = new Promise<void>((resolve) => outsiderSocket.on('batch:opened', (p: { projectId: number }) => p.projectId === openId && resolve()));
+    try {
+      await buildBatch(t, closedId, { name: 'members only', excludeUsed: false });
+      await buildBatch(t, openId, { name: 'for everyone', excludeUsed: false });
+      await outsiderHeardOpen;
+      await expect.poll(() => heard.filter((h) => h.who === 'member').length).toBe(2);
+      expect(heard.filter((h) => h.who === 'outsider').map((h) => h.projectId)).toEqual([openId]);
+    } finally {
+      outsiderSocket.disconnect();
+      memberSocket.disconnect();
+    }
   });
 
   it('lets staff watch a project over Socket.IO only where they may read its quality', async () => {

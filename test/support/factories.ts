@@ -37,7 +37,7 @@ export async function buildBatch(t: TestApp, projectId: number, input: Record<st
 
 /** Makes the user a member of the project in a role (reviewers review only projects they are reviewer members of). */
 export async function joinProject(t: TestApp, projectId: number, user: Pick<User, 'email'>, role: 'annotator' | 'reviewer') {
-  return (await addProjectMember(t.ctx.store.db, { actorId: t.admin.id, projectId, email: user.email, role })).member;
+  return (await addProjectMember(t.ctx, { actorId: t.admin.id, projectId, email: user.email, role })).member;
 }
 
 /** A user of a role with an API token: an HTTP client that needs no session or CSRF token. */

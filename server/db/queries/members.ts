@@ -85,3 +85,12 @@ export async function deleteMember(db: Tx, projectId: number, userId: number) {
     .returning();
   return row;
 }
+
+/** Who may label a project besides admins: everyone when it is open to all, else its members (undefined: no project). */
+export async function labelersOf(db: Tx, projectId: number) {
+  const [project] = await db.select({ openToAll: projects.openToAll }).from(projects).where(eq(projects.id, projectId));
+  if (!project) return undefined;
+  if (project.openToAll) return { openToAll: true as const, memberIds: [] };
+  const members = await db.select({ userId: projectMembers.userId }).from(projectMembers).where(eq(projectMembers.projectId, projectId));
+  return { openToAll: false as const, memberIds: members.map((m) => Number(m.userId)) };
+}
