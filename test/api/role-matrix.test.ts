@@ -96,7 +96,7 @@ const scopeParams = Object.keys(projectScopes);
 /** What a project-scoped route answers when the thing is hidden from the caller (or missing). */
 const hiddenMessages = Object.values(projectScopes).map((s) => `${s.noun} not found`);
 
-type Fixture = Record<'projectId' | 'batchId' | 'itemId' | 'slotId' | 'userId' | 'id', number>;
+type Fixture = Record<'projectId' | 'batchId' | 'itemId' | 'slotId' | 'documentId' | 'userId' | 'id', number>;
 const fixtures = {} as Record<'closed' | 'open', Fixture>;
 const callers = {} as Record<CallerName, (method: RouteRule['method'], path: string) => request.Test>;
 
@@ -104,12 +104,20 @@ async function buildFixture(openToAll: boolean, spareEmail: string, spareId: num
   const project = await t.buildProject({ openToAll });
   await buildDocuments(t, project.id, [{ id: 'a', text: `one ${openToAll}` }, { id: 'b', text: `two ${openToAll}` }]);
   const { batch } = await buildBatch(t, project.id, { redundancy: 1 });
-  const [slot] = await rowsOf<{ slot_id: number; item_id: number }>(
+  const [slot] = await rowsOf<{ slot_id: number; item_id: number; document_id: number }>(
     t.ctx.store.db,
-    sql`select s.id as slot_id, s.item_id from slots s where s.batch_id = ${batch.id} order by s.id limit 1`,
+    sql`select s.id as slot_id, s.item_id, i.document_id from slots s join items i on i.id = s.item_id where s.batch_id = ${batch.id} order by s.id limit 1`,
   );
   await joinProject(t, project.id, { email: spareEmail }, 'annotator');
-  return { projectId: project.id, batchId: batch.id, itemId: Number(slot.item_id), slotId: Number(slot.slot_id), userId: spareId, id: spareId };
+  return {
+    projectId: project.id,
+    batchId: batch.id,
+    itemId: Number(slot.item_id),
+    slotId: Number(slot.slot_id),
+    documentId: Number(slot.document_id),
+    userId: spareId,
+    id: spareId,
+  };
 }
 
 beforeAll(async () => {
