@@ -2,7 +2,7 @@
  * The contract every task type fulfils. Server code imports a type's index.ts (pure data + functions);
  * the client also renders its Labeler.svelte with {@link LabelerProps}.
  */
-import type { z } from 'zod';
+import type { z } from './lib/zod.ts';
 
 /** The registered task type names. */
 export type TaskTypeName = 'quality-rating' | 'synthetic-review' | 'pairwise-preference';
@@ -75,12 +75,12 @@ export interface TaskType<Config, Payload, Judgment> {
   title: string;
   description: string;
   /** `configSchema.parse({})` yields the complete default config. */
-  configSchema: z.ZodType<Config>;
-  payloadSchema: z.ZodType<Payload>;
+  configSchema: z.ZodMiniType<Config>;
+  payloadSchema: z.ZodMiniType<Payload>;
   /** Builds a validated payload; throws an Error naming the missing field. */
   payloadFromDocument(doc: SourceDocument, mapping?: FieldMapping): Payload;
-  judgmentSchema(config: Config): z.ZodType<Judgment>;
-  goldAnswerSchema(config: Config): z.ZodType<Partial<Judgment>>;
+  judgmentSchema(config: Config): z.ZodMiniType<Judgment>;
+  goldAnswerSchema(config: Config): z.ZodMiniType<Partial<Judgment>>;
   compareWithGold(judgment: Judgment, gold: Partial<Judgment>, config: Config): GoldComparison;
   /**
    * Types that shuffle what is shown (pairwise sides): why a judgment contradicts the display order the server served

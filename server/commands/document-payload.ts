@@ -1,4 +1,5 @@
-import { ZodError } from 'zod';
+// Task schemas are zod/mini (tasks/lib/zod.ts), whose errors are core $ZodErrors, not classic ZodErrors.
+import { $ZodError } from 'zod/v4/core';
 import type { Project } from '../db/schema.ts';
 import { findTaskType } from '../../tasks/registry.ts';
 
@@ -22,10 +23,10 @@ export function tryDocumentPayload(project: Pick<Project, 'taskType' | 'fieldMap
   try {
     return { payload: type.payloadFromDocument({ text: doc.text, meta: doc.meta as Record<string, unknown> }, project.fieldMapping as Record<string, string>) };
   } catch (error) {
-    return { problem: error instanceof ZodError ? zodProblem(type.name, error) : (error as Error).message };
+    return { problem: error instanceof $ZodError ? zodProblem(type.name, error) : (error as Error).message };
   }
 }
 
-function zodProblem(taskName: string, error: ZodError): string {
+function zodProblem(taskName: string, error: $ZodError): string {
   return `${taskName}: ${error.issues.map((issue) => `${issue.path.join('.') || 'payload'}: ${issue.message}`).join('; ')}`;
 }

@@ -1,10 +1,11 @@
 import type { ErrorRequestHandler, Request } from 'express';
-import { ZodError } from 'zod';
+// The core class, so errors of the task types' zod/mini schemas (tasks/lib/zod.ts) are caught as well as classic ones.
+import { $ZodError } from 'zod/v4/core';
 import { AppError } from '../errors.ts';
 import { causeChain, classifyDatabaseError } from './database-errors.ts';
 
 /** Formats zod issues as "field: message" lines. */
-export function describeZodError(error: ZodError): string {
+export function describeZodError(error: $ZodError): string {
   return error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
 }
 
@@ -25,7 +26,7 @@ export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
 
 function classify(error: unknown): { status: number; id: string; message: string; details?: unknown } {
   if (error instanceof AppError) return error;
-  if (error instanceof ZodError) return { status: 400, id: 'bad_request', message: describeZodError(error) };
+  if (error instanceof $ZodError) return { status: 400, id: 'bad_request', message: describeZodError(error) };
   const e = error as { status?: number; type?: string; code?: string; message?: string };
   // body-parser errors (malformed JSON, body too large) carry their own 4xx status.
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {

@@ -1,5 +1,5 @@
 /** A free-text justification field whose presence a config switches: off, optional or required. */
-import { z } from 'zod';
+import { z } from './zod.ts';
 
 /** Whether the annotator writes a rationale. */
 export const rationaleModeSchema = z.enum(['off', 'optional', 'required']);
@@ -15,6 +15,6 @@ const MAX_RATIONALE = 4000;
  */
 export function rationaleShape(key: string, mode: RationaleMode) {
   if (mode === 'off') return {};
-  const text = z.string().trim().max(MAX_RATIONALE);
-  return { [key]: mode === 'required' ? text.min(1, `${key} is required`) : text.optional() };
+  const text = z.string().check(z.trim(), z.maxLength(MAX_RATIONALE));
+  return { [key]: mode === 'required' ? text.check(z.minLength(1, `${key} is required`)) : z.optional(text) };
 }

@@ -1,17 +1,17 @@
 /** Integer rating scales shared by task configs: schema, judgment validation, gold credit. */
-import { z } from 'zod';
+import { z } from './zod.ts';
 
 /** A closed integer range; at most 0..9 so every point has a single digit key. */
 export const scaleSchema = z
-  .object({ min: z.int().min(0).max(9), max: z.int().min(0).max(9) })
-  .refine((s) => s.max > s.min, { message: 'max must be greater than min' });
+  .object({ min: z.int().check(z.gte(0), z.lte(9)), max: z.int().check(z.gte(0), z.lte(9)) })
+  .check(z.refine((s) => s.max > s.min, { message: 'max must be greater than min' }));
 
 /** An inclusive integer range. */
 export type Scale = z.infer<typeof scaleSchema>;
 
 /** Schema of one answer on the scale. */
 export function scaleValueSchema(scale: Scale) {
-  return z.int().min(scale.min).max(scale.max);
+  return z.int().check(z.gte(scale.min), z.lte(scale.max));
 }
 
 /** Every point of the scale, lowest first. */

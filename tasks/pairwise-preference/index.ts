@@ -3,7 +3,7 @@
  * (`swapped`, assigned by the server) and the judgment keeps both the screen and the content choice,
  * so position bias can be measured and corrected.
  */
-import { z } from 'zod';
+import { z } from '../lib/zod.ts';
 import type { TaskType } from '../task-type.ts';
 import { readDocumentFields } from '../lib/document-fields.ts';
 import { rationaleModeSchema, rationaleShape } from '../lib/rationale.ts';
@@ -25,12 +25,13 @@ export function contentChoice(choice: ScreenChoice, swapped: boolean): ContentCh
 
 /** Config: criterion, guidelines, whether ties are allowed and whether a reason is asked for. */
 export const pairwiseConfigSchema = z.object({
-  question: z.string().min(1).default('Which response is better?'),
-  guidelines: z
-    .string()
-    .default('Prefer the response that is correct, follows the prompt and is genuinely helpful. Length and style matter only when they affect usefulness.'),
-  allowTie: z.boolean().default(true),
-  reason: rationaleModeSchema.default('optional'),
+  question: z._default(z.string().check(z.minLength(1)), 'Which response is better?'),
+  guidelines: z._default(
+    z.string(),
+    'Prefer the response that is correct, follows the prompt and is genuinely helpful. Length and style matter only when they affect usefulness.',
+  ),
+  allowTie: z._default(z.boolean(), true),
+  reason: z._default(rationaleModeSchema, 'optional'),
 });
 
 /** A complete pairwise-preference config. */
@@ -74,7 +75,7 @@ export const pairwisePreference: TaskType<PairwiseConfig, PairwisePayload, Pairw
       screenChoice: config.allowTie ? z.enum(['left', 'right', 'tie']) : z.enum(['left', 'right']),
       choice: choiceSchema(config),
       ...rationaleShape('reason', config.reason),
-    }) as z.ZodType<PairwiseJudgment>,
+    }) as z.ZodMiniType<PairwiseJudgment>,
   goldAnswerSchema: (config) => z.object({ choice: choiceSchema(config) }),
   compareWithGold(judgment, gold) {
     const correct = judgment.choice === gold.choice;

@@ -2,7 +2,7 @@
  * quality-rating: one document scored on a configurable scale (default: additive 0-5 educational value,
  * in the spirit of FineWeb-Edu's annotation prompt), with optional keep/drop, aspect scores and rationale.
  */
-import { z } from 'zod';
+import { z } from '../lib/zod.ts';
 import type { TaskType } from '../task-type.ts';
 import { readDocumentFields } from '../lib/document-fields.ts';
 import { rationaleModeSchema, rationaleShape } from '../lib/rationale.ts';
@@ -18,9 +18,9 @@ const EDUCATIONAL_RUBRIC = [
 ];
 
 const aspectSchema = z.object({
-  key: z.string().regex(/^[a-z][a-z0-9_]*$/, 'aspect keys are lower_snake_case'),
-  label: z.string().min(1),
-  description: z.string().default(''),
+  key: z.string().check(z.regex(/^[a-z][a-z0-9_]*$/, 'aspect keys are lower_snake_case')),
+  label: z.string().check(z.minLength(1)),
+  description: z._default(z.string(), ''),
   scale: scaleSchema,
 });
 
@@ -34,19 +34,20 @@ export const EXAMPLE_ASPECTS: z.input<typeof aspectSchema>[] = [
 
 /** Config: the primary scale and its rubric, plus optional keep/drop, aspects and rationale. */
 export const qualityConfigSchema = z.object({
-  criterion: z.string().min(1).default('Educational value'),
-  scale: scaleSchema.default({ min: 0, max: 5 }),
-  rubricStyle: z.enum(['additive', 'descriptive']).default('additive'),
-  rubric: z.array(z.object({ points: z.int(), criterion: z.string().min(1) })).default(EDUCATIONAL_RUBRIC),
-  guidelines: z
-    .string()
-    .default('Start at 0 and add a point for each criterion the extract meets. Judge the content, not its formatting; ignore leftover navigation text.'),
-  keepDrop: z.boolean().default(false),
-  aspects: z
-    .array(aspectSchema)
-    .default([])
-    .refine((aspects) => new Set(aspects.map((a) => a.key)).size === aspects.length, 'aspect keys must be unique'),
-  rationale: rationaleModeSchema.default('off'),
+  criterion: z._default(z.string().check(z.minLength(1)), 'Educational value'),
+  scale: z._default(scaleSchema, { min: 0, max: 5 }),
+  rubricStyle: z._default(z.enum(['additive', 'descriptive']), 'additive'),
+  rubric: z._default(z.array(z.object({ points: z.int(), criterion: z.string().check(z.minLength(1)) })), EDUCATIONAL_RUBRIC),
+  guidelines: z._default(
+    z.string(),
+    'Start at 0 and add a point for each criterion the extract meets. Judge the content, not its formatting; ignore leftover navigation text.',
+  ),
+  keepDrop: z._default(z.boolean(), false),
+  aspects: z._default(
+    z.array(aspectSchema).check(z.refine((aspects) => new Set(aspects.map((a) => a.key)).size === aspects.length, 'aspect keys must be unique')),
+    [],
+  ),
+  rationale: z._default(rationaleModeSchema, 'off'),
 });
 
 /** A complete quality-rating config. */
@@ -56,10 +57,10 @@ export type QualityConfig = z.infer<typeof qualityConfigSchema>;
 export const qualityPayloadSchema = z.object({
   text: z.string(),
   // Provenance is display-only: odd metadata types are shown as text or left out, never a reason to fail a lease.
-  source: z.coerce.string().optional(),
-  url: z.coerce.string().optional(),
-  language: z.coerce.string().optional(),
-  tokens: z.coerce.number().int().nonnegative().optional().catch(undefined),
+  source: z.optional(z.coerce.string()),
+  url: z.optional(z.coerce.string()),
+  language: z.optional(z.coerce.string()),
+  tokens: z.catch(z.optional(z.coerce.number().check(z.int(), z.nonnegative())), undefined),
 });
 
 /** A quality-rating payload. */
@@ -76,14 +77,14 @@ export interface QualityJudgment {
 }
 
 /** Exact keys and ranges follow the config; strict so stray fields are refused rather than stored. */
-function judgmentSchema(config: QualityConfig): z.ZodType<QualityJudgment> {
+function judgmentSchema(config: QualityConfig): z.ZodMiniType<QualityJudgment> {
   const aspectShape = Object.fromEntries(config.aspects.map((a) => [a.key, scaleValueSchema(a.scale)]));
   return z.strictObject({
     score: scaleValueSchema(config.scale),
     ...(config.aspects.length > 0 ? { aspects: z.strictObject(aspectShape) } : {}),
     ...(config.keepDrop ? { keep: z.boolean() } : {}),
     ...rationaleShape('rationale', config.rationale),
-  }) as z.ZodType<QualityJudgment>;
+  }) as z.ZodMiniType<QualityJudgment>;
 }
 
 /** True when a digit alone completes the judgment (no aspects, keep/drop or required rationale). */
@@ -110,7 +111,7 @@ export const qualityRating: TaskType<QualityConfig, QualityPayload, QualityJudgm
     return qualityPayloadSchema.parse({ ...provenance, text });
   },
   judgmentSchema,
-  goldAnswerSchema: (config) => z.object({ score: scaleValueSchema(config.scale), keep: z.boolean().optional() }),
+  goldAnswerSchema: (config) => z.object({ score: scaleValueSchema(config.scale), keep: z.optional(z.boolean()) }),
   compareWithGold(judgment, gold, config) {
     const expected = gold.score ?? judgment.score;
     const keepAgrees = gold.keep === undefined || judgment.keep === undefined || gold.keep === judgment.keep;

@@ -2,7 +2,7 @@
  * synthetic-review: an LLM-generated sample (prompt, response, generator) accepted, rejected with error tags,
  * or marked needs-edit with a corrected response whose edit distance is exported.
  */
-import { z } from 'zod';
+import { z } from '../lib/zod.ts';
 import type { TaskType } from '../task-type.ts';
 import { readDocumentFields } from '../lib/document-fields.ts';
 import { levenshtein } from '../../server/aggregation/edit-distance.ts';
@@ -25,16 +25,21 @@ const DEFAULT_TAGS = [
 
 /** Config: the error tags offered and whether a reject must name one. */
 export const syntheticConfigSchema = z.object({
-  tags: z
-    .array(z.object({ key: z.string().regex(/^[a-z][a-z0-9-]*$/), label: z.string().min(1), description: z.string().default('') }))
-    .min(1)
-    .max(9)
-    .default(DEFAULT_TAGS)
-    .refine((tags) => new Set(tags.map((t) => t.key)).size === tags.length, 'tag keys must be unique'),
-  requireTagsOnReject: z.boolean().default(true),
-  guidelines: z
-    .string()
-    .default('Accept only what you would want a model to learn from. Prefer needs-edit when a small fix makes the response good; reject when it needs rewriting.'),
+  tags: z._default(
+    z
+      .array(z.object({ key: z.string().check(z.regex(/^[a-z][a-z0-9-]*$/)), label: z.string().check(z.minLength(1)), description: z._default(z.string(), '') }))
+      .check(
+        z.minLength(1),
+        z.maxLength(9),
+        z.refine((tags) => new Set(tags.map((t) => t.key)).size === tags.length, 'tag keys must be unique'),
+      ),
+    DEFAULT_TAGS,
+  ),
+  requireTagsOnReject: z._default(z.boolean(), true),
+  guidelines: z._default(
+    z.string(),
+    'Accept only what you would want a model to learn from. Prefer needs-edit when a small fix makes the response good; reject when it needs rewriting.',
+  ),
 });
 
 /** A complete synthetic-review config. */
@@ -44,9 +49,9 @@ export type SyntheticConfig = z.infer<typeof syntheticConfigSchema>;
 export const syntheticPayloadSchema = z.object({
   prompt: z.string(),
   response: z.string(),
-  generator: z.coerce.string().optional(),
+  generator: z.optional(z.coerce.string()),
   /** Free-form generation settings (temperature, seed…), shown as plain text; dropped when not an object. */
-  generatorMeta: z.record(z.string(), z.unknown()).optional().catch(undefined),
+  generatorMeta: z.catch(z.optional(z.record(z.string(), z.unknown())), undefined),
 });
 
 /** A synthetic-review payload. */
@@ -62,19 +67,24 @@ export interface SyntheticJudgment {
 
 const FIELDS = [{ name: 'prompt' }, { name: 'response', textFallback: true }, { name: 'generator', optional: true }, { name: 'generator_meta', optional: true }];
 
-function judgmentSchema(config: SyntheticConfig): z.ZodType<SyntheticJudgment> {
+function judgmentSchema(config: SyntheticConfig): z.ZodMiniType<SyntheticJudgment> {
   const tagKeys = config.tags.map((t) => t.key) as [string, ...string[]];
   return z
     .strictObject({
       decision: z.enum(DECISIONS),
-      tags: z.array(z.enum(tagKeys)).default([]).refine((tags) => new Set(tags).size === tags.length, 'tags must not repeat'),
-      correctedText: z.string().optional(),
+      tags: z._default(
+        z.array(z.enum(tagKeys)).check(z.refine((tags) => new Set(tags).size === tags.length, 'tags must not repeat')),
+        [],
+      ),
+      correctedText: z.optional(z.string()),
     })
-    .superRefine((j, ctx) => {
+    .check(
+      z.superRefine((j, ctx) => {
       if (j.decision === 'needs-edit' && !j.correctedText?.trim()) ctx.addIssue({ code: 'custom', path: ['correctedText'], message: 'needs-edit requires the corrected text' });
       if (j.decision !== 'needs-edit' && j.correctedText !== undefined) ctx.addIssue({ code: 'custom', path: ['correctedText'], message: 'corrected text only goes with needs-edit' });
       if (j.decision === 'reject' && config.requireTagsOnReject && j.tags.length === 0) ctx.addIssue({ code: 'custom', path: ['tags'], message: 'reject requires at least one error tag' });
-    }) as z.ZodType<SyntheticJudgment>;
+      }),
+    ) as z.ZodMiniType<SyntheticJudgment>;
 }
 
 /** Share of tags both sides chose (Jaccard); 1 when neither chose any. */
@@ -100,7 +110,7 @@ export const syntheticReview: TaskType<SyntheticConfig, SyntheticPayload, Synthe
     return syntheticPayloadSchema.parse({ prompt: fields.prompt, response: fields.response, generator: fields.generator, generatorMeta: fields.generator_meta });
   },
   judgmentSchema,
-  goldAnswerSchema: (config) => z.object({ decision: z.enum(DECISIONS), tags: z.array(z.enum(config.tags.map((t) => t.key) as [string, ...string[]])).optional() }),
+  goldAnswerSchema: (config) => z.object({ decision: z.enum(DECISIONS), tags: z.optional(z.array(z.enum(config.tags.map((t) => t.key) as [string, ...string[]]))) }),
   compareWithGold(judgment, gold) {
     if (judgment.decision !== gold.decision) return { correct: false, score: 0 };
     // A matching decision earns half; the tags earn the rest when the gold names any.
