@@ -3,7 +3,7 @@
  * API (CURATE_URL, CURATE_TOKEN or CURATE_EMAIL/CURATE_PASSWORD); `aggregate` runs offline on CSV files.
  */
 import type { CliCommand } from './cli/command.ts';
-import { CliError } from './cli/command.ts';
+import { CliError, runCli } from './cli/command.ts';
 
 const commands: Record<string, () => Promise<{ default: CliCommand }>> = {
   import: () => import('./cli/import.ts'),
@@ -29,7 +29,7 @@ async function main(argv: string[]): Promise<number> {
   const load = commands[name];
   if (!load) throw new CliError(`unknown command "${name}" (npm run curate -- --help lists them)`, 2);
   const { default: command } = await load();
-  return command.run(rest);
+  return runCli(command, rest);
 }
 
 main(process.argv.slice(2)).then(

@@ -1,7 +1,8 @@
 /**
- * npm run bench:export [-- --items 1000000]
- * Exports N aggregated items from real PostgreSQL to JSONL and to Parquet through the export path, and in the
- * same run runs PostgreSQL `COPY (same query) TO STDOUT` as the baseline; prints rows/s, ratios and peak RSS.
+ * npm run bench:export [-- --items 1000000] [--formats jsonl,parquet,csv,hf]
+ * Exports N aggregated items from real PostgreSQL through the export path in each format (default JSONL and
+ * Parquet), and in the same run runs PostgreSQL `COPY (same query) TO STDOUT` as the baseline; prints rows/s,
+ * ratios and peak RSS.
  */
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -17,8 +18,9 @@ import { exportSet } from '../../server/commands/export-set.ts';
 import { exportOptionsSchema } from '../../server/export/export-options.ts';
 import { peakRssMb, runBenchmark } from './bench-db.ts';
 
-const { values } = parseArgs({ options: { items: { type: 'string', default: '1000000' } } });
+const { values } = parseArgs({ options: { items: { type: 'string', default: '1000000' }, formats: { type: 'string', default: 'jsonl,parquet' } } });
 const N = Number(values.items);
+const optionSets = values.formats.split(',').map((format) => exportOptionsSchema.parse({ format }));
 
 /** A sink that counts bytes and drops them, so the figures measure producing the file, not the disk. */
 function countingSink() {
@@ -48,12 +50,12 @@ runBenchmark(async ({ url: benchUrl, store }) => {
   const ctx = { config: loadConfig({}), store, events: new DomainEvents() };
 
   const results: { name: string; seconds: number; bytes: number; rss: number }[] = [];
-  for (const format of ['jsonl', 'parquet'] as const) {
+  for (const options of optionSets) {
     const sink = countingSink();
     const t = performance.now();
-    const facts = await exportSet(ctx, { project, options: exportOptionsSchema.parse({ format }), out: sink.stream });
+    const facts = await exportSet(ctx, { project, options, out: sink.stream });
     if (facts.rows !== N) throw new Error(`exported ${facts.rows} rows, expected ${N}`);
-    results.push({ name: `curate export ${format}`, seconds: (performance.now() - t) / 1000, bytes: sink.bytes, rss: peakRssMb() });
+    results.push({ name: `curate export ${options.format}`, seconds: (performance.now() - t) / 1000, bytes: sink.bytes, rss: peakRssMb() });
   }
 
   // Baseline: COPY of the same rows (same joins, same columns) as CSV straight out of PostgreSQL.

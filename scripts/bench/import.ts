@@ -19,7 +19,7 @@ import { createUser } from '../../server/commands/manage-users.ts';
 import { createProject } from '../../server/commands/manage-projects.ts';
 import { createApiToken } from '../../server/commands/api-tokens.ts';
 import { DomainEvents } from '../../server/events.ts';
-import { csvLine } from '../../server/export/csv-format.ts';
+import { csvLines } from '../../server/export/csv-format.ts';
 import { runBenchmark, seededRandom, startServerProcess } from './bench-db.ts';
 
 const { values } = parseArgs({ options: { docs: { type: 'string', default: '200000' } } });
@@ -71,7 +71,7 @@ runBenchmark(async ({ url: benchUrl, store }) => {
     for await (const line of readline.createInterface({ input: fs.createReadStream(file) })) {
       if (!line) continue;
       const r = JSON.parse(line);
-      const row = csvLine([project.id, `copy-${r.id}`, createHash('sha256').update('copy' + r.text).digest('hex'), r.text, JSON.stringify({ source: r.source, url: r.url, lang: r.lang }), r.source, r.url, r.lang, Math.ceil(r.text.length / 4)]);
+      const row = csvLines([[project.id, `copy-${r.id}`, createHash('sha256').update('copy' + r.text).digest('hex'), r.text, JSON.stringify({ source: r.source, url: r.url, lang: r.lang }), r.source, r.url, r.lang, Math.ceil(r.text.length / 4)]]);
       if (!csvOut.write(row)) await once(csvOut, 'drain');
     }
     await new Promise((r) => csvOut.end(r));

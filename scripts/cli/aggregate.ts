@@ -2,11 +2,13 @@
  * `npm run curate -- aggregate`: offline aggregation of a CSV of crowd answers, no server needed.
  */
 import fs from 'node:fs';
-import readline from 'node:readline';
-import { once } from 'node:events';
-import { parseArgs } from 'node:util';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { parse } from 'csv-parse';
 import type { CliCommand } from './command.ts';
-import { formatCsvLine, parseCsvLine } from '../../server/aggregation/csv-line.ts';
+import { CliError } from './command.ts';
+import { parseCliArgs, required } from './parse-args.ts';
+import { csvStream } from '../../server/export/csv-format.ts';
 import { encodeAnswers, toJudgments } from '../../server/aggregation/encode.ts';
 import type { EncodedAnswers } from '../../server/aggregation/encode.ts';
 import { majorityVote, wawa } from '../../server/aggregation/majority-vote.ts';
@@ -34,33 +36,31 @@ the smallest label string, as in crowd-kit). Writes item,label,confidence, or it
 --method ordinal (labels must then be numbers). With --gold (header item,truth) prints accuracy, or MAE
 for ordinal, over gold items that have answers.`;
 
-/** Streams a CSV file and calls `onRow` with the named columns of each data row. */
+/**
+ * Streams a CSV file (csv-parse: quoted fields may span lines, a byte-order mark is dropped, every row must have
+ * the header's field count) and calls `onRow` with the named columns of each data row.
+ */
 async function readCsv(file: string, columns: readonly string[], onRow: (fields: string[]) => void): Promise<void> {
-  const lines = readline.createInterface({ input: fs.createReadStream(file), crlfDelay: Infinity });
   let positions: number[] | null = null;
-  let lineNumber = 0;
-  for await (const line of lines) {
-    lineNumber++;
-    if (line.length === 0) continue;
-    const fields = parseCsvLine(line);
-    if (!positions) {
+  try {
+    for await (const fields of fs.createReadStream(file).pipe(parse({ bom: true, skip_empty_lines: true })) as AsyncIterable<string[]>) {
+      if (positions) {
+        onRow(positions.map((p) => fields[p]));
+        continue;
+      }
       positions = columns.map((c) => fields.indexOf(c));
       const missing = columns.filter((_, k) => positions![k] < 0);
-      if (missing.length > 0) throw new Error(`${file}: header lacks ${missing.join(', ')}`);
-      continue;
+      if (missing.length > 0) throw new Error(`header lacks ${missing.join(', ')}`);
     }
-    if (positions.some((p) => p >= fields.length)) throw new Error(`${file}:${lineNumber}: too few fields`);
-    onRow(positions.map((p) => fields[p]));
+  } catch (error) {
+    throw new Error(`${file}: ${(error as Error).message}`);
   }
   if (!positions) throw new Error(`${file}: empty file`);
 }
 
-/** Writes lines to a file, waiting when the stream's buffer is full. */
-async function writeLines(file: string, lines: Iterable<string>): Promise<void> {
-  const out = fs.createWriteStream(file);
-  for (const line of lines) if (!out.write(line + '\n')) await once(out, 'drain');
-  out.end();
-  await once(out, 'finish');
+/** Writes rows as CSV to a file, streaming. */
+async function writeCsv(file: string, rows: Iterable<(string | number)[]>): Promise<void> {
+  await pipeline(Readable.from(rows), csvStream(), fs.createWriteStream(file));
 }
 
 async function readGold(file: string, encoded: EncodedAnswers): Promise<Map<number, string>> {
@@ -72,17 +72,17 @@ async function readGold(file: string, encoded: EncodedAnswers): Promise<Map<numb
   return gold;
 }
 
-function* categoricalRows(encoded: EncodedAnswers, result: CategoricalResult): Generator<string> {
-  yield 'item,label,confidence';
+function* categoricalRows(encoded: EncodedAnswers, result: CategoricalResult): Generator<(string | number)[]> {
+  yield ['item', 'label', 'confidence'];
   for (let i = 0; i < encoded.items.names.length; i++) {
-    yield formatCsvLine([encoded.items.names[i], encoded.labels.names[result.label[i]], Number(result.confidence[i].toFixed(6))]);
+    yield [encoded.items.names[i], encoded.labels.names[result.label[i]], Number(result.confidence[i].toFixed(6))];
   }
 }
 
-function* ordinalRows(encoded: EncodedAnswers, fit: ReturnType<typeof ordinalBiasModel>): Generator<string> {
-  yield 'item,score,low,high';
+function* ordinalRows(encoded: EncodedAnswers, fit: ReturnType<typeof ordinalBiasModel>): Generator<(string | number)[]> {
+  yield ['item', 'score', 'low', 'high'];
   for (let i = 0; i < encoded.items.names.length; i++) {
-    yield formatCsvLine([encoded.items.names[i], ...[fit.score[i], fit.low[i], fit.high[i]].map((x) => Number(x.toFixed(6)))]);
+    yield [encoded.items.names[i], ...[fit.score[i], fit.low[i], fit.high[i]].map((x) => Number(x.toFixed(6)))];
   }
 }
 
@@ -91,71 +91,44 @@ const command: CliCommand = {
   summary: 'aggregate a CSV of crowd answers offline (MV, Dawid-Skene, MACE, GLAD, ordinal, ...)',
   usage,
   async run(argv) {
-    let values;
-    try {
-      ({ values } = parseArgs({
-        args: argv,
-        options: {
-          answers: { type: 'string' },
-          method: { type: 'string' },
-          gold: { type: 'string' },
-          out: { type: 'string' },
-          help: { type: 'boolean', short: 'h' },
-        },
-        strict: true,
-      }));
-    } catch (error) {
-      console.error(`aggregate: ${(error as Error).message}`);
-      return 2;
-    }
-    if (values.help) {
-      console.log(usage);
-      return 0;
-    }
-    const { answers, method, out, gold } = values;
-    const problem = !answers
-      ? 'missing --answers'
-      : !out
-        ? 'missing --out'
-        : !method || !(method in categorical || method === 'ordinal')
-          ? `--method must be one of ${methodList}`
-          : null;
-    if (problem) {
-      console.error(`aggregate: ${problem} (see --help)`);
-      return 2;
-    }
-    try {
-      const columns: [string[], string[], string[]] = [[], [], []];
-      await readCsv(answers!, ['item', 'worker', 'label'], (row) => row.forEach((v, k) => columns[k].push(v)));
-      const encoded = encodeAnswers(...columns);
-      const judgments = toJudgments(encoded);
-      const truths = gold ? await readGold(gold, encoded) : null;
-      if (method === 'ordinal') {
-        const numeric = encoded.labels.names.map(Number);
-        const bad = encoded.labels.names.find((_, k) => !Number.isFinite(numeric[k]));
-        if (bad !== undefined) throw new Error(`--method ordinal needs numeric labels; got "${bad}"`);
-        const fit = ordinalBiasModel({ ...judgments, value: Float64Array.from(encoded.label, (l) => numeric[l]) });
-        await writeLines(out!, ordinalRows(encoded, fit));
-        if (truths) {
-          let error = 0;
-          for (const [i, truth] of truths) error += Math.abs(fit.score[i] - Number(truth));
-          console.log(`MAE ${(error / truths.size).toFixed(4)} over ${truths.size} gold items`);
-        }
-      } else {
-        const result = categorical[method!](judgments);
-        await writeLines(out!, categoricalRows(encoded, result));
-        if (truths) {
-          let hits = 0;
-          for (const [i, truth] of truths) if (encoded.labels.names[result.label[i]] === truth) hits++;
-          console.log(`accuracy ${(hits / truths.size).toFixed(4)} over ${truths.size} gold items`);
-        }
-        console.error(`aggregate: ${judgments.item.length} answers, ${judgments.nItems} items, ${result.ties} ties (to the smallest label)`);
+    const { values } = parseCliArgs(argv, {
+      answers: { type: 'string' },
+      method: { type: 'string' },
+      gold: { type: 'string' },
+      out: { type: 'string' },
+    });
+    if (values.help) return (console.log(usage), 0);
+    const answers = required(values.answers, '--answers');
+    const out = required(values.out, '--out');
+    const { method, gold } = values;
+    if (!method || !(method in categorical || method === 'ordinal')) throw new CliError(`--method must be one of ${methodList}`, 2);
+    const columns: [string[], string[], string[]] = [[], [], []];
+    await readCsv(answers, ['item', 'worker', 'label'], (row) => row.forEach((v, k) => columns[k].push(v)));
+    const encoded = encodeAnswers(...columns);
+    const judgments = toJudgments(encoded);
+    const truths = gold ? await readGold(gold, encoded) : null;
+    if (method === 'ordinal') {
+      const numeric = encoded.labels.names.map(Number);
+      const bad = encoded.labels.names.find((_, k) => !Number.isFinite(numeric[k]));
+      if (bad !== undefined) throw new Error(`--method ordinal needs numeric labels; got "${bad}"`);
+      const fit = ordinalBiasModel({ ...judgments, value: Float64Array.from(encoded.label, (l) => numeric[l]) });
+      await writeCsv(out, ordinalRows(encoded, fit));
+      if (truths) {
+        let error = 0;
+        for (const [i, truth] of truths) error += Math.abs(fit.score[i] - Number(truth));
+        console.log(`MAE ${(error / truths.size).toFixed(4)} over ${truths.size} gold items`);
       }
-      return 0;
-    } catch (error) {
-      console.error(`aggregate: ${(error as Error).message}`);
-      return 1;
+    } else {
+      const result = categorical[method](judgments);
+      await writeCsv(out, categoricalRows(encoded, result));
+      if (truths) {
+        let hits = 0;
+        for (const [i, truth] of truths) if (encoded.labels.names[result.label[i]] === truth) hits++;
+        console.log(`accuracy ${(hits / truths.size).toFixed(4)} over ${truths.size} gold items`);
+      }
+      console.error(`aggregate: ${judgments.item.length} answers, ${judgments.nItems} items, ${result.ties} ties (to the smallest label)`);
     }
+    return 0;
   },
 };
 

@@ -54,7 +54,7 @@ const command: CliCommand = {
         seed: { type: 'string' },
         batch: { type: 'string' },
       },
-      true,
+      1,
     );
     if (values.help) return (console.log(usage), 0);
     const action = positionals[0];

@@ -44,7 +44,7 @@ const command: CliCommand = {
         format: { type: 'string' },
         'max-errors': { type: 'string' },
       },
-      true,
+      1,
     );
     if (values.help) return (console.log(usage), 0);
     const file = required(positionals[0], 'FILE');

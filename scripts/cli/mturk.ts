@@ -38,7 +38,7 @@ const command: CliCommand = {
         'split-at-fee-cliff': { type: 'boolean' },
         'qualification-test': { type: 'boolean' },
       },
-      true,
+      1,
     );
     if (values.help) return (console.log(usage), 0);
     const action = positionals[0];

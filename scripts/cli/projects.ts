@@ -24,7 +24,7 @@ const command: CliCommand = {
     const { values, positionals } = parseCliArgs(
       argv,
       { name: { type: 'string' }, 'task-type': { type: 'string' }, description: { type: 'string' }, config: { type: 'string' } },
-      true,
+      1,
     );
     if (values.help) return (console.log(usage), 0);
     const action = positionals[0];

@@ -25,7 +25,7 @@ const command: CliCommand = {
     const { values, positionals } = parseCliArgs(
       argv,
       { email: { type: 'string' }, name: { type: 'string' }, password: { type: 'string' }, role: { type: 'string' }, disabled: { type: 'string' } },
-      true,
+      1,
     );
     if (values.help) return (console.log(usage), 0);
     const action = positionals[0];

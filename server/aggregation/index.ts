@@ -32,7 +32,6 @@ export { routeLowConfidence } from './confidence-routing.ts';
 export type { RoutingOptions, RoutingPlan } from './confidence-routing.ts';
 export { buildCodebook, encodeIds, encodeAnswers, toJudgments } from './encode.ts';
 export type { Codebook, EncodedAnswers } from './encode.ts';
-export { parseCsvLine, formatCsvField, formatCsvLine } from './csv-line.ts';
 export { seededRandom } from './random.ts';
 export { simulateCrowd } from './synthetic-crowd.ts';
 export type { CrowdSimulation, SimulatedCrowd, WorkerKind } from './synthetic-crowd.ts';

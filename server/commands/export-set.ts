@@ -13,7 +13,7 @@ import { getOrCreateSetting } from '../db/queries/server-settings.ts';
 import { rowsOf } from '../db/store.ts';
 import type { ExportOptions } from '../export/export-options.ts';
 import { parquetStream } from '../export/parquet-stream.ts';
-import { csvLine } from '../export/csv-format.ts';
+import { csvLines } from '../export/csv-format.ts';
 import { writeTar } from '../export/tar-writer.ts';
 import { datasetCard, type DatasetFacts } from '../export/dataset-card.ts';
 import { exportColumns, presentExportRow, type ExportedJudgment } from '../presenters/export-row.ts';
@@ -136,9 +136,9 @@ async function openSink(o: ExportOptions, columns: ReturnType<typeof exportColum
         finish: async () => {},
       };
     case 'csv': {
-      await write(out, csvLine(columns.map((c) => c.name)));
+      await write(out, csvLines([columns.map((c) => c.name)]));
       return {
-        write: async (rows) => write(out, rows.map((r) => csvLine(columns.map((c) => r[c.name]))).join('')),
+        write: async (rows) => write(out, csvLines(rows.map((r) => columns.map((c) => r[c.name])))),
         finish: async () => {},
       };
     }

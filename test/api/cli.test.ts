@@ -66,8 +66,16 @@ describe('curate CLI (a client of the API)', () => {
 
   it('gives one clear line and a non-zero exit for bad arguments, bad credentials and unknown things', async () => {
     const missing = await curate(['import']);
-    expect(missing).toMatchObject({ code: 2, stderr: 'curate: missing FILE\n' });
-    expect((await curate(['import', '--bogus'])).code).toBe(2);
+    expect(missing).toMatchObject({ code: 2, stderr: 'curate: missing FILE (npm run curate -- import --help)\n' });
+    expect(await curate(['import', '--bogus'])).toMatchObject({ code: 2, stderr: 'curate: unknown option --bogus (npm run curate -- import --help)\n' });
+    // A second file is refused, not silently left out of the import.
+    const two = await curate(['import', path.join(dir, 'a.jsonl'), path.join(dir, 'b.jsonl'), '--project', 'cli']);
+    expect(two).toMatchObject({ code: 2, stderr: `curate: unexpected argument "${path.join(dir, 'b.jsonl')}" (npm run curate -- import --help)\n` });
+    expect(await curate(['projects', 'list', 'everything'])).toMatchObject({ code: 2, stderr: expect.stringContaining('unexpected argument "everything"') });
+    expect(await curate(['aggregate', '--answers', 'x.csv', '--out', 'y.csv', '--method', 'best'])).toMatchObject({
+      code: 2,
+      stderr: 'curate: --method must be one of mv|wawa|ds|one-coin|mace|glad|ordinal (npm run curate -- aggregate --help)\n',
+    });
     expect((await curate(['nope'])).stderr).toMatch(/unknown command "nope"/);
     const wrong = await curate(['projects', 'list'], { CURATE_PASSWORD: 'wrong' });
     expect(wrong).toMatchObject({ code: 1, stderr: 'curate: POST /api/auth/login: Wrong email or password\n' });
@@ -76,6 +84,11 @@ describe('curate CLI (a client of the API)', () => {
     const down = await curate(['projects', 'list'], { CURATE_URL: 'http://127.0.0.1:9' });
     expect(down.stderr).toMatch(/cannot reach http:\/\/127\.0\.0\.1:9/);
     expect((await curate(['import', '--help'])).stdout).toMatch(/Usage: npm run curate -- import FILE/);
+    for (const name of ['projects', 'users', 'batches', 'mturk', 'export', 'aggregate']) {
+      const help = await curate([name, '--help']);
+      expect(help.code).toBe(0);
+      expect(help.stdout).toContain(`npm run curate -- ${name}`);
+    }
   });
 
   it('adds, lists and removes project members and opens a project to all', async () => {

@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import command from '../../../scripts/cli/aggregate.ts';
-import { parseCsvLine } from '../../../server/aggregation/csv-line.ts';
+import { runCli } from '../../../scripts/cli/command.ts';
+import { parse } from 'csv-parse/sync';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'curate-aggregate-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -33,7 +34,7 @@ async function run(argv: string[]) {
   const log = vi.spyOn(console, 'log').mockImplementation(() => {});
   const error = vi.spyOn(console, 'error').mockImplementation(() => {});
   try {
-    const code = await command.run(argv);
+    const code = await runCli(command, argv);
     return { code, stdout: log.mock.calls.map((c) => c.join(' ')), stderr: error.mock.calls.map((c) => c.join(' ')) };
   } finally {
     log.mockRestore();
@@ -46,9 +47,10 @@ describe('aggregate command', () => {
     const out = path.join(dir, 'mv.csv');
     const { code, stdout } = await run(['--answers', answers, '--method', 'mv', '--gold', gold, '--out', out]);
     expect(code).toBe(0);
-    const lines = fs.readFileSync(out, 'utf8').trimEnd().split('\n');
+    const text = fs.readFileSync(out, 'utf8');
+    const lines = text.trimEnd().split('\n');
     expect(lines[0]).toBe('item,label,confidence');
-    expect(lines.slice(1).map(parseCsvLine)).toEqual([
+    expect(parse(text, { from_line: 2 })).toEqual([
       ['doc 1, part a', 'cat', '0.666667'],
       ['doc2', 'cat', '0.5'], // tie between cat and dog goes to the smaller string
       ['doc3', 'say "hi"', '1'],
@@ -63,12 +65,33 @@ describe('aggregate command', () => {
     const out = path.join(dir, 'ordinal.csv');
     const { code } = await run(['--answers', numeric, '--method', 'ordinal', '--out', out]);
     expect(code).toBe(0);
-    const rows = fs.readFileSync(out, 'utf8').trimEnd().split('\n').map(parseCsvLine);
+    const rows: string[][] = parse(fs.readFileSync(out, 'utf8'));
     expect(rows[0]).toEqual(['item', 'score', 'low', 'high']);
     const [a, b] = rows.slice(1).map((r) => r.slice(1).map(Number));
     expect(a[0]).toBeLessThan(b[0]);
     expect(a[1]).toBeLessThan(a[0]);
     expect(a[2]).toBeGreaterThan(a[0]);
+  });
+
+  it('reads CSV as spreadsheets save it: a byte-order mark, CRLF line ends, a quoted field across lines', async () => {
+    const saved = write('saved.csv', '\uFEFFitem,worker,label\r\n"doc\r\nwith a break",w1,"two\nlines"\r\n"doc\r\nwith a break",w2,"two\nlines"\r\nd2,w1,x\r\n');
+    const out = path.join(dir, 'saved-out.csv');
+    const { code, stderr } = await run(['--answers', saved, '--method', 'mv', '--out', out]);
+    expect(stderr.filter((l) => !l.includes('answers,'))).toEqual([]);
+    expect(code).toBe(0);
+    expect(parse(fs.readFileSync(out, 'utf8'))).toEqual([
+      ['item', 'label', 'confidence'],
+      ['doc\r\nwith a break', 'two\nlines', '1'],
+      ['d2', 'x', '1'],
+    ]);
+  });
+
+  it('names the line of a row with too few fields', async () => {
+    const short = write('short.csv', 'item,worker,label\nd1,w1,a\nd2,w1\n');
+    const { code, stderr } = await run(['--answers', short, '--method', 'mv', '--out', path.join(dir, 'short-out.csv')]);
+    expect(code).toBe(1);
+    expect(stderr[0]).toMatch(/short\.csv/);
+    expect(stderr[0]).toMatch(/\b3\b/);
   });
 
   it('rejects bad arguments with exit code 2 and one line on stderr', async () => {

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { it } from 'vitest';
-import { parseCsvLine } from '../../../server/aggregation/csv-line.ts';
+import { parse } from 'csv-parse/sync';
 import { encodeAnswers, toJudgments } from '../../../server/aggregation/encode.ts';
 import type { EncodedAnswers } from '../../../server/aggregation/encode.ts';
 import type { CategoricalJudgments } from '../../../server/aggregation/types.ts';
@@ -43,9 +43,9 @@ export interface CrowdDataset {
   goldText: (string | undefined)[];
 }
 
+/** A CSV file's data rows, after its header. */
 function readRows(file: string): string[][] {
-  const lines = fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.length > 0);
-  return lines.slice(1).map(parseCsvLine);
+  return parse(fs.readFileSync(file), { from_line: 2, skip_empty_lines: true });
 }
 
 /** Reads `<name>/answers.csv` and `<name>/gold.csv`; gold items without answers are dropped. */

@@ -1,27 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatCsvLine, parseCsvLine } from '../../../server/aggregation/csv-line.ts';
 import { encodeAnswers } from '../../../server/aggregation/encode.ts';
 import { majorityVote } from '../../../server/aggregation/majority-vote.ts';
-
-describe('parseCsvLine', () => {
-  it('splits plain fields and keeps empty ones', () => {
-    expect(parseCsvLine('a,b,,c')).toEqual(['a', 'b', '', 'c']);
-  });
-
-  it('handles quoted commas, doubled quotes and a trailing CR', () => {
-    expect(parseCsvLine('"x, y","say ""hi""",z\r')).toEqual(['x, y', 'say "hi"', 'z']);
-  });
-
-  it('rejects an unterminated quote', () => {
-    expect(() => parseCsvLine('"open,b')).toThrow(SyntaxError);
-  });
-
-  it('round-trips through formatCsvLine', () => {
-    const fields = ['plain', 'with,comma', 'with "quote"', ''];
-    expect(formatCsvLine(fields)).toBe('plain,"with,comma","with ""quote""",');
-    expect(parseCsvLine(formatCsvLine(fields))).toEqual(fields);
-  });
-});
 
 describe('encodeAnswers', () => {
   it('numbers labels in string order and items/workers by first appearance', () => {
