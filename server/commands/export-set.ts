@@ -151,17 +151,21 @@ async function openSink(o: ExportOptions, columns: ReturnType<typeof exportColum
   }
 }
 
-/** Hugging Face layout: one Parquet file per split, written to a temporary directory, then sent as a tar. */
+/**
+ * Hugging Face layout: one Parquet file per split, written to a temporary directory laid out as the dataset is
+ * (data/*.parquet and README.md), then sent as a tar of it.
+ */
 async function hfSink(columns: ReturnType<typeof exportColumns>, out: Writable): Promise<RowSink> {
   const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'curate-hf-'));
-  const splits = new Map<string, { file: fs.WriteStream; parquet: ReturnType<typeof parquetStream>; path: string }>();
-  const splitOf = (name: string) => {
-    let s = splits.get(name);
+  await fs.promises.mkdir(path.join(dir, 'data'));
+  const splits = new Map<string, { file: fs.WriteStream; parquet: ReturnType<typeof parquetStream>; name: string }>();
+  const splitOf = (split: string) => {
+    let s = splits.get(split);
     if (!s) {
-      const filePath = path.join(dir, `${name}.parquet`);
-      const file = fs.createWriteStream(filePath);
-      s = { file, parquet: parquetStream(file, columns), path: filePath };
-      splits.set(name, s);
+      const name = `data/${split}-00000-of-00001.parquet`;
+      const file = fs.createWriteStream(path.join(dir, name));
+      s = { file, parquet: parquetStream(file, columns), name };
+      splits.set(split, s);
     }
     return s;
   };
@@ -176,15 +180,12 @@ async function hfSink(columns: ReturnType<typeof exportColumns>, out: Writable):
     },
     async finish(facts) {
       try {
-        const files: { name: string; path: string }[] = [];
-        for (const [name, s] of splits) {
+        for (const s of splits.values()) {
           await s.parquet.finish();
           await new Promise<void>((resolve, reject) => s.file.end((e?: Error | null) => (e ? reject(e) : resolve())));
-          files.push({ name: `data/${name}-00000-of-00001.parquet`, path: s.path });
         }
-        const cardPath = path.join(dir, 'README.md');
-        await fs.promises.writeFile(cardPath, datasetCard(facts));
-        await writeTar(out, [{ name: 'README.md', path: cardPath }, ...files]);
+        await fs.promises.writeFile(path.join(dir, 'README.md'), datasetCard(facts));
+        await writeTar(out, dir, ['README.md', ...[...splits.values()].map((s) => s.name)]);
       } finally {
         await fs.promises.rm(dir, { recursive: true, force: true });
       }
