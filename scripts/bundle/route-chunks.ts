@@ -21,7 +21,11 @@ export type Manifest = z.infer<typeof manifestSchema>;
 export interface PageLoad {
   /** The page component's source, relative to client/ (e.g. `annotate/AnnotatePage.svelte`). */
   page: string;
+  /** JavaScript fetched before the page can show: the entry's and the page's chunks and all they import statically. */
   js: string[];
+  /** JavaScript the page imports on demand once it runs (a library it needs only after showing, say). */
+  laterJs: string[];
+  /** Stylesheets of the chunks fetched to show the page. */
   css: string[];
 }
 
@@ -37,21 +41,25 @@ function reach(manifest: Manifest, from: string[], follow: (key: string) => bool
   return into;
 }
 
+const jsFiles = (manifest: Manifest, keys: Set<string>) => [...new Set([...keys].map((key) => manifest[key].file).filter((f) => f.endsWith('.js')))].sort();
+
 /**
- * For every page the entry imports on demand (each route's component): the entry's chunks, the page's chunks and
- * those of whatever the page itself imports on demand (a task type's labeler, say), since showing it fetches them.
- * Counting every such import, not just the one a given project needs, makes the figure an upper bound.
+ * For every page the entry imports on demand (each route's component): what the browser fetches to show it (Vite
+ * preloads a page's static imports with it) and what the page then imports on demand, other pages aside.
  */
 export function pageLoads(manifest: Manifest): PageLoad[] {
   const entries = Object.keys(manifest).filter((key) => manifest[key].isEntry);
   const pages = new Set(entries.flatMap((key) => manifest[key].dynamicImports));
   const shell = reach(manifest, entries, () => false);
   return [...pages].sort().map((page) => {
-    const chunks = [...reach(manifest, [page], (key) => !pages.has(key), new Set(shell))].map((key) => manifest[key]);
+    const shown = reach(manifest, [page], () => false, new Set(shell));
+    const js = jsFiles(manifest, shown);
+    const all = jsFiles(manifest, reach(manifest, [page], (key) => !pages.has(key), new Set(shell)));
     return {
       page,
-      js: [...new Set(chunks.map((c) => c.file).filter((f) => f.endsWith('.js')))].sort(),
-      css: [...new Set(chunks.flatMap((c) => c.css))].sort(),
+      js,
+      laterJs: all.filter((file) => !js.includes(file)),
+      css: [...new Set([...shown].flatMap((key) => manifest[key].css))].sort(),
     };
   });
 }

@@ -14,16 +14,18 @@ const manifest = manifestSchema.parse({
 });
 
 describe('pageLoads', () => {
-  it("counts the entry's chunks, the page's and those it imports on demand, but never another page's", () => {
+  it("counts the entry's chunks and the page's to show it, what it imports on demand as later, never another page's", () => {
     const [quality, annotate] = pageLoads(manifest);
     expect(annotate).toEqual({
       page: 'annotate/AnnotatePage.svelte',
-      js: ['assets/AnnotatePage.js', 'assets/Labeler.js', 'assets/index.js', 'assets/runtime.js', 'assets/schemas.js', 'assets/socket.js'],
+      js: ['assets/AnnotatePage.js', 'assets/index.js', 'assets/runtime.js', 'assets/socket.js'],
+      laterJs: ['assets/Labeler.js', 'assets/schemas.js'],
       css: ['assets/AnnotatePage.css', 'assets/index.css'],
     });
     expect(quality).toEqual({
       page: 'admin/QualityPage.svelte',
       js: ['assets/QualityPage.js', 'assets/charts.js', 'assets/index.js', 'assets/runtime.js'],
+      laterJs: [],
       css: ['assets/QualityPage.css', 'assets/index.css'],
     });
   });
