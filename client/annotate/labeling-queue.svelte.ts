@@ -1,9 +1,11 @@
 /**
- * The annotator's work loop for one project: the task on screen plus a few prefetched leases, an outbox of answers
- * that survives reloads and lost connections, lease renewal, undo and the session counters.
+ * The annotator's work loop for one project: the task on screen plus prefetched leases, an outbox of answers that
+ * survives reloads and lost connections, lease renewal, undo and the session counters.
  *
- * One sync loop at a time talks to the server: it first sends the outbox in order, then tops the task queue up. Doing
- * both in sequence keeps the server's `labeled` count and the outbox from counting the same answer twice.
+ * Two loops talk to the server, each one request at a time and independently of the other: the outbox sends answers
+ * in order, and the refill keeps enough leases in hand for the annotator's pace and the network's round trip
+ * (prefetch.ts). Refilling only after every answer was sent made a quick annotator on a slow link wait for tasks
+ * (issue 13): at 250 ms per label and 300 ms per request the outbox is never empty.
  */
 import { api, ApiError } from '../lib/api.ts';
 import { toasts } from '../lib/toasts.svelte.ts';
@@ -11,15 +13,18 @@ import type { FlagReason, GoldFeedback, LabelingTask } from '../lib/types.ts';
 import { Outbox, outboxKey, type OutboxEntry } from './outbox.ts';
 import { failureAction, retryDelayMs } from './delivery.ts';
 import { Stopwatch } from './stopwatch.ts';
+import { OneAtATime } from './one-at-a-time.ts';
+import { leaseRequest, mergeLeased, MovingAverage, PaceMeter, prefetchDepth } from './prefetch.ts';
 
-/** Tasks held at once: the one on screen and three ready behind it, so the next one shows without a network wait. */
-export const PREFETCH = 4;
 /** Well inside the server's 10-minute lease, so a long read never loses its task. */
 const TICK_EVERY_MS = 2 * 60 * 1000;
 /** The server refuses more (annotate.schema.ts). */
 const MAX_TIME_SPENT_MS = 24 * 3600 * 1000;
 
 export type QueueStatus = 'loading' | 'ready' | 'empty';
+
+/** Work left in the project's open batches, as the last lease answer counted it. */
+export type LabelingProgress = Awaited<ReturnType<typeof api.leaseTasks>>['progress'];
 
 export class LabelingQueue {
   tasks = $state<LabelingTask[]>([]);
@@ -37,6 +42,8 @@ export class LabelingQueue {
   feedback = $state<GoldFeedback | null>(null);
   /** After an undo: the answer withdrawn, shown beside the task handed back. */
   undone = $state<{ slotId: number; value: unknown } | null>(null);
+  /** The open batches' progress and the work left for this annotator. */
+  progress = $state<LabelingProgress | null>(null);
 
   current = $derived<LabelingTask | null>(this.tasks[0] ?? null);
   /** Server count plus answers still in the outbox. */
@@ -47,10 +54,17 @@ export class LabelingQueue {
   readonly #sessionKey: string;
   /** Slots answered or skipped in this page: a lease answer racing with the outbox must not bring them back. */
   readonly #settled = new Set<number>();
+  readonly #flusher = new OneAtATime(() => this.#flush());
+  readonly #refiller = new OneAtATime(() => this.#refill());
+  readonly #pace = new PaceMeter();
+  readonly #roundTrip = new MovingAverage();
   #stopwatch = new Stopwatch();
   #stopwatchSlot: number | null = null;
-  #syncing: Promise<void> | null = null;
-  #syncAgain = false;
+  /** Judgments on the way to the server, and a count bumped whenever one starts or ends: a lease answer's label count is taken only if no judgment crossed it. */
+  #judgmentsInFlight = 0;
+  #judgmentSends = 0;
+  /** The server's count missed answers that crossed a lease call: ask again once the outbox is empty. */
+  #labeledStale = false;
   #failedAttempts = 0;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #tickTimer: ReturnType<typeof setInterval> | undefined;
@@ -70,7 +84,7 @@ export class LabelingQueue {
   }
 
   /**
-   * Starts the loop: flushes what a previous page left in the outbox, then leases. Every tick renews the lease of
+   * Starts the loops: sends what a previous page left in the outbox while leasing. Every tick renews the lease of
    * the task on screen, or, with none, looks again for work that others gave back (no event announces that).
    */
   start(): void {
@@ -111,7 +125,7 @@ export class LabelingQueue {
    * answer it has, which must be the latest one given.
    */
   async undo(): Promise<void> {
-    await this.sync();
+    await this.#flusher.run();
     if (this.pending.length > 0) {
       toasts.error('Undo needs a connection: your latest answers have not reached the server yet.');
       return;
@@ -130,30 +144,19 @@ export class LabelingQueue {
     }
   }
 
-  /** Sends the outbox, then tops the queue up; concurrent calls share one run and trigger one more pass. */
-  sync(): Promise<void> {
-    if (this.#syncing) {
-      this.#syncAgain = true;
-      return this.#syncing;
-    }
-    this.#syncing = (async () => {
-      try {
-        do {
-          this.#syncAgain = false;
-          const flush = await this.#flush();
-          // After answers were sent the lease also brings the server's count back, replays included.
-          if (flush.empty && (flush.sent > 0 || this.tasks.length < PREFETCH)) await this.#refill();
-        } while (this.#syncAgain && !this.#stopped);
-      } finally {
-        this.#syncing = null;
-      }
-    })();
-    return this.#syncing;
+  /** Sends the outbox and tops the queue up, side by side; resolves when both are done. */
+  async sync(): Promise<void> {
+    await Promise.all([this.#flusher.run(), this.#refiller.run()]);
   }
 
   /** How long the task on screen has been looked at. */
   timeSpentMs(): number {
     return this.current ? Math.min(this.#stopwatch.elapsedMs(), MAX_TIME_SPENT_MS) : 0;
+  }
+
+  /** Tasks to hold for the annotator's pace over this network. */
+  get depth(): number {
+    return prefetchDepth(this.#pace.msPerTask, this.#roundTrip.value);
   }
 
   #setSessionLabeled(n: number): void {
@@ -173,20 +176,22 @@ export class LabelingQueue {
   #enqueue(entry: OutboxEntry): void {
     this.#outbox.add(entry);
     this.#settled.add(entry.slotId);
+    this.#pace.answered(performance.now());
     this.#reloadPending();
     this.#show(this.tasks.filter((t) => t.slotId !== entry.slotId));
     if (this.undone?.slotId === entry.slotId) this.undone = null;
-    void this.sync();
+    void this.#flusher.run();
+    if (this.tasks.length < this.depth) void this.#refiller.run();
   }
 
   #reloadPending(): void {
     this.pending = this.#outbox.entries();
   }
 
-  /** Sends outbox entries oldest first: how many reached the server, and whether the outbox is empty afterwards. */
-  async #flush(): Promise<{ sent: number; empty: boolean }> {
+  /** Sends outbox entries oldest first, until it is empty or a failure says to wait. */
+  async #flush(): Promise<void> {
+    if (this.#stopped) return;
     clearTimeout(this.#retryTimer);
-    let sent = 0;
     for (const entry of this.#outbox.entries()) {
       try {
         await this.#send(entry);
@@ -200,16 +205,15 @@ export class LabelingQueue {
           this.offline = status === 0;
           if (action === 'retry') this.#scheduleRetry();
           else toasts.error('Your session has ended: sign in again to send your answers.');
-          return { sent, empty: false };
+          return;
         }
       }
-      sent += 1;
       this.#outbox.remove(entry.clientId);
       this.#reloadPending();
     }
     this.#failedAttempts = 0;
     this.offline = false;
-    return { sent, empty: true };
+    if (this.#labeledStale) await this.#recount();
   }
 
   async #send(entry: OutboxEntry): Promise<void> {
@@ -217,15 +221,48 @@ export class LabelingQueue {
       await api.skipTask(entry.slotId, { clientId: entry.clientId, reason: entry.reason, flag: entry.flag });
       return;
     }
-    const result = await api.submitJudgment(this.projectId, {
-      clientId: entry.clientId,
-      slotId: entry.slotId,
-      value: entry.value,
-      timeSpentMs: entry.timeSpentMs,
-    });
-    // A replay was counted when it first arrived, perhaps before the last lease answer: the next lease settles it.
-    if (!result.replayed && this.serverLabeled !== null) this.serverLabeled += 1;
-    if (result.feedback) this.feedback = result.feedback;
+    this.#judgmentsInFlight += 1;
+    this.#judgmentSends += 1;
+    try {
+      const result = await api.submitJudgment(this.projectId, {
+        clientId: entry.clientId,
+        slotId: entry.slotId,
+        value: entry.value,
+        timeSpentMs: entry.timeSpentMs,
+      });
+      // A replay was counted when it first arrived, perhaps before the last count: the next recount settles it.
+      if (result.replayed) this.#labeledStale = true;
+      else if (this.serverLabeled !== null) this.serverLabeled += 1;
+      if (result.feedback) this.feedback = result.feedback;
+    } finally {
+      this.#judgmentsInFlight -= 1;
+      this.#judgmentSends += 1;
+    }
+  }
+
+  /**
+   * Runs `read` for a label count and keeps the count only if no judgment was on the way meanwhile: one that was
+   * may or may not be in it, and its own answer already adds it locally.
+   */
+  async #countedCleanly<T extends { labeled: number }>(read: () => Promise<T>): Promise<T> {
+    const clean = this.#judgmentsInFlight === 0;
+    const sends = this.#judgmentSends;
+    const answer = await read();
+    if (clean && sends === this.#judgmentSends) {
+      this.serverLabeled = answer.labeled;
+      this.#labeledStale = false;
+    } else {
+      this.#labeledStale = true;
+    }
+    return answer;
+  }
+
+  async #recount(): Promise<void> {
+    try {
+      await this.#countedCleanly(() => api.myLabelCount(this.projectId));
+    } catch {
+      // The count is a courtesy; the next lease or recount brings it.
+    }
   }
 
   #scheduleRetry(): void {
@@ -235,32 +272,38 @@ export class LabelingQueue {
   }
 
   /**
-   * Asks for PREFETCH tasks. The server answers with the leases the annotator already holds (renewed) before new
-   * ones, so the answer replaces the local queue; the task on screen stays first so it never changes under the
-   * annotator's hands.
+   * Leases until the queue holds `depth` tasks or the server has no more. The server answers with the leases the
+   * annotator already holds (renewed) before new ones; see mergeLeased for how that meets the local queue.
    */
   async #refill(): Promise<void> {
-    let answer;
-    try {
-      answer = await api.leaseTasks(this.projectId, PREFETCH);
-    } catch (error) {
-      const status = error instanceof ApiError ? error.status : 0;
-      // The screen says so rather than show "Loading tasks" for as long as the server keeps failing.
-      if (status !== 0) this.leaseError = error instanceof ApiError ? error.message : 'unexpected error';
-      if (failureAction(status) === 'retry') {
-        this.offline = status === 0;
-        this.#scheduleRetry();
-      } else {
-        toasts.error(error instanceof ApiError ? error.message : 'Could not load tasks.');
+    while (!this.#stopped) {
+      if (this.tasks.length >= this.depth) return;
+      const { count, known } = leaseRequest(this.depth, this.tasks, this.pending);
+      const started = performance.now();
+      let answer;
+      try {
+        answer = await this.#countedCleanly(() => api.leaseTasks(this.projectId, count, known));
+      } catch (error) {
+        const status = error instanceof ApiError ? error.status : 0;
+        // The screen says so rather than show "Loading tasks" for as long as the server keeps failing.
+        if (status !== 0) this.leaseError = error instanceof ApiError ? error.message : 'unexpected error';
+        if (failureAction(status) === 'retry') {
+          this.offline = status === 0;
+          this.#scheduleRetry();
+        } else {
+          toasts.error(error instanceof ApiError ? error.message : 'Could not load tasks.');
+        }
+        return;
       }
-      return;
+      this.#roundTrip.add(performance.now() - started);
+      this.leaseError = null;
+      this.progress = answer.progress;
+      const inHand = new Set(this.tasks.map((t) => t.slotId));
+      this.#show(mergeLeased({ queue: this.tasks, leased: answer.tasks, held: answer.held, settled: this.#settled }));
+      this.status = this.tasks.length > 0 ? 'ready' : 'empty';
+      // Stop when the call brought nothing new: the server has no more (the next answer asks again).
+      if (this.tasks.every((t) => inHand.has(t.slotId))) return;
     }
-    this.leaseError = null;
-    this.serverLabeled = answer.labeled;
-    const shown = this.current;
-    const fresh = answer.tasks.filter((t) => !this.#settled.has(t.slotId) && t.slotId !== shown?.slotId);
-    this.#show(shown && !this.#settled.has(shown.slotId) ? [shown, ...fresh] : fresh);
-    this.status = this.tasks.length > 0 ? 'ready' : 'empty';
   }
 
   async #renewCurrent(): Promise<void> {

@@ -143,8 +143,14 @@ export const api = {
   revokeToken: (id: number) => request<{ token: ApiToken }>('DELETE', `/tokens/${id}`),
 
   // labeling and review
-  leaseTasks: (projectId: number, count: number) =>
-    request<{ tasks: import('./types.ts').LabelingTask[]; labeled: number }>('POST', `/projects/${projectId}/tasks/lease`, { count }),
+  leaseTasks: (projectId: number, count: number, known: number[] = []) =>
+    request<{
+      tasks: import('./types.ts').LabelingTask[];
+      /** Every slot the caller holds after the call, known ones included. */
+      held: number[];
+      labeled: number;
+      progress: Awaited<ReturnType<typeof import('../../server/db/queries/leases.ts').labelingProgress>>;
+    }>('POST', `/projects/${projectId}/tasks/lease`, { count, known }),
   myLabelCount: (projectId: number) => request<{ labeled: number }>('GET', `/projects/${projectId}/labeling`),
   renewTask: (slotId: number) => request<{ leaseExpiresAt: string }>('POST', `/tasks/${slotId}/renew`),
   skipTask: (slotId: number, input: import('./types.ts').SkipInput) => request<{ ok: boolean }>('POST', `/tasks/${slotId}/skip`, input),

@@ -14,8 +14,13 @@ const MAX_RACE_RETRIES = 5;
 export interface LeaseTasksProps {
   project: Project;
   user: User;
-  /** How many tasks the client wants to hold (the one on screen plus prefetch). */
+  /** How many tasks to answer with. */
   count: number;
+  /**
+   * Slots the client has already (in its queue, or answered with the answer still on its way): renewed if held but
+   * not sent again, so they never crowd new tasks out of the answer.
+   */
+  known?: ReadonlySet<number>;
   ttlSeconds?: number;
 }
 
@@ -32,7 +37,8 @@ export interface Task {
 }
 
 /**
- * Gives the annotator up to `count` tasks: the leases they already hold first (renewed), then new ones. Each
+ * Gives the annotator up to `count` tasks: the leases they already hold and the client does not know of first
+ * (all held ones are renewed), then new ones; `held` lists every slot they hold afterwards. Each
  * task carries the payload built by the project's task type from the document; whether it is gold is not said.
  * A lease whose document the task type cannot show is set aside (see {@link withdrawBrokenItem}) and the next
  * task is served in its place.
@@ -41,8 +47,10 @@ export async function leaseTasks(ctx: AppContext, props: LeaseTasksProps) {
   const { db } = ctx.store;
   const ttl = props.ttlSeconds ?? LEASE_TTL_SECONDS;
   const workerKey = workerKeyOfUser(props.user.id);
-  const held = (await renewHeldLeases(db, props.project.id, props.user.id, ttl)).slice(0, props.count);
-  const tasks = await usableTasks(ctx, props.project, props.user, held);
+  const renewed = await renewHeldLeases(db, props.project.id, props.user.id, ttl);
+  const unknown = renewed.filter((lease) => !props.known?.has(Number(lease.slot_id))).slice(0, props.count);
+  const tasks = await usableTasks(ctx, props.project, props.user, unknown);
+  const held = new Set(renewed.filter((lease) => props.known?.has(Number(lease.slot_id))).map((lease) => Number(lease.slot_id)));
   const leasedBatchIds = new Set<number>();
   let retries = 0;
   while (tasks.length < props.count) {
@@ -61,7 +69,8 @@ export async function leaseTasks(ctx: AppContext, props: LeaseTasksProps) {
   if (leasedBatchIds.size) {
     ctx.events.publish({ name: 'slots:leased', payload: { projectId: props.project.id, batchIds: [...leasedBatchIds] } });
   }
-  return tasks;
+  for (const task of tasks) held.add(task.slotId);
+  return { tasks, held: [...held] };
 }
 
 /**

@@ -7,7 +7,7 @@ import { submitJudgment } from '../commands/submit-judgment.ts';
 import { undoLastJudgment } from '../commands/undo-judgment.ts';
 import { skipTask } from '../commands/skip-or-flag.ts';
 import { adjudicateItem, setGoldAnswers } from '../commands/gold-and-review.ts';
-import { renewLease } from '../db/queries/leases.ts';
+import { labelingProgress, renewLease } from '../db/queries/leases.ts';
 import { countLabelsOf, judgmentsOfItems } from '../db/queries/judgments.ts';
 import { documentsByIds, findItem, findItemBySlot, reviewQueue } from '../db/queries/items.ts';
 import { presentReviewItem, presentSubmitResult, presentTask, presentUndoResult } from '../presenters/tasks.ts';
@@ -25,8 +25,10 @@ export function annotateRoutes(ctx: AppContext): Router {
     '/projects/:projectId/tasks/lease',
     endpoint('annotate', { params: projectParams, body: leaseBody }, async ({ params, body, user }) => {
       const project = await loadProject(db, params.projectId);
-      const tasks = await leaseTasks(ctx, { project, user, count: body.count });
-      return { tasks: tasks.map(presentTask), labeled: await countLabelsOf(db, project.id, workerKeyOfUser(user.id)) };
+      const { tasks, held } = await leaseTasks(ctx, { project, user, count: body.count, known: new Set(body.known) });
+      const workerKey = workerKeyOfUser(user.id);
+      const [labeled, progress] = await Promise.all([countLabelsOf(db, project.id, workerKey), labelingProgress(db, project.id, user.id, workerKey)]);
+      return { tasks: tasks.map(presentTask), held, labeled, progress };
     }),
   );
   router.get(

@@ -1,6 +1,10 @@
 import { z } from 'zod';
 
-export const leaseBody = z.object({ count: z.number().int().min(1).max(10).default(3) });
+export const leaseBody = z.object({
+  count: z.number().int().min(1).max(10).default(3),
+  /** Slots the client already has: renewed, not sent again (see leaseTasks). */
+  known: z.array(z.number().int().positive()).max(100).default([]),
+});
 
 export const submitBody = z.object({
   clientId: z.string().min(8).max(100),

@@ -120,3 +120,29 @@ export async function expireLeases(db: Tx): Promise<number> {
   );
   return rows[0].n;
 }
+
+/**
+ * Work in the project's open in-house batches as one annotator sees it: items and how many are done (complete or
+ * past it; a broken one is neither), and the tasks still ahead of them (held now, or free to lease: not yet judged
+ * or held by them, on an item that is not withdrawn).
+ */
+export async function labelingProgress(db: Tx, projectId: number, userId: number, workerKey: string) {
+  const [row] = await rowsOf<{ items: number; done: number; held: number; free: number }>(
+    db,
+    sql`with batch as (
+          select id from batches where project_id = ${projectId} and status = 'open' and channel = 'inhouse'
+        ), item as (
+          select i.id, i.status from items i where i.batch_id in (select id from batch)
+        )
+        select
+          (select count(*)::int from item) as items,
+          (select count(*)::int from item where status not in ('open', 'broken')) as done,
+          (select count(*)::int from slots s where s.batch_id in (select id from batch) and s.leased_by = ${userId} and s.status in ('leased', 'open')) as held,
+          (select count(distinct s.item_id)::int from slots s join item i on i.id = s.item_id
+            where s.batch_id in (select id from batch) and s.channel = 'inhouse' and i.status <> 'broken'
+              and (s.status = 'open' or (s.status = 'leased' and s.lease_expires_at < now()))
+              and s.item_id not in (select o.item_id from slots o where o.leased_by = ${userId})
+              and s.item_id not in (select j.item_id from judgments j where j.worker_key = ${workerKey} and j.status <> 'undone')) as free`,
+  );
+  return { items: row.items, itemsDone: row.done, leftForYou: row.held + row.free };
+}
