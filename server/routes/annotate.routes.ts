@@ -9,7 +9,7 @@ import { skipTask } from '../commands/skip-or-flag.ts';
 import { adjudicateItem, setGoldAnswers } from '../commands/gold-and-review.ts';
 import { labelingProgress, renewLease } from '../db/queries/leases.ts';
 import { countLabelsOf, judgmentsOfItems } from '../db/queries/judgments.ts';
-import { documentsByIds, findItem, findItemBySlot, reviewQueue } from '../db/queries/items.ts';
+import { countReviewQueue, documentsByIds, findItem, findItemBySlot, reviewQueue } from '../db/queries/items.ts';
 import { presentReviewItem, presentSubmitResult, presentTask, presentUndoResult } from '../presenters/tasks.ts';
 import { workerKeyOfUser } from '../commands/worker-key.ts';
 import { conflict, notFound } from '../errors.ts';
@@ -77,7 +77,7 @@ export function annotateRoutes(ctx: AppContext): Router {
     '/projects/:projectId/review',
     endpoint('review', { params: projectParams, query: reviewQuery }, async ({ params, query }) => {
       const project = await loadProject(db, params.projectId);
-      const queue = await reviewQueue(db, params.projectId, query.limit);
+      const [queue, total] = await Promise.all([reviewQueue(db, params.projectId, query), countReviewQueue(db, params.projectId)]);
       const itemIds = queue.map((q) => Number(q.item_id));
       const [docs, judgments] = await Promise.all([documentsByIds(db, queue.map((q) => Number(q.document_id))), judgmentsOfItems(db, itemIds)]);
       const docById = new Map(docs.map((d) => [d.id, d]));
@@ -85,6 +85,9 @@ export function annotateRoutes(ctx: AppContext): Router {
         items: queue.map((q) =>
           presentReviewItem(project, q, docById.get(Number(q.document_id))!, judgments.filter((j) => j.itemId === Number(q.item_id))),
         ),
+        /** Every item waiting for review, over all pages. */
+        total,
+        nextAfter: queue.length === query.limit ? Number(queue[queue.length - 1].item_id) : null,
       };
     }),
   );

@@ -28,4 +28,8 @@ export const goldBody = z.object({
   answers: z.array(z.object({ externalId: z.string().min(1), answer: z.unknown() })).min(1).max(100_000),
 });
 
-export const reviewQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) });
+/** A page of the review queue: items after this item id. */
+export const reviewQuery = z.object({
+  after: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});

@@ -78,16 +78,28 @@ export async function markItemBroken(db: Tx, itemId: number): Promise<boolean> {
   return rows.length > 0;
 }
 
-/** Items waiting for staff in a project, oldest first, with their open flags: under review, or withdrawn as broken. */
-export function reviewQueue(db: Tx, projectId: number, limit: number) {
+/** Item statuses that wait for staff: under review, or withdrawn as broken. */
+const AWAITING_STAFF = sql`i.status in ('review', 'broken')`;
+
+/**
+ * A page of the items waiting for staff in a project, oldest first, with their open flags: under review, or
+ * withdrawn as broken. Keyset-paged by item id, so adjudicating items of one page does not shift the next.
+ */
+export function reviewQueue(db: Tx, projectId: number, page: { after: number; limit: number }) {
   return rowsOf<{ item_id: number; document_id: number; batch_id: number; is_gold: boolean; flags: { reason: string; note: string; userId: number }[] | null }>(
     db,
     sql`select i.id as item_id, i.document_id, i.batch_id, i.is_gold,
           (select json_agg(json_build_object('reason', f.reason, 'note', f.note, 'userId', f.user_id))
              from flags f where f.item_id = i.id and f.resolved_at is null) as flags
-        from items i where i.project_id = ${projectId} and i.status in ('review', 'broken')
-        order by i.id limit ${limit}`,
+        from items i where i.project_id = ${projectId} and ${AWAITING_STAFF} and i.id > ${page.after}
+        order by i.id limit ${page.limit}`,
   );
+}
+
+/** How many items wait for staff in a project: the review queue's true size, not one page of it. */
+export async function countReviewQueue(db: Tx, projectId: number): Promise<number> {
+  const [row] = await rowsOf<{ n: number }>(db, sql`select count(*)::int as n from items i where i.project_id = ${projectId} and ${AWAITING_STAFF}`);
+  return row.n;
 }
 
 /** Records the final answer for an item and resolves its flags. */
