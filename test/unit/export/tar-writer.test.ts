@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { PassThrough } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { extractTar, writeTar } from '../../../server/export/tar-writer.ts';
 
@@ -49,7 +49,7 @@ describe('extractTar', () => {
     const bytes = await archive(dir, Object.keys(files));
     // Chunks of any size, as a download arrives.
     const chunks = Array.from({ length: Math.ceil(bytes.length / 7919) }, (_, k) => bytes.subarray(k * 7919, (k + 1) * 7919));
-    expect(await extractTar(chunks, out)).toEqual(Object.keys(files));
+    expect(await extractTar(Readable.from(chunks), out)).toEqual(Object.keys(files));
     for (const [name, content] of Object.entries(files)) expect(fs.readFileSync(path.join(out, name)).equals(content)).toBe(true);
   });
 
