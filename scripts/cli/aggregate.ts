@@ -9,7 +9,7 @@ import type { CliCommand } from './command.ts';
 import { CliError } from './command.ts';
 import { parseCliArgs, required } from './parse-args.ts';
 import { csvStream } from '../../server/export/csv-format.ts';
-import { encodeAnswers, toJudgments } from '../../server/aggregation/encode.ts';
+import { answerEncoder, toJudgments } from '../../server/aggregation/encode.ts';
 import type { EncodedAnswers } from '../../server/aggregation/encode.ts';
 import { majorityVote, wawa } from '../../server/aggregation/majority-vote.ts';
 import { dawidSkene } from '../../server/aggregation/dawid-skene.ts';
@@ -38,20 +38,22 @@ for ordinal, over gold items that have answers.`;
 
 /**
  * Streams a CSV file (csv-parse: quoted fields may span lines, a byte-order mark is dropped, every row must have
- * the header's field count) and calls `onRow` with the named columns of each data row.
+ * the header's field count) and calls `onRow` with each data row's fields and where the named columns are among
+ * them. Rows come from 'data' events, not `for await`: at 10^6 rows (a numeric item,worker,label CSV, 2 loaded
+ * cores) csv-parse took 0.6-1.7 s that way and 2.2 s through the async iterator; a hand-rolled line split took
+ * 0.5-0.6 s, too little gained to keep a second CSV reader.
  */
-async function readCsv(file: string, columns: readonly string[], onRow: (fields: string[]) => void): Promise<void> {
+async function readCsv(file: string, columns: readonly string[], onRow: (fields: string[], at: readonly number[]) => void): Promise<void> {
   let positions: number[] | null = null;
+  const parser = parse({ bom: true, skip_empty_lines: true });
+  parser.on('data', (fields: string[]) => {
+    if (positions) return onRow(fields, positions);
+    positions = columns.map((c) => fields.indexOf(c));
+    const missing = columns.filter((_, k) => positions![k] < 0);
+    if (missing.length > 0) parser.destroy(new Error(`header lacks ${missing.join(', ')}`));
+  });
   try {
-    for await (const fields of fs.createReadStream(file).pipe(parse({ bom: true, skip_empty_lines: true })) as AsyncIterable<string[]>) {
-      if (positions) {
-        onRow(positions.map((p) => fields[p]));
-        continue;
-      }
-      positions = columns.map((c) => fields.indexOf(c));
-      const missing = columns.filter((_, k) => positions![k] < 0);
-      if (missing.length > 0) throw new Error(`header lacks ${missing.join(', ')}`);
-    }
+    await pipeline(fs.createReadStream(file), parser);
   } catch (error) {
     throw new Error(`${file}: ${(error as Error).message}`);
   }
@@ -65,9 +67,9 @@ async function writeCsv(file: string, rows: Iterable<(string | number)[]>): Prom
 
 async function readGold(file: string, encoded: EncodedAnswers): Promise<Map<number, string>> {
   const gold = new Map<number, string>();
-  await readCsv(file, ['item', 'truth'], ([item, truth]) => {
-    const i = encoded.items.index.get(item);
-    if (i !== undefined) gold.set(i, truth);
+  await readCsv(file, ['item', 'truth'], (fields, [item, truth]) => {
+    const i = encoded.items.index.get(fields[item]);
+    if (i !== undefined) gold.set(i, fields[truth]);
   });
   return gold;
 }
@@ -102,9 +104,9 @@ const command: CliCommand = {
     const out = required(values.out, '--out');
     const { method, gold } = values;
     if (!method || !(method in categorical || method === 'ordinal')) throw new CliError(`--method must be one of ${methodList}`, 2);
-    const columns: [string[], string[], string[]] = [[], [], []];
-    await readCsv(answers, ['item', 'worker', 'label'], (row) => row.forEach((v, k) => columns[k].push(v)));
-    const encoded = encodeAnswers(...columns);
+    const encoder = answerEncoder();
+    await readCsv(answers, ['item', 'worker', 'label'], (fields, [item, worker, label]) => encoder.add(fields[item], fields[worker], fields[label]));
+    const encoded = encoder.finish();
     const judgments = toJudgments(encoded);
     const truths = gold ? await readGold(gold, encoded) : null;
     if (method === 'ordinal') {

@@ -40,19 +40,81 @@ export interface EncodedAnswers {
   label: Int32Array;
 }
 
+/** Takes answer rows one at a time (as a CSV is read), so no column of strings is ever held. */
+export interface AnswerEncoder {
+  add(item: string, worker: string, label: string): void;
+  /** The encoding of every row added; labels are numbered in string order only now, so ties go to the smallest. */
+  finish(): EncodedAnswers;
+}
+
+/**
+ * Numbers each id by first appearance as it is added, into a Map and a list of names. The last id is remembered:
+ * answer files usually list an item's answers together, and comparing with it is cheaper than hashing again.
+ */
+function appearanceCoder(): { book: Codebook; code(id: string): number } {
+  const book: Codebook = { names: [], index: new Map() };
+  let last: string | undefined;
+  let lastCode = -1;
+  return {
+    book,
+    code(id) {
+      if (id === last) return lastCode;
+      let code = book.index.get(id);
+      if (code === undefined) {
+        code = book.names.length;
+        book.index.set(id, code);
+        book.names.push(id);
+      }
+      last = id;
+      return (lastCode = code);
+    },
+  };
+}
+
+/** Copies the codes into an array twice the size. */
+function grown(codes: Int32Array): Int32Array<ArrayBuffer> {
+  const bigger = new Int32Array(codes.length * 2);
+  bigger.set(codes);
+  return bigger;
+}
+
+/** An encoder numbering items and workers by first appearance and labels in string order. */
+export function answerEncoder(): AnswerEncoder {
+  const items = appearanceCoder();
+  const workers = appearanceCoder();
+  const labels = appearanceCoder();
+  let item = new Int32Array(1024);
+  let worker = new Int32Array(1024);
+  let label = new Int32Array(1024);
+  let n = 0;
+  return {
+    add(i, w, l) {
+      if (n === item.length) {
+        item = grown(item);
+        worker = grown(worker);
+        label = grown(label);
+      }
+      item[n] = items.code(i);
+      worker[n] = workers.code(w);
+      label[n] = labels.code(l);
+      n++;
+    },
+    finish() {
+      const sorted = buildCodebook(labels.book.names, true);
+      const toSorted = Int32Array.from(labels.book.names, (name) => sorted.index.get(name)!);
+      const sortedLabel = new Int32Array(n);
+      for (let j = 0; j < n; j++) sortedLabel[j] = toSorted[label[j]];
+      return { items: items.book, workers: workers.book, labels: sorted, item: item.slice(0, n), worker: worker.slice(0, n), label: sortedLabel };
+    },
+  };
+}
+
 /** Encodes answer rows given as parallel string columns. */
 export function encodeAnswers(item: readonly string[], worker: readonly string[], label: readonly string[]): EncodedAnswers {
-  const items = buildCodebook(item);
-  const workers = buildCodebook(worker);
-  const labels = buildCodebook(label, true);
-  return {
-    items,
-    workers,
-    labels,
-    item: encodeIds(item, items),
-    worker: encodeIds(worker, workers),
-    label: encodeIds(label, labels),
-  };
+  if (worker.length !== item.length || label.length !== item.length) throw new RangeError('item, worker and label must have the same length');
+  const encoder = answerEncoder();
+  for (let j = 0; j < item.length; j++) encoder.add(item[j], worker[j], label[j]);
+  return encoder.finish();
 }
 
 /** The encoded answers as engine input: one item, worker and class per distinct id. */

@@ -23,12 +23,17 @@ export function glad(data: CategoricalJudgments, options: IterativeOptions = {})
   const posterior = initialPosterior(data);
   const ability = new Float64Array(nWorkers).fill(1);
   const logBeta = new Float64Array(nItems);
+  const inverseDifficulty = new Float64Array(nItems);
   const logMatch = new Float64Array(n);
   const logMiss = new Float64Array(n);
   const grad = new Float64Array(Math.max(nItems, nWorkers));
   const curvature = new Float64Array(Math.max(nItems, nWorkers));
   const logWrongShare = Math.log(K - 1);
   const logPrior = new Float64Array(K).fill(-Math.log(K));
+  // β per item, exponentiated once per pass rather than once per judgment.
+  const refreshInverseDifficulty = () => {
+    for (let i = 0; i < nItems; i++) inverseDifficulty[i] = Math.exp(logBeta[i]);
+  };
 
   // One Newton step on α (block 0) or log β (block 1), from the expected log-likelihood given the posterior.
   const newtonStep = (block: 0 | 1) => {
@@ -39,8 +44,9 @@ export function glad(data: CategoricalJudgments, options: IterativeOptions = {})
       grad[u] = -(params[u] - priorMean);
       curvature[u] = 1;
     }
+    refreshInverseDifficulty();
     for (let j = 0; j < n; j++) {
-      const b = Math.exp(logBeta[item[j]]);
+      const b = inverseDifficulty[item[j]];
       const x = ability[worker[j]] * b;
       const p = sigmoid(x);
       const residual = posterior[item[j] * K + label[j]] - p;
@@ -58,8 +64,9 @@ export function glad(data: CategoricalJudgments, options: IterativeOptions = {})
         newtonStep(0);
         newtonStep(1);
       }
+      refreshInverseDifficulty();
       for (let j = 0; j < n; j++) {
-        const x = ability[worker[j]] * Math.exp(logBeta[item[j]]);
+        const x = ability[worker[j]] * inverseDifficulty[item[j]];
         logMatch[j] = logSigmoid(x);
         logMiss[j] = logSigmoid(-x) - logWrongShare;
       }
@@ -70,5 +77,5 @@ export function glad(data: CategoricalJudgments, options: IterativeOptions = {})
     { maxIterations: 100, tolerance: 1e-7 },
   );
   clearUnjudged(posterior, data);
-  return { ...decide(posterior, nItems, K, fit), ability, inverseDifficulty: logBeta.map(Math.exp) };
+  return { ...decide(posterior, nItems, K, fit), ability, inverseDifficulty };
 }

@@ -63,8 +63,15 @@ export function mace(data: CategoricalJudgments, options: MaceOptions = {}): Mac
   const spamCount = new Float64Array(nWorkers);
   const trustCount = new Float64Array(nWorkers);
   const strategyCount = new Float64Array(nWorkers * K);
-  const logMatch = new Float64Array(n);
-  const logMiss = new Float64Array(n);
+  // A judgment's likelihoods depend only on its worker and label, so they are kept per (worker, label) cell,
+  // `cell[j]` naming judgment j's: the logs and exponentials are taken nWorkers × K times per iteration, not once per judgment.
+  const cell = new Int32Array(n);
+  const cellSize = new Float64Array(nWorkers * K);
+  for (let j = 0; j < n; j++) cellSize[(cell[j] = worker[j] * K + label[j])]++;
+  const logMatch = new Float64Array(nWorkers * K);
+  const logMiss = new Float64Array(nWorkers * K);
+  const spamIfCorrect = new Float64Array(nWorkers * K);
+  const correctSum = new Float64Array(nWorkers * K);
 
   // Start 0 is deterministic (spam 0.5, uniform strategy: the first E-step is then a majority vote); the
   // others perturb it moderately, since far-off starts land in degenerate optima.
@@ -86,30 +93,34 @@ export function mace(data: CategoricalJudgments, options: MaceOptions = {}): Mac
   };
 
   const eStep = (p: MaceParameters, posterior: Float64Array) => {
-    for (let j = 0; j < n; j++) {
-      const w = worker[j];
-      const spam = p.logSpam[w] + p.logStrategy[w * K + label[j]];
-      logMiss[j] = spam;
+    for (let w = 0; w < nWorkers; w++) {
       const trust = p.logTrust[w];
-      logMatch[j] = Math.max(spam, trust) + Math.log1p(Math.exp(-Math.abs(spam - trust)));
+      for (let c = w * K; c < (w + 1) * K; c++) {
+        const spam = p.logSpam[w] + p.logStrategy[c];
+        logMiss[c] = spam;
+        logMatch[c] = Math.max(spam, trust) + Math.log1p(Math.exp(-Math.abs(spam - trust)));
+        // Given the label is the truth, the share of its likelihood explained by spamming.
+        spamIfCorrect[c] = Math.exp(logMiss[c] - logMatch[c]);
+      }
     }
-    return matchModelEStep(posterior, data, logPrior, logMatch, logMiss);
+    return matchModelEStep(posterior, data, logPrior, logMatch, logMiss, cell);
   };
 
   const mStep = (p: MaceParameters, posterior: Float64Array) => {
     logPrior.set(classPrior(posterior, nItems, K, 1).map(Math.log));
+    // A judgment with posterior q on its label counts q·(1 − spamIfCorrect) as trusted and the rest as spam; both
+    // are linear in q, so the judgments of a cell are summed first and split once per cell.
+    correctSum.fill(0);
+    for (let j = 0; j < n; j++) correctSum[cell[j]] += posterior[item[j] * K + label[j]];
     spamCount.fill(0);
     trustCount.fill(0);
-    strategyCount.fill(gamma);
-    for (let j = 0; j < n; j++) {
-      const w = worker[j];
-      const correct = posterior[item[j] * K + label[j]];
-      // Given the label is the truth, the share of its likelihood explained by spamming.
-      const spamIfCorrect = Math.exp(logMiss[j] - logMatch[j]);
-      const spam = correct * spamIfCorrect + (1 - correct);
-      spamCount[w] += spam;
-      trustCount[w] += correct * (1 - spamIfCorrect);
-      strategyCount[w * K + label[j]] += spam;
+    for (let w = 0, c = 0; w < nWorkers; w++) {
+      for (let k = 0; k < K; k++, c++) {
+        const trusted = correctSum[c] * (1 - spamIfCorrect[c]);
+        trustCount[w] += trusted;
+        spamCount[w] += cellSize[c] - trusted;
+        strategyCount[c] = gamma + cellSize[c] - trusted;
+      }
     }
     for (let w = 0; w < nWorkers; w++) {
       const all = digamma(spamCount[w] + trustCount[w] + alpha + beta);

@@ -18,6 +18,13 @@ export function softmaxRows(logScores: Float64Array, rows: number, cols: number)
   return total;
 }
 
+/** Fills `m` with copies of `row` end to end (`m.length` a multiple of its length), doubling the filled part each copy. */
+export function repeatRow(m: Float64Array, row: ArrayLike<number>): void {
+  if (m.length === 0) return;
+  m.set(row, 0);
+  for (let filled = row.length; filled < m.length; filled *= 2) m.copyWithin(filled, 0, Math.min(filled, m.length - filled));
+}
+
 /** Divides each row by its sum in place; all-zero rows become uniform (nothing is known about them). */
 export function normalizeRows(m: Float64Array, rows: number, cols: number): void {
   for (let r = 0, o = 0; r < rows; r++, o += cols) {

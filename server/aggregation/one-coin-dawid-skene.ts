@@ -25,8 +25,8 @@ export function oneCoinDawidSkene(data: CategoricalJudgments, options: OneCoinOp
   const n = worker.length;
   const posterior = initialPosterior(data, options.warmStart);
   const skill = new Float64Array(nWorkers);
-  const logMatch = new Float64Array(n);
-  const logMiss = new Float64Array(n);
+  const logMatch = new Float64Array(nWorkers);
+  const logMiss = new Float64Array(nWorkers);
   let prior: Float64Array = new Float64Array(K);
 
   const fit = runEm(
@@ -34,12 +34,11 @@ export function oneCoinDawidSkene(data: CategoricalJudgments, options: OneCoinOp
       const { correct, total } = expectedCorrect(posterior, data);
       for (let w = 0; w < nWorkers; w++) skill[w] = (correct[w] + smoothing) / (total[w] + 2 * smoothing);
       prior = classPrior(posterior, nItems, K, smoothing);
-      for (let j = 0; j < n; j++) {
-        const s = skill[worker[j]];
-        logMatch[j] = Math.log(s);
-        logMiss[j] = Math.log((1 - s) / (K - 1));
+      for (let w = 0; w < nWorkers; w++) {
+        logMatch[w] = Math.log(skill[w]);
+        logMiss[w] = Math.log((1 - skill[w]) / (K - 1));
       }
-      return matchModelEStep(posterior, data, prior.map(Math.log), logMatch, logMiss);
+      return matchModelEStep(posterior, data, prior.map(Math.log), logMatch, logMiss, worker);
     },
     n,
     options,
