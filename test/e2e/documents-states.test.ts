@@ -142,7 +142,7 @@ describe('documents, counts and empty states in the browser', () => {
   test('a labeled and aggregated quality-rating project offers the export and the token budget', async () => {
     await page.goto(`${app.url}/projects/${projectId}/export`);
     await page.getByTestId('export-format').waitFor();
-    await page.getByTestId('token-budget').waitFor();
+    await page.getByTestId('token-budget').getByTestId('model-size').waitFor();
     expect(await page.getByTestId('export-empty').count()).toBe(0);
   });
 
@@ -156,7 +156,9 @@ describe('documents, counts and empty states in the browser', () => {
     for (const { id } of await itemIds(pairwise)) await admin.post(`/api/items/${id}/adjudicate`, { answer: { choice: 'A' }, promoteToGold: false }).expect(200);
     await page.goto(`${app.url}/projects/${pairwise}/export`);
     await page.getByTestId('filter-threshold').waitFor();
+    // neither the row nor its model-size input, which a pairwise score gives no meaning
     expect(await page.getByTestId('token-budget').count()).toBe(0);
+    expect(await page.getByTestId('model-size').count()).toBe(0);
     expect(await page.getByTestId('export-empty').count()).toBe(0);
   });
 
