@@ -52,6 +52,10 @@ describe('curate CLI (a client of the API)', () => {
     const exported = await curate(['export', '--project', 'cli', '--format', 'jsonl', '--out', out]);
     expect(exported.code).toBe(0);
     expect(await fs.promises.readFile(out, 'utf8')).toBe('');
+    const layout = path.join(dir, 'layout');
+    const hf = await curate(['export', '--project', 'cli', '--format', 'hf', '--out', layout]);
+    expect(hf).toMatchObject({ code: 0, stderr: expect.not.stringContaining('curate:'), stdout: expect.stringContaining('wrote 1 file(s)') });
+    expect(await fs.promises.readFile(path.join(layout, 'README.md'), 'utf8')).toMatch(/^---\n/);
   });
 
   it('reports a refused import with line numbers and exit 1', async () => {
