@@ -20,7 +20,7 @@ import { aggregateObservations, type AggregationOutput, type Observation } from 
 import { aggregationSettingsOf } from '../quality/aggregation-settings.ts';
 import { findTaskType } from '../../tasks/registry.ts';
 import { routeLowConfidence, type EditReview } from '../aggregation/index.ts';
-import { documentPayload } from './document-payload.ts';
+import { tryDocumentPayload } from './document-payload.ts';
 import type { Tx } from '../db/store.ts';
 
 /** Per-project lock keys live in their own range, clear of the job locks. */
@@ -44,7 +44,8 @@ export async function aggregateProject(ctx: AppContext, props: { projectId: numb
     if (!(await tryAdvisoryXactLock(tx, LOCK_BASE + props.projectId))) return undefined;
     const project = (await findProject(tx, props.projectId))!;
     const labels = await labelsForAggregation(tx, project.id);
-    const output = compute(project, labels, await goldAnswersByItem(tx, project.id), await editReviews(tx, project, labels));
+    const edits = await editReviews(tx, project, labels);
+    const output = compute(project, labels, await goldAnswersByItem(tx, project.id), edits?.reviews);
     await upsertAggregates(tx, project.id, output.items);
     await replaceAnnotatorStats(tx, project.id, output.workers.map(({ workerKey, ...stats }) => ({ workerKey, stats })));
     const settings = aggregationSettingsOf(project.settings);
@@ -71,7 +72,7 @@ export async function aggregateProject(ctx: AppContext, props: { projectId: numb
       lowConfidenceItems: low.length,
       computedAt: new Date().toISOString(),
     });
-    return { skipped: false as const, output };
+    return { skipped: false as const, output, documentsNotShown: edits?.documentsNotShown ?? 0 };
   });
   // Another process is running it; leave the request standing so its next run (or the sweep) picks it up.
   if (!run && requested) await requestAggregation(db, props.projectId);
@@ -125,18 +126,24 @@ function compute(project: Project, labels: Labels, gold: Map<number, unknown>, r
 
 /**
  * Task types that review generated text: each judgment as an edit review. Only the documents that a judgment
- * corrected are loaded, to measure the correction against the original.
+ * corrected are loaded, to measure the correction against the original. A document the task type cannot show
+ * (issue 12, finding 4) has no original to measure against: its corrections are left out and counted.
  */
-async function editReviews(tx: Tx, project: Project, labels: Labels): Promise<EditReview[] | undefined> {
+async function editReviews(tx: Tx, project: Project, labels: Labels): Promise<{ reviews: EditReview[]; documentsNotShown: number } | undefined> {
   const review = findTaskType(project.taskType)!.editReview;
   if (!review) return undefined;
   const verdicts = labels.map((l) => review.of(l.value as never));
   const corrected = new Set(labels.filter((_, j) => verdicts[j].corrected !== undefined).map((l) => Number(l.document_id)));
-  const originals = new Map(
-    (await documentsForPayloads(tx, [...corrected])).map((doc) => [Number(doc.id), review.original(documentPayload(project, doc) as never)]),
-  );
-  return verdicts.map(({ accepted, errorTags, corrected: text }, j) => {
+  const originals = new Map<number, string>();
+  let documentsNotShown = 0;
+  for (const doc of await documentsForPayloads(tx, [...corrected])) {
+    const built = tryDocumentPayload(project, doc);
+    if ('problem' in built) documentsNotShown++;
+    else originals.set(Number(doc.id), review.original(built.payload as never));
+  }
+  const reviews = verdicts.map(({ accepted, errorTags, corrected: text }, j) => {
     const original = originals.get(Number(labels[j].document_id));
     return { accepted, errorTags, correction: text === undefined || original === undefined ? undefined : { original, corrected: text } };
   });
+  return { reviews, documentsNotShown };
 }

@@ -1,4 +1,4 @@
-import { documentPayload } from './document-payload.ts';
+import { tryDocumentPayload } from './document-payload.ts';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,7 +25,8 @@ export interface ExportSetProps {
   /** Where the file (or, for `hf`, a tar of the dataset layout) is written. */
   out: Writable;
   /** Rows written so far, of the total. */
-  onProgress?: (written: number, total: number) => void;
+  /** Rows written of the total so far, and rows left out because the task type cannot show their document. */
+  onProgress?: (written: number, total: number, skipped: number) => void;
   /** Agreement figures to state on the dataset card. */
   agreement?: DatasetFacts['agreement'];
 }
@@ -58,6 +59,7 @@ export async function exportSet(ctx: AppContext, props: ExportSetProps) {
     labels: {},
     scores: {},
     gold: 0,
+    skipped: 0,
     annotators: null,
     agreement: props.agreement ?? [],
     createdAt: new Date(),
@@ -70,29 +72,45 @@ export async function exportSet(ctx: AppContext, props: ExportSetProps) {
       sql`select count(distinct worker_key)::int as n from judgments where project_id = ${props.project.id} and kind = 'label' and status = 'final'`,
     );
     facts.annotators = annotators.n;
-    props.onProgress?.(0, total);
-    for await (const page of streamExportRows(tx, props.project.id, o)) {
-      const judgments = groupJudgments(await judgmentsForExport(tx, page.map((r) => Number(r.item_id))), page, pseudonym);
-      const rows = page.map((r) => {
+    props.onProgress?.(0, total, 0);
+    for await (const fetched of streamExportRows(tx, props.project.id, o)) {
+      const judgments = groupJudgments(await judgmentsForExport(tx, fetched.map((r) => Number(r.item_id))), fetched, pseudonym);
+      const page: ExportDbRow[] = [];
+      const rows: Record<string, unknown>[] = [];
+      for (const r of fetched) {
         const own = judgments.get(Number(r.item_id)) ?? [];
         // The payload is built (and validated) only for task types whose export columns read it.
         const item = {
           get payload() {
-            return documentPayload(props.project, r) as never;
+            const built = tryDocumentPayload(props.project, r);
+            if ('problem' in built) throw new DocumentNotShown(built.problem);
+            return built.payload as never;
           },
           judgments: own.map((j) => j.value) as never[],
         };
-        const taskCells = taskType.exportRow(item, config);
-        return presentExportRow(r, o.includeJudgments ? own : undefined, taskCells, columns);
-      });
+        let taskCells;
+        try {
+          taskCells = taskType.exportRow(item, config);
+        } catch (error) {
+          // A document the task type cannot show (issue 12, finding 4) leaves its row out instead of failing the file.
+          if (!(error instanceof DocumentNotShown)) throw error;
+          facts.skipped++;
+          continue;
+        }
+        page.push(r);
+        rows.push(presentExportRow(r, o.includeJudgments ? own : undefined, taskCells, columns));
+      }
       for (const r of page) count(facts, r);
       await sink.write(rows, page);
-      props.onProgress?.(facts.rows, total);
+      props.onProgress?.(facts.rows, total, facts.skipped);
     }
   });
   await sink.finish(facts);
   return facts;
 }
+
+/** Thrown while building a row whose document the project's task type cannot show. */
+class DocumentNotShown extends Error {}
 
 function count(facts: DatasetFacts, r: ExportDbRow) {
   facts.rows++;

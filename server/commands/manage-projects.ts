@@ -4,6 +4,10 @@ import { badRequest, conflict, notFound } from '../errors.ts';
 import { describeZodError } from '../http/error-handler.ts';
 import { findTaskType, taskTypeNames } from '../../tasks/registry.ts';
 import { runCommand, type CommandContext } from './run-command.ts';
+import { brokenItemsWithDocuments, restoreBrokenItems } from '../db/queries/items.ts';
+import { tryDocumentPayload } from './document-payload.ts';
+import type { Tx } from '../db/store.ts';
+import type { Project } from '../db/schema.ts';
 
 export interface CreateProjectProps {
   actorId: number;
@@ -45,9 +49,25 @@ export function updateProjectSettings(
       throw conflict(`A project named "${changes.name}" already exists`);
     }
     const updated = await updateProject(tx, project.id, changes);
-    await appendAudit(tx, { actorId: props.actorId, action: 'project.update', target: `project:${project.id}`, details: { fields: Object.keys(changes) } });
+    const restored = changes.fieldMapping ? await restoreShowableItems(tx, updated) : 0;
+    await appendAudit(tx, {
+      actorId: props.actorId,
+      action: 'project.update',
+      target: `project:${project.id}`,
+      details: { fields: Object.keys(changes), ...(restored ? { restoredBrokenItems: restored } : {}) },
+    });
     return updated;
   });
+}
+
+/**
+ * After a field mapping change, items withdrawn as broken whose documents the project can now show go back to serving
+ * (issue 12, finding 4: staff fix the mapping the flag named). Returns how many.
+ */
+async function restoreShowableItems(tx: Tx, project: Project): Promise<number> {
+  const showable = (await brokenItemsWithDocuments(tx, project.id)).filter((row) => !('problem' in tryDocumentPayload(project, row)));
+  await restoreBrokenItems(tx, showable.map((row) => Number(row.item_id)));
+  return showable.length;
 }
 
 function parseTaskConfig(taskType: string, config: unknown) {

@@ -9,6 +9,8 @@ export interface DatasetFacts {
   /** Score histogram by rounded score. */
   scores: Record<string, number>;
   gold: number;
+  /** Items left out: their document is one the project's task type cannot show (flagged 'broken' for staff). */
+  skipped: number;
   annotators: number | null;
   agreement: { name: string; value: number | null }[];
   createdAt: Date;
@@ -41,7 +43,7 @@ judgments behind it and the method that produced it (an adjudication by a review
 
 ## Counts
 
-${table([['rows', f.rows], ...splits.map((s): [string, number] => [`split: ${s}`, f.splits[s]]), ['gold items', `${f.gold} (${share(f.gold)})`], ['annotators', f.annotators ?? 'not recorded']])}
+${table([['rows', f.rows], ...splits.map((s): [string, number] => [`split: ${s}`, f.splits[s]]), ['gold items', `${f.gold} (${share(f.gold)})`], ['annotators', f.annotators ?? 'not recorded'], ...(f.skipped ? [['left out: document cannot be shown', f.skipped] as [string, number]] : [])])}
 
 ## Methods
 

@@ -53,7 +53,10 @@ export function presentQualityReport(project: Project, parts: QualityReportParts
   };
 }
 
-/** The outcome of an on-demand aggregation: null figures when there was nothing to aggregate. */
-export function presentAggregationRun(output: AggregationOutput | null) {
-  return { items: output?.items.length ?? 0, agreement: output?.agreement ?? null, positionBias: output?.positionBias ?? null };
+/**
+ * The outcome of an on-demand aggregation: null figures when there was nothing to aggregate, and how many documents
+ * were left out of the edit measures because the task type cannot show them.
+ */
+export function presentAggregationRun(output: AggregationOutput | null, documentsNotShown: number) {
+  return { items: output?.items.length ?? 0, agreement: output?.agreement ?? null, positionBias: output?.positionBias ?? null, documentsNotShown };
 }

@@ -17,8 +17,10 @@ export interface ClientEventMap {
     done: number;
     items: number;
     itemsComplete: number;
+    /** Withdrawn: the task type cannot show their documents (flagged for staff). */
+    itemsBroken: number;
     judgmentsPerMinute: number;
   };
-  /** An export is being written: rows so far of the total. */
-  'export:progress': { projectId: number; exportId: string; written: number; total: number };
+  /** An export is being written: rows so far of the total, and rows left out as their document cannot be shown. */
+  'export:progress': { projectId: number; exportId: string; written: number; total: number; skipped: number };
 }

@@ -39,8 +39,8 @@ export function exportRoutes(ctx: AppContext): Router {
         project,
         options,
         out: res,
-        onProgress: (written, total) => {
-          if (exportId) ctx.events.publish({ name: 'export:progress', payload: { projectId: project.id, exportId, written, total }, to: { projectId: project.id } });
+        onProgress: (written, total, skipped) => {
+          if (exportId) ctx.events.publish({ name: 'export:progress', payload: { projectId: project.id, exportId, written, total, skipped }, to: { projectId: project.id } });
         },
       });
       res.end();

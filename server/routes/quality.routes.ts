@@ -20,7 +20,7 @@ export function qualityRoutes(ctx: AppContext): Router {
       await loadProject(db, params.projectId);
       const result = await aggregateProjectNow(ctx, params.projectId);
       if (!result) throw conflict('An aggregation of this project has been running for a while; try again in a moment');
-      return presentAggregationRun(result.skipped ? null : result.output);
+      return result.skipped ? presentAggregationRun(null, 0) : presentAggregationRun(result.output, result.documentsNotShown);
     }),
   );
   router.get(

@@ -109,18 +109,33 @@ export async function setBatchStatus(db: Tx, id: number, status: 'open' | 'close
   return batch;
 }
 
-/** Slot and item counts of a batch, and judgments in the last minute. */
+/**
+ * Slot and item counts of a batch, and judgments in the last minute. An item withdrawn as broken (its document cannot
+ * be shown) is neither complete nor open: it is counted apart, and its free slots, which nobody is served, with it.
+ */
 export async function batchProgress(db: Tx, batchId: number) {
-  const [row] = await rowsOf<{ open: number; leased: number; done: number; items: number; items_complete: number; per_minute: number }>(
+  const [row] = await rowsOf<{ open: number; leased: number; done: number; items: number; items_complete: number; items_broken: number; per_minute: number }>(
     db,
-    sql`select
-      (select count(*)::int from slots s where s.batch_id = ${batchId} and (s.status = 'open' or (s.status = 'leased' and s.lease_expires_at < now()))) as open,
+    sql`with broken as (select i.id from items i where i.batch_id = ${batchId} and i.status = 'broken')
+    select
+      (select count(*)::int from slots s where s.batch_id = ${batchId} and s.item_id not in (select id from broken)
+         and (s.status = 'open' or (s.status = 'leased' and s.lease_expires_at < now()))) as open,
       (select count(*)::int from slots s where s.batch_id = ${batchId} and s.status = 'leased' and s.lease_expires_at >= now()) as leased,
       (select count(*)::int from slots s where s.batch_id = ${batchId} and s.status = 'done') as done,
       (select count(*)::int from items i where i.batch_id = ${batchId}) as items,
-      (select count(*)::int from items i where i.batch_id = ${batchId} and i.status <> 'open') as items_complete,
+      (select count(*)::int from items i where i.batch_id = ${batchId} and i.status not in ('open', 'broken')) as items_complete,
+      (select count(*)::int from broken) as items_broken,
       (select count(*)::int from judgments j join items i on i.id = j.item_id
          where i.batch_id = ${batchId} and j.kind = 'label' and j.status = 'final' and j.created_at > now() - interval '1 minute') as per_minute`,
   );
-  return { batchId, open: row.open, leased: row.leased, done: row.done, items: row.items, itemsComplete: row.items_complete, judgmentsPerMinute: row.per_minute };
+  return {
+    batchId,
+    open: row.open,
+    leased: row.leased,
+    done: row.done,
+    items: row.items,
+    itemsComplete: row.items_complete,
+    itemsBroken: row.items_broken,
+    judgmentsPerMinute: row.per_minute,
+  };
 }

@@ -114,3 +114,25 @@ export async function adjudicate(db: Tx, values: { itemId: number; reviewerId: n
   await db.update(items).set({ status: 'adjudicated' }).where(eq(items.id, values.itemId));
   await db.update(flags).set({ resolvedAt: new Date() }).where(and(eq(flags.itemId, values.itemId), isNull(flags.resolvedAt)));
 }
+
+/** A project's items withdrawn as broken, with the documents the task type could not show. */
+export function brokenItemsWithDocuments(db: Tx, projectId: number) {
+  return rowsOf<{ item_id: number; text: string; meta: unknown }>(
+    db,
+    sql`select i.id as item_id, d.text, d.meta from items i join documents d on d.id = i.document_id
+        where i.project_id = ${projectId} and i.status = 'broken'`,
+  );
+}
+
+/**
+ * Puts broken items back into serving and resolves the 'broken' flags the lease recorded for them (those with no
+ * author); a flag an annotator raised stays for staff.
+ */
+export async function restoreBrokenItems(db: Tx, itemIds: number[]) {
+  if (!itemIds.length) return;
+  await db.update(items).set({ status: 'open' }).where(and(inArray(items.id, itemIds), eq(items.status, 'broken')));
+  await db
+    .update(flags)
+    .set({ resolvedAt: new Date() })
+    .where(and(inArray(flags.itemId, itemIds), eq(flags.reason, 'broken'), isNull(flags.userId), isNull(flags.resolvedAt)));
+}

@@ -1,0 +1,30 @@
+import { describe, expect, test } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { signInAt, watchProblems } from './support/browser.ts';
+import { useServerAndBrowser } from './support/session.ts';
+import { buildBatch, buildDocuments, buildTokenClient } from '../support/factories.ts';
+
+describe('batches page', () => {
+  const e2e = useServerAndBrowser();
+
+  test('shows an item withdrawn as broken apart from complete and open ones (issue 12, finding 4)', async () => {
+    const project = await e2e.app.buildProject({ taskType: 'synthetic-review' });
+    const { db } = e2e.app.ctx.store;
+    await db.execute(sql`update projects set open_to_all = true where id = ${project.id}`);
+    await buildDocuments(e2e.app, project.id, [{ id: 'ok', text: `fine ${randomUUID()}`, prompt: 'a prompt' }]);
+    await db.execute(sql`insert into documents (project_id, external_id, content_hash, text, meta, token_estimate)
+                         values (${project.id}, 'bad', ${randomUUID()}, 'no prompt here', '{}'::jsonb, 5)`);
+    await buildBatch(e2e.app, project.id, { redundancy: 1 });
+    const annotator = await buildTokenClient(e2e.app);
+    await annotator.post(`/api/projects/${project.id}/tasks/lease`, { count: 2 }).expect(200);
+
+    const page = await e2e.browser.newPage();
+    const problems = watchProblems(page);
+    await signInAt(page, `${e2e.app.url}/projects/${project.id}/batches`, e2e.app.admin.email);
+    await expect.poll(() => page.getByTestId('items-broken').textContent()).toContain('1 broken');
+    expect(await page.getByTestId('batch-progress').textContent()).toContain('0/2 items complete');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
