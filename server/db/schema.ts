@@ -83,6 +83,8 @@ export const projects = pgTable('projects', {
   aggregatedAt: timestamp('aggregated_at', { withTimezone: true }),
   /** Every annotator may see and label it, member or not (reviewing still needs a reviewer role). */
   openToAll: boolean('open_to_all').notNull().default(false),
+  /** Set while archived: hidden from annotators and default lists, read-only, still exportable; cleared on restore. */
+  archivedAt: timestamp('archived_at', { withTimezone: true }),
   createdBy: ref('created_by').references(() => users.id),
   createdAt: createdAt(),
 });
@@ -159,6 +161,8 @@ export const batches = pgTable(
     goldRate: doublePrecision('gold_rate').notNull().default(0),
     priority: integer('priority').notNull().default(0),
     seed: integer('seed').notNull(),
+    /** Set while archived: closed to leasing, hidden from the default batch list, still exportable; cleared on restore. */
+    archivedAt: timestamp('archived_at', { withTimezone: true }),
     createdBy: ref('created_by').references(() => users.id),
     createdAt: createdAt(),
   },
