@@ -105,9 +105,15 @@ export const pairwisePreference: TaskType<PairwiseConfig, PairwisePayload, Pairw
   }),
   mturkFrameHeight: 1000,
   shortcuts: (config) => [
-    { key: '1', description: 'Left response is better' },
-    { key: '2', description: 'Right response is better' },
+    { key: '1', description: 'Left response (A when stacked) is better' },
+    { key: '2', description: 'Right response (B when stacked) is better' },
     ...(config.allowTie ? [{ key: '0', description: 'Tie' }] : []),
     ...(config.reason === 'required' ? [{ key: 'Enter', description: 'Submit' }] : []),
+    ...(config.reason !== 'off'
+      ? [
+          { key: 'Esc', description: 'Leave the reason box' },
+          { key: 'Ctrl+Enter', description: 'Submit from the reason box' },
+        ]
+      : []),
   ],
 };

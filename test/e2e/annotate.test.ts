@@ -196,7 +196,8 @@ describe('annotator labeling screen', () => {
     await page.keyboard.press('u');
     await page.getByTestId('undone-note').waitFor();
     expect(Number(await slotOnScreen(page))).toBe(first);
-    expect(await page.getByTestId('undone-note').textContent()).toContain('{"score":2}');
+    // In words, as the review page shows answers, not as the JSON sent.
+    expect(await page.getByTestId('undone-note').textContent()).toMatch(/You had answered:\s+Score 2/);
     expect(await labelsOf(user, project.id)).toEqual({ n: 0, items: 0 });
     expect(await page.getByTestId('session-count').textContent()).toContain('0 this session');
 
