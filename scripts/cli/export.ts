@@ -61,6 +61,8 @@ const command: CliCommand = {
     if (values.seed) query.set('seed', values.seed);
 
     const response = await client.stream('GET', `/api/projects/${project.id}/export?${query}`);
+    // Before the counting listener starts the stream flowing: chunks read while this awaited were lost to the tar.
+    if (format === 'hf') await fs.promises.mkdir(out, { recursive: true });
     const bar = progressBar('exporting', 0);
     let bytes = 0;
     const counted = Readable.fromWeb(response as never).on('data', (chunk: Buffer) => {
@@ -68,7 +70,6 @@ const command: CliCommand = {
       bar.update(0, `${(bytes / 1e6).toFixed(1)} MB`);
     });
     if (format === 'hf') {
-      await fs.promises.mkdir(out, { recursive: true });
       const files = await extractTar(counted, out);
       bar.done();
       console.log(`wrote ${files.length} file(s) to ${out}: ${files.join(', ')}`);
