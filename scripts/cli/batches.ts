@@ -6,6 +6,7 @@ import { ApiClient } from './api-client.ts';
 const usage = `Usage:
   npm run curate -- batches create --project NAME --name BATCH --size N [--redundancy K] [--gold-rate R]
                    [--stratify FIELD [--proportions a=0.5,b=0.5]] [--by-length] [--channel inhouse|crowd] [--seed S]
+                   [--include-used]   (also sample documents already in a batch; by default they are skipped)
   npm run curate -- batches list --project NAME
   npm run curate -- batches open|close --batch ID
   npm run curate -- batches aggregate --project NAME      (re-aggregate now)`;
@@ -52,6 +53,7 @@ const command: CliCommand = {
         'by-length': { type: 'boolean' },
         channel: { type: 'string' },
         seed: { type: 'string' },
+        'include-used': { type: 'boolean' },
         batch: { type: 'string' },
       },
       1,
@@ -83,6 +85,7 @@ const command: CliCommand = {
           channel: values.channel,
           seed: values.seed ? Number(values.seed) : undefined,
           sampling: samplingOf(values),
+          excludeUsed: !values['include-used'],
         },
       });
       for (const w of result.warnings) console.error(`warning: ${w}`);
