@@ -5,6 +5,7 @@
  * reading the answers CSV and writing the labels. Both are set beside a plain pass measured in the same run, as
  * ratios: in process one pass tallying votes, end to end a fresh process that parses the same CSV with csv-parse and
  * tallies votes per item and label (crowd-kit, the figure the issue names, is a Python package and not installed).
+ * Each figure is wall time and, after it, CPU time, steadier where other processes share the cores.
  * At 10^6 answers checks Dawid-Skene end to end < 3 s, MACE and GLAD < 10 s, peak RSS in process < 600 MB.
  */
 import fs from 'node:fs';
@@ -55,23 +56,32 @@ function plainPass(data: CategoricalJudgments): number {
   return counts[0];
 }
 
-function timed<T>(run: () => T): { value: T; seconds: number } {
-  const start = performance.now();
-  const value = run();
-  return { value, seconds: (performance.now() - start) / 1000 };
+interface Timing {
+  seconds: number;
+  cpuSeconds: number;
 }
 
-/** Runs a node process with the tsx loader; resolves to its wall time and stdout, rejecting on a nonzero exit. */
-async function timedProcess(args: string[]): Promise<{ seconds: number; stdout: string }> {
+function timed<T>(run: () => T): Timing & { value: T } {
   const start = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  const cpu = process.cpuUsage();
+  const value = run();
+  const { user, system } = process.cpuUsage(cpu);
+  return { value, seconds: (performance.now() - start) / 1000, cpuSeconds: (user + system) / 1e6 };
+}
+
+/** Runs a node process with the tsx loader; resolves to its wall and CPU time and stdout, rejecting on a nonzero exit. */
+async function timedProcess(args: string[]): Promise<Timing & { stdout: string }> {
+  const start = performance.now();
+  const cpuReporter = path.join(root, 'scripts/bench/cpu-on-exit.ts');
+  const child = spawn(process.execPath, ['--import', 'tsx', '--import', cpuReporter, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk) => (stdout += chunk));
   child.stderr.on('data', (chunk) => (stderr += chunk));
   const [code] = await once(child, 'close');
   if (code !== 0) throw new Error(`${args.join(' ')} exited ${code}: ${stderr.trim()}`);
-  return { seconds: (performance.now() - start) / 1000, stdout };
+  const cpuSeconds = Number(/cpu-seconds ([\d.e-]+)/.exec(stderr)?.[1] ?? NaN);
+  return { seconds: (performance.now() - start) / 1000, cpuSeconds, stdout };
 }
 
 function accuracy(label: Int32Array, truth: Int32Array): number {
@@ -120,26 +130,29 @@ async function main(): Promise<number> {
     })());
     console.log(`answers CSV ${(fs.statSync(answers).size / 1e6).toFixed(1)} MB`);
 
-    const row = (name: string, seconds: number, baseline: number, extra = '') =>
-      console.log(`  ${name.padEnd(22)} ${seconds.toFixed(3).padStart(8)} s ${(seconds / baseline).toFixed(1).padStart(9)}× plain pass   ${extra}`);
+    const row = (name: string, t: Timing, baseline: Timing, extra = '') =>
+      console.log(
+        `  ${name.padEnd(22)} ${t.seconds.toFixed(3).padStart(8)} s ${(t.seconds / baseline.seconds).toFixed(1).padStart(8)}× plain pass` +
+          `   cpu ${t.cpuSeconds.toFixed(3).padStart(7)} s ${(t.cpuSeconds / baseline.cpuSeconds).toFixed(1).padStart(8)}×   ${extra}`,
+      );
 
     console.log('in process (fit only):');
     const plain = timed(() => plainPass(judgments));
-    row('plain pass', plain.seconds, plain.seconds);
+    row('plain pass', plain, plain);
     for (const m of chosen) {
       const fit = timed(() => methods[m].fit(judgments));
-      row(methods[m].name, fit.seconds, plain.seconds, `accuracy ${accuracy(fit.value.label, truth).toFixed(4)}, ${fit.value.iterations} iterations`);
+      row(methods[m].name, fit, plain, `accuracy ${accuracy(fit.value.label, truth).toFixed(4)}, ${fit.value.iterations} iterations`);
     }
     const peakRssMb = process.resourceUsage().maxRSS / 1024;
     console.log(`  peak RSS ${peakRssMb.toFixed(0)} MB`);
 
     console.log('end to end (a fresh process: read the CSV, fit, write the labels):');
     const plainEndToEnd = await timedProcess([fileURLToPath(import.meta.url), '--plain-pass', answers]);
-    row('plain pass (csv-parse)', plainEndToEnd.seconds, plainEndToEnd.seconds);
+    row('plain pass (csv-parse)', plainEndToEnd, plainEndToEnd);
     const missed: string[] = [];
     for (const m of chosen) {
       const run = await timedProcess(['scripts/curate.ts', 'aggregate', '--answers', answers, '--gold', gold, '--method', m, '--out', path.join(dir, `${m}.csv`)]);
-      row(`curate aggregate ${m}`, run.seconds, plainEndToEnd.seconds, run.stdout.trim());
+      row(`curate aggregate ${m}`, run, plainEndToEnd, run.stdout.trim());
       const target = targets.endToEndSeconds[m];
       if (size === fullSize && target !== undefined && run.seconds >= target) missed.push(`${methods[m].name} end to end < ${target} s`);
     }
