@@ -34,16 +34,6 @@ const blocksNotRun: { heading: string; unless: () => boolean; why: string }[] = 
   { heading: 'Accuracy on public crowd datasets', unless: () => fs.existsSync(sharedData), why: 'needs the sibling ../shared crowd datasets, absent here' },
 ];
 
-/** Blocks that rely on what a later section sets up: run after it, with what the README takes as given. */
-const runAfter: { heading: string; after: string; setup: string[]; why: string }[] = [
-  {
-    heading: 'Who may see what',
-    after: 'The CLI',
-    setup: ['npm run curate -- users create --email ann@example.org --name Ann --password ann-readme-password'],
-    why: 'the members examples use the CLI sign-in and project "web" of The CLI section and an existing user ann@example.org',
-  },
-];
-
 /** What the README leaves to the reader, and what the test gives in its place. */
 const placeholders: { text: string; value: () => string; why: string }[] = [
   { text: 'CURATE_PASSWORD=…', value: () => `CURATE_PASSWORD=${printedPassword}`, why: 'the README says: as printed by npm start' },
@@ -229,18 +219,6 @@ async function runBlock(block: Block) {
   }
 }
 
-/** README order, but a block that relies on a later section runs right after that section. */
-function runOrder(blocks: Block[]): Block[] {
-  const deferred = blocks.filter((b) => runAfter.some((r) => r.heading === b.heading));
-  const order: Block[] = [];
-  for (const block of blocks) {
-    if (deferred.includes(block)) continue;
-    order.push(block);
-    order.push(...deferred.filter((d) => runAfter.find((r) => r.heading === d.heading)!.after === block.heading));
-  }
-  return order;
-}
-
 const readme = fs.readFileSync(path.join(repo, 'README.md'), 'utf8');
 const blocks = shellBlocks(readme);
 
@@ -278,22 +256,15 @@ describe.skipIf(process.env.DATABASE_URL)('README command blocks on a fresh inst
   it('finds the blocks, and every exception listed here still names one', () => {
     expect(blocks.length).toBeGreaterThan(0);
     const headings = new Set(blocks.map((b) => b.heading));
-    for (const entry of [...blocksNotRun, ...runAfter]) expect(headings, entry.why).toContain(entry.heading);
-    for (const after of runAfter) expect(headings, after.why).toContain(after.after);
+    for (const entry of blocksNotRun) expect(headings, entry.why).toContain(entry.heading);
     const commands = new Set(blocks.flatMap((b) => b.commands.map(bare)));
     for (const entry of notAsWritten) expect(commands, entry.why).toContain(entry.command);
-    expect(runOrder(blocks)).toHaveLength(blocks.length);
   });
 
-  for (const [n, block] of runOrder(blocks).entries()) {
+  for (const [n, block] of blocks.entries()) {
     const skipped = blocksNotRun.find((b) => b.heading === block.heading && !b.unless());
     const title = `block ${n + 1} under "${block.heading}"${skipped ? ` (not run: ${skipped.why})` : ''}`;
     it.skipIf(skipped)(title, async () => {
-      const before = runAfter.find((r) => r.heading === block.heading);
-      for (const command of before?.setup ?? []) {
-        const { code, output } = await runForeground(command);
-        expect(code, `${command} (${before!.why})\n${output}`).toBe(0);
-      }
       await runBlock(block);
     }, 600_000);
   }
