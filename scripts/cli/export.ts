@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import type { CliCommand } from './command.ts';
 import { CliError } from './command.ts';
 import { parseCliArgs, required } from './parse-args.ts';
@@ -65,7 +66,9 @@ const command: CliCommand = {
     if (format === 'hf') await fs.promises.mkdir(out, { recursive: true });
     const bar = progressBar('exporting', 0);
     let bytes = 0;
-    const counted = Readable.fromWeb(response as never).on('data', (chunk: Buffer) => {
+    // fetch's body is node:stream/web's ReadableStream at run time, but TypeScript types it with the DOM library's
+    // ReadableStream, which Readable.fromWeb's declaration does not take: the conversion names what it really is.
+    const counted = Readable.fromWeb(response as NodeReadableStream<Uint8Array>).on('data', (chunk: Buffer) => {
       bytes += chunk.length;
       bar.update(0, `${(bytes / 1e6).toFixed(1)} MB`);
     });

@@ -18,7 +18,7 @@ import { runCommand } from './run-command.ts';
 import { notFound } from '../errors.ts';
 import { aggregateObservations, type AggregationOutput, type Observation } from '../quality/aggregate-observations.ts';
 import { aggregationSettingsOf } from '../quality/aggregation-settings.ts';
-import { findTaskType } from '../../tasks/registry.ts';
+import { projectTaskType } from '../../tasks/registry.ts';
 import { routeLowConfidence, type EditReview } from '../aggregation/index.ts';
 import { tryDocumentPayload } from './document-payload.ts';
 import type { Tx } from '../db/store.ts';
@@ -100,24 +100,23 @@ type Labels = Awaited<ReturnType<typeof labelsForAggregation>>;
 
 /** Maps judgments through the project's task type and runs the engine. */
 function compute(project: Project, labels: Labels, gold: Map<number, unknown>, reviews: EditReview[] | undefined): AggregationOutput {
-  const taskType = findTaskType(project.taskType)!;
-  const config = project.config as never;
+  const taskType = projectTaskType(project)!;
   const observations: Observation[] = labels.map((l) => ({
     itemId: Number(l.item_id),
     workerKey: l.worker_key,
-    value: taskType.toAggregationLabel(l.value as never, config),
+    value: taskType.judgmentLabel(l.value),
     seconds: l.time_spent_ms / 1000,
     swapped: l.swapped ?? false,
     batchId: Number(l.batch_id),
-    aspects: taskType.aspectScores?.(l.value as never),
+    aspects: taskType.aspectScores(l.value),
   }));
-  const goldValues = new Map([...gold].map(([itemId, answer]) => [itemId, taskType.toAggregationLabel(answer as never, config)]));
+  const goldValues = new Map([...gold].map(([itemId, answer]) => [itemId, taskType.goldLabel(answer)]));
   return aggregateObservations({
     kind: taskType.aggregationKind,
     observations,
-    classes: taskType.aggregationClasses?.(config),
-    scale: taskType.aggregationScale?.(config),
-    aspects: taskType.aggregationAspects?.(config),
+    classes: taskType.aggregationClasses(),
+    scale: taskType.aggregationScale(),
+    aspects: taskType.aggregationAspects(),
     gold: goldValues,
     editReviews: reviews,
     settings: aggregationSettingsOf(project.settings),
@@ -130,16 +129,16 @@ function compute(project: Project, labels: Labels, gold: Map<number, unknown>, r
  * (issue 12, finding 4) has no original to measure against: its corrections are left out and counted.
  */
 async function editReviews(tx: Tx, project: Project, labels: Labels): Promise<{ reviews: EditReview[]; documentsNotShown: number } | undefined> {
-  const review = findTaskType(project.taskType)!.editReview;
+  const review = projectTaskType(project)!.editReview;
   if (!review) return undefined;
-  const verdicts = labels.map((l) => review.of(l.value as never));
+  const verdicts = labels.map((l) => review.of(l.value));
   const corrected = new Set(labels.filter((_, j) => verdicts[j].corrected !== undefined).map((l) => Number(l.document_id)));
   const originals = new Map<number, string>();
   let documentsNotShown = 0;
   for (const doc of await documentsForPayloads(tx, [...corrected])) {
     const built = tryDocumentPayload(project, doc);
     if ('problem' in built) documentsNotShown++;
-    else originals.set(Number(doc.id), review.original(built.payload as never));
+    else originals.set(Number(doc.id), review.original(built.payload));
   }
   const reviews = verdicts.map(({ accepted, errorTags, corrected: text }, j) => {
     const original = originals.get(Number(labels[j].document_id));

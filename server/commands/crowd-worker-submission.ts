@@ -10,7 +10,7 @@ import { hitTakesSubmissions, submissionCapOfHit } from '../crowd/submission-bou
 import { runCommand } from './run-command.ts';
 import { describeZodError } from '../http/error-handler.ts';
 import { crowdSwapped, PREVIEW_ASSIGNMENT_ID } from '../crowd/display-order.ts';
-import { findTaskType } from '../../tasks/registry.ts';
+import { projectTaskType } from '../../tasks/registry.ts';
 import { rowsOf } from '../db/store.ts';
 import { sql } from 'drizzle-orm';
 
@@ -19,7 +19,7 @@ async function loadHit(ctx: AppContext, hitExternalId: string) {
   const hit = await findHitByExternalId(db, hitExternalId);
   if (!hit) throw notFound('HIT');
   const project = (await findProject(db, hit.projectId))!;
-  return { hit, project, taskType: findTaskType(project.taskType)!, itemIds: (hit.itemIds as number[]).map(Number) };
+  return { hit, project, taskType: projectTaskType(project)!, itemIds: (hit.itemIds as number[]).map(Number) };
 }
 
 /**
@@ -74,12 +74,11 @@ export async function recordCrowdSubmission(ctx: AppContext, props: CrowdSubmiss
   if (answered.size < props.judgments.length) throw badRequest('judgments: an item is answered more than once');
   if (foreign.length) throw badRequest(`judgments: items ${foreign.join(', ')} are not part of this HIT`);
   if (missing.length) throw badRequest(`judgments: items ${missing.join(', ')} of this HIT are not answered`);
-  const schema = taskType.judgmentSchema(project.config as never);
   const values = props.judgments.map((j, index) => {
-    const parsed = schema.safeParse(j.value);
+    const parsed = taskType.judgmentSchema.safeParse(j.value);
     if (!parsed.success) throw badRequest(`judgments.${index}.value: ${describeZodError(parsed.error)}`);
     // The order recorded is the one the worker page served; an answer claiming another is refused (issue 12, finding 9).
-    const orderProblem = taskType.displayOrderProblem?.(parsed.data as never, crowdSwapped(props.assignmentId, j.itemId));
+    const orderProblem = taskType.displayOrderProblem(parsed.data, crowdSwapped(props.assignmentId, j.itemId));
     if (orderProblem) throw badRequest(`judgments.${index}.value: ${orderProblem}`);
     return { ...j, value: parsed.data };
   });

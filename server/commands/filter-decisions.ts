@@ -5,22 +5,21 @@ import type { Project } from '../db/schema.ts';
 import { streamFilterRows, type FilterRow } from '../db/queries/filter.ts';
 import { thresholdCurve, thresholdReport, type FilterItem } from '../filtering/threshold-report.ts';
 import { tokenBudget } from '../filtering/token-budget.ts';
-import { findTaskType } from '../../tasks/registry.ts';
+import { projectTaskType } from '../../tasks/registry.ts';
 
 /**
  * The number a keep/drop threshold applies to: the aggregated score where there is one (quality scale, win
  * probability), else 1 for the task type's keep label and 0 for anything else.
  */
 function filterScoreOf(project: Project) {
-  const taskType = findTaskType(project.taskType)!;
-  const config = project.config as never;
-  const keepLabel = taskType.keepLabel?.(config) ?? taskType.aggregationClasses?.(config)?.[0];
-  const classes = taskType.aggregationClasses?.(config);
+  const taskType = projectTaskType(project)!;
+  const classes = taskType.aggregationClasses();
+  const keepLabel = taskType.keepLabel() ?? classes?.[0];
   return {
     score: (row: Pick<FilterRow, 'score' | 'label'>) => (row.score !== null ? Number(row.score) : row.label === keepLabel ? 1 : 0),
     reference: (answer: unknown): number | null => {
       if (answer === null || answer === undefined) return null;
-      const value = taskType.toAggregationLabel(answer as never, config);
+      const value = taskType.goldLabel(answer);
       return classes && taskType.aggregationKind !== 'ordinal' ? (classes[value] === keepLabel ? 1 : 0) : value;
     },
   };

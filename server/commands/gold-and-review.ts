@@ -3,7 +3,7 @@ import { adjudicate, documentIdsByExternalId, findItem, upsertGoldAnswers } from
 import { appendAudit } from '../db/queries/audit.ts';
 import { badRequest, notFound } from '../errors.ts';
 import { describeZodError } from '../http/error-handler.ts';
-import { findTaskType } from '../../tasks/registry.ts';
+import { projectTaskType } from '../../tasks/registry.ts';
 import { runCommand, type CommandContext } from './run-command.ts';
 
 /**
@@ -11,7 +11,7 @@ import { runCommand, type CommandContext } from './run-command.ts';
  * an unknown id or an invalid answer refuses the whole set, naming every problem.
  */
 export async function setGoldAnswers(ctx: CommandContext, props: { project: Project; user: User; answers: { externalId: string; answer: unknown }[] }) {
-  const schema = findTaskType(props.project.taskType)!.goldAnswerSchema(props.project.config as never);
+  const schema = projectTaskType(props.project)!.goldAnswerSchema;
   const ids = await documentIdsByExternalId(ctx.store.db, props.project.id, props.answers.map((a) => a.externalId));
   const problems: string[] = [];
   const rows = props.answers.flatMap((a, index) => {
@@ -43,8 +43,7 @@ export async function adjudicateItem(
   ctx: CommandContext,
   props: { project: Project; user: User; itemId: number; answer: unknown; promoteToGold: boolean },
 ) {
-  const taskType = findTaskType(props.project.taskType)!;
-  const parsed = taskType.goldAnswerSchema(props.project.config as never).safeParse(props.answer);
+  const parsed = projectTaskType(props.project)!.goldAnswerSchema.safeParse(props.answer);
   if (!parsed.success) throw badRequest(`answer: ${describeZodError(parsed.error)}`);
   return runCommand(ctx, async (tx, emit) => {
     const item = await findItem(tx, props.itemId);

@@ -4,7 +4,7 @@ import { completeItemIfFull, completeSlot, findJudgmentByClientId, insertJudgmen
 import { findGoldAnswer } from '../db/queries/items.ts';
 import { AppError, badRequest, conflict, notFound } from '../errors.ts';
 import { describeZodError } from '../http/error-handler.ts';
-import { findTaskType } from '../../tasks/registry.ts';
+import { projectTaskType } from '../../tasks/registry.ts';
 import { workerKeyOfUser } from './worker-key.ts';
 import { isUniqueViolation } from './lease-tasks.ts';
 import { runCommand } from './run-command.ts';
@@ -28,7 +28,7 @@ export interface SubmitJudgmentProps {
  */
 export async function submitJudgment(ctx: AppContext, props: SubmitJudgmentProps) {
   const workerKey = workerKeyOfUser(props.user.id);
-  const taskType = findTaskType(props.project.taskType)!;
+  const taskType = projectTaskType(props.project)!;
   return runCommand(ctx, async (tx, emit) => {
     // Lock first, then look for a replay: a concurrent retry waits here and then sees the first one's commit.
     const locked = await lockSlotAndItem(tx, props.slotId);
@@ -48,10 +48,10 @@ export async function submitJudgment(ctx: AppContext, props: SubmitJudgmentProps
     if (slot.channel !== 'inhouse' || slot.leasedBy === null) throw new AppError(409, 'not_leased', 'This task is not leased to you: lease it first');
     if (slot.leasedBy !== props.user.id) throw new AppError(409, 'lease_expired', 'Your lease on this task expired and another annotator has taken it');
     if (slot.status === 'done') throw conflict('You already submitted this task');
-    const parsed = taskType.judgmentSchema(props.project.config as never).safeParse(props.value);
+    const parsed = taskType.judgmentSchema.safeParse(props.value);
     if (!parsed.success) throw badRequest(`value: ${describeZodError(parsed.error)}`);
     // The order recorded is the one the server served for this slot; an answer claiming another is refused.
-    const orderProblem = taskType.displayOrderProblem?.(parsed.data as never, slot.swapped);
+    const orderProblem = taskType.displayOrderProblem(parsed.data, slot.swapped);
     if (orderProblem) throw new AppError(409, 'display_order_mismatch', `value: ${orderProblem}`);
     let judgment;
     try {
@@ -76,7 +76,7 @@ export async function submitJudgment(ctx: AppContext, props: SubmitJudgmentProps
     let feedback = null;
     if (props.project.trainingMode && item.isGold) {
       const gold = await findGoldAnswer(tx, props.project.id, item.documentId);
-      if (gold) feedback = { ...taskType.compareWithGold(parsed.data as never, gold.answer as never, props.project.config as never), expected: gold.answer };
+      if (gold) feedback = { ...taskType.compareWithGold(parsed.data, gold.answer), expected: gold.answer };
     }
     emit({ name: 'judgments:changed', payload: { projectId: props.project.id, batchId: item.batchId, itemId: item.id } });
     return { judgment, replayed: false, itemComplete, feedback };

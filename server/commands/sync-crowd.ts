@@ -22,7 +22,7 @@ import { decideReview, type ReviewDecision } from '../crowd/mturk/review-policy.
 import { assignmentFeeCents, bonusFeeCents, moneyToCents } from '../crowd/mturk/fees.ts';
 import { crowdSettingsOf, reviewPolicyOf } from '../crowd/crowd-settings.ts';
 import { workerKeyOfCrowd } from './worker-key.ts';
-import { findTaskType } from '../../tasks/registry.ts';
+import { projectTaskType } from '../../tasks/registry.ts';
 
 /** Crowd locks sit in their own key range, clear of aggregation and job locks. */
 const SYNC_LOCK_BASE = 2_000_000_000;
@@ -97,14 +97,14 @@ async function syncAssignment(ctx: AppContext, channel: CrowdChannel, project: P
 
 /** Counts a submission's gold answers right and in all. */
 async function gradeSubmission(ctx: AppContext, project: Project, submissionId: number) {
-  const taskType = findTaskType(project.taskType)!;
+  const taskType = projectTaskType(project)!;
   const rows = await submissionJudgmentsWithGold(ctx.store.db, submissionId);
   let correct = 0;
   let total = 0;
   for (const r of rows) {
     if (r.gold === null || r.gold === undefined) continue;
     total++;
-    if (taskType.compareWithGold(r.value as never, r.gold as never, project.config as never).correct) correct++;
+    if (taskType.compareWithGold(r.value, r.gold).correct) correct++;
   }
   return { correct, total };
 }

@@ -122,10 +122,11 @@ async function openPglite(dataDir: string | null): Promise<Store> {
   try {
     if (dataDir) fs.mkdirSync(dataDir, { recursive: true });
     const client = new PGlite(dataDir ? path.join(dataDir, 'pg') : undefined);
-    const db = drizzlePglite(client, { schema }) as unknown as Db;
-    await migratePglite(db as never, { migrationsFolder });
+    // The migrator takes the PGlite database as drizzle types it; the rest of the server sees the common Db type.
+    const pgliteDb = drizzlePglite(client, { schema });
+    await migratePglite(pgliteDb, { migrationsFolder });
     return {
-      db,
+      db: pgliteDb as unknown as Db,
       kind: 'pglite',
       close: async () => {
         await client.close();

@@ -99,7 +99,8 @@ describe('MTurk emulator via the real SDK', () => {
     const a2 = await work(hitId, 'AREVIEW2');
     await client.send(new ApproveAssignmentCommand({ AssignmentId: a1 }));
     expect((await requestErrorOf(client.send(new ApproveAssignmentCommand({ AssignmentId: a1 })))).TurkErrorCode).toBe('AWS.MechanicalTurk.InvalidAssignmentState');
-    await requestErrorOf(client.send(new RejectAssignmentCommand({ AssignmentId: a2 } as never)));
+    // @ts-expect-error RequesterFeedback is required: the emulator must refuse a rejection sent without it, as MTurk does.
+    await requestErrorOf(client.send(new RejectAssignmentCommand({ AssignmentId: a2 })));
     await client.send(new RejectAssignmentCommand({ AssignmentId: a2, RequesterFeedback: 'Too many wrong checks' }));
     await requestErrorOf(client.send(new RejectAssignmentCommand({ AssignmentId: a1, RequesterFeedback: 'x' })));
     expect(Number((await client.send(new GetAccountBalanceCommand({}))).AvailableBalance)).toBeCloseTo(Number(before) - 0.6);

@@ -1,4 +1,4 @@
-import { findTaskType } from '../../../tasks/registry.ts';
+import { projectTaskType } from '../../../tasks/registry.ts';
 import type { Project } from '../../lib/types.ts';
 
 /** The range a project's filter threshold moves over, the slider's step, and the curve's sample points. */
@@ -17,8 +17,8 @@ const CURVE_POINTS = 21;
  * else by a 0–1 number (a win probability, or 1 for the keep label), so the slider follows the same range.
  */
 export function thresholdScale(project: Project): ThresholdScale {
-  const taskType = findTaskType(project.taskType);
-  const scale = taskType?.aggregationKind === 'ordinal' ? taskType.aggregationScale?.(project.config as never) : undefined;
+  const taskType = projectTaskType(project);
+  const scale = taskType?.aggregationKind === 'ordinal' ? taskType.aggregationScale() : undefined;
   const [min, max] = scale ? [scale.min, scale.max] : [0, 1];
   const span = max - min;
   const candidates = Array.from({ length: CURVE_POINTS }, (_, i) => round(min + (span * i) / (CURVE_POINTS - 1)));
