@@ -37,10 +37,9 @@ const dialect = new PgDialect();
 const percentile = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] : 0);
 
 async function seedProject(ctx: CommandContext, adminId: number, name: string) {
-  const { db } = ctx.store;
   const project = await createProject(ctx, { actorId: adminId, name, description: '', taskType: 'quality-rating', config: {}, fieldMapping: {}, trainingMode: false });
   const lines = Array.from({ length: DOCS }, (_, i) => JSON.stringify({ id: `${name}-${i}`, text: `${name} document ${i} ${'lorem ipsum '.repeat(40)}` })).join('\n');
-  await importCorpus(db, { projectId: project.id, userId: adminId, options: { filename: 'b.jsonl', textField: 'text', idField: 'id', maxErrors: 0 }, input: Readable.from([Buffer.from(lines)]), maxDocumentBytes: 1e6 });
+  await importCorpus(ctx, { projectId: project.id, userId: adminId, options: { filename: 'b.jsonl', textField: 'text', idField: 'id', maxErrors: 0 }, input: Readable.from([Buffer.from(lines)]), maxDocumentBytes: 1e6 });
   return project;
 }
 

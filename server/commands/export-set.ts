@@ -17,16 +17,18 @@ import { csvLines } from '../export/csv-format.ts';
 import { writeTar } from '../export/tar-writer.ts';
 import { datasetCard, type DatasetFacts } from '../export/dataset-card.ts';
 import { exportColumns, presentExportRow, type ExportedJudgment } from '../presenters/export-row.ts';
-import { findTaskType } from '../../tasks/registry.ts';
+import { projectTaskType } from '../../tasks/registry.ts';
 
 export interface ExportSetProps {
   project: Project;
   options: ExportOptions;
   /** Where the file (or, for `hf`, a tar of the dataset layout) is written. */
   out: Writable;
-  /** Rows written so far, of the total. */
-  /** Rows written of the total so far, and rows left out because the task type cannot show their document. */
-  onProgress?: (written: number, total: number, skipped: number) => void;
+  /**
+   * The caller's name for this export: while it is written, the project's watchers hear `export:progress` under it
+   * (rows written of the total so far, and rows left out because the task type cannot show their document).
+   */
+  exportId?: string;
   /** Agreement figures to state on the dataset card. */
   agreement?: DatasetFacts['agreement'];
 }
@@ -45,9 +47,13 @@ interface RowSink {
 export async function exportSet(ctx: AppContext, props: ExportSetProps) {
   const { db } = ctx.store;
   const o = props.options;
-  const taskType = findTaskType(props.project.taskType)!;
-  const config = props.project.config as never;
-  const columns = exportColumns(o, taskType.exportColumns(config));
+  const taskType = projectTaskType(props.project)!;
+  const columns = exportColumns(o, taskType.exportColumns());
+  // Progress tells of a file in the making, not of committed work: it goes out as it comes.
+  const progress = (written: number, total: number, skipped: number) => {
+    const { exportId } = props;
+    if (exportId) ctx.events.publish({ name: 'export:progress', payload: { projectId: props.project.id, exportId, written, total, skipped }, to: { projectId: props.project.id } });
+  };
   const pseudonymKey = await getOrCreateSetting(db, 'pseudonym_key', () => randomBytes(32).toString('hex'));
   const pseudonym = (workerKey: string) => createHmac('sha256', pseudonymKey).update(workerKey).digest('hex').slice(0, 12);
   const facts: DatasetFacts = {
@@ -72,7 +78,7 @@ export async function exportSet(ctx: AppContext, props: ExportSetProps) {
       sql`select count(distinct worker_key)::int as n from judgments where project_id = ${props.project.id} and kind = 'label' and status = 'final'`,
     );
     facts.annotators = annotators.n;
-    props.onProgress?.(0, total, 0);
+    progress(0, total, 0);
     for await (const fetched of streamExportRows(tx, props.project.id, o)) {
       const judgments = groupJudgments(await judgmentsForExport(tx, fetched.map((r) => Number(r.item_id))), fetched, pseudonym);
       const page: ExportDbRow[] = [];
@@ -84,13 +90,13 @@ export async function exportSet(ctx: AppContext, props: ExportSetProps) {
           get payload() {
             const built = tryDocumentPayload(props.project, r);
             if ('problem' in built) throw new DocumentNotShown(built.problem);
-            return built.payload as never;
+            return built.payload;
           },
-          judgments: own.map((j) => j.value) as never[],
+          judgments: own.map((j) => j.value),
         };
         let taskCells;
         try {
-          taskCells = taskType.exportRow(item, config);
+          taskCells = taskType.exportRow(item);
         } catch (error) {
           // A document the task type cannot show (issue 12, finding 4) leaves its row out instead of failing the file.
           if (!(error instanceof DocumentNotShown)) throw error;
@@ -102,7 +108,7 @@ export async function exportSet(ctx: AppContext, props: ExportSetProps) {
       }
       for (const r of page) count(facts, r);
       await sink.write(rows, page);
-      props.onProgress?.(facts.rows, total, facts.skipped);
+      progress(facts.rows, total, facts.skipped);
     }
   });
   await sink.finish(facts);

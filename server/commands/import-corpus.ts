@@ -1,6 +1,5 @@
 import type { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import type { Db } from '../db/store.ts';
 import type { Project } from '../db/schema.ts';
 import { findProject } from '../db/queries/projects.ts';
 import { insertDocumentChunk } from '../db/queries/documents.ts';
@@ -15,6 +14,7 @@ import { readCsv } from '../import/csv-reader.ts';
 import { readParquet } from '../import/parquet-reader.ts';
 import { DocumentSpool } from '../import/document-spool.ts';
 import { tryDocumentPayload } from './document-payload.ts';
+import { runCommand, type CommandContext, type Emit } from './run-command.ts';
 
 const readers: Record<ImportFormat, RecordReader> = { jsonl: readJsonl, csv: readCsv, parquet: readParquet };
 /** Rows per INSERT: large enough to amortize round trips, small enough to keep memory flat (large documents go fewer at a time). */
@@ -44,8 +44,6 @@ export interface ImportCorpusProps {
   input: Readable;
   /** Records and documents larger than this (text and metadata together) are reported, not imported. */
   maxDocumentBytes: number;
-  /** Called now and then while the file is read and written. */
-  onProgress?: (progress: ImportProgress) => void;
 }
 
 /** What an import did; on failure, nothing of it is in the store. */
@@ -62,8 +60,14 @@ export interface ImportSummary extends ImportProgress {
  * written, in one transaction together with its import row, so a refused file, a stream that breaks off or a crash
  * leaves no documents and no import stuck "running". Bad records are reported by line either way; exact duplicates
  * are skipped and counted.
+ *
+ * The project's watchers hear `import:progress` now and then and `import:done` once the outcome has committed. The
+ * file is read before any transaction opens (a slow upload must not hold one), so the outcome is written by one of
+ * two commands, the import's or the refusal's; progress notices are published as they come, since they tell of work
+ * in flight that `import:done` then settles.
  */
-export async function importCorpus(db: Db, props: ImportCorpusProps): Promise<ImportSummary> {
+export async function importCorpus(ctx: CommandContext, props: ImportCorpusProps): Promise<ImportSummary> {
+  const { db } = ctx.store;
   const format = resolveFormat(props.options);
   if (!format) throw badRequest(`Cannot tell the format of "${props.options.filename}": name it .jsonl (or .json), .csv or .parquet, or pass format`);
   const { projectId } = props;
@@ -77,7 +81,7 @@ export async function importCorpus(db: Db, props: ImportCorpusProps): Promise<Im
     const now = Date.now();
     if (force || now - lastReport >= PROGRESS_INTERVAL_MS) {
       lastReport = now;
-      props.onProgress?.({ ...progress });
+      ctx.events.publish({ name: 'import:progress', payload: { ...progress }, to: { projectId } });
     }
   };
   const row = { id: importId, projectId, filename: props.options.filename, format, createdBy: props.userId };
@@ -88,7 +92,7 @@ export async function importCorpus(db: Db, props: ImportCorpusProps): Promise<Im
   try {
     const refusal = await readAndCheck(project, props, format, spool, progress, errors, report);
     if (refusal === undefined) {
-      return await db.transaction(async (tx) => {
+      return await runCommand(ctx, async (tx, emit) => {
         await failInterruptedImports(tx, projectId, interrupted);
         await insertImport(tx, { ...row, status: 'succeeded' });
         for await (const chunk of spool.chunks(CHUNK)) {
@@ -102,6 +106,7 @@ export async function importCorpus(db: Db, props: ImportCorpusProps): Promise<Im
         await finishImport(tx, importId, { status: 'succeeded', imported: progress.imported, duplicates: progress.duplicates, rejected: progress.rejected, report: reportOf(summary) });
         await appendAudit(tx, { actorId: props.userId, action: 'import.succeeded', target: `project:${projectId}`, details: { importId, message } });
         report(true);
+        announceDone(emit, summary);
         return summary;
       });
     }
@@ -114,13 +119,19 @@ export async function importCorpus(db: Db, props: ImportCorpusProps): Promise<Im
 
   Object.assign(progress, { imported: 0, duplicates: 0 });
   const summary: ImportSummary = { ...progress, status: 'failed', message: failure, errors, errorsTruncated: progress.rejected > errors.length };
-  await db.transaction(async (tx) => {
+  report(true);
+  await runCommand(ctx, async (tx, emit) => {
     await failInterruptedImports(tx, projectId, interrupted);
     await insertImport(tx, { ...row, status: 'failed', rejected: progress.rejected, report: reportOf(summary) });
     await appendAudit(tx, { actorId: props.userId, action: 'import.failed', target: `project:${projectId}`, details: { importId, message: failure } });
+    announceDone(emit, summary);
   });
-  report(true);
   return summary;
+}
+
+function announceDone(emit: Emit, summary: ImportSummary) {
+  const { importId, projectId, status, message } = summary;
+  emit({ name: 'import:done', payload: { importId, projectId, status, message }, to: { projectId } });
 }
 
 /**

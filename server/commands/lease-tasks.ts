@@ -51,23 +51,23 @@ export async function leaseTasks(ctx: AppContext, props: LeaseTasksProps) {
   const unknown = renewed.filter((lease) => !props.known?.has(Number(lease.slot_id))).slice(0, props.count);
   const tasks = await usableTasks(ctx, props.project, props.user, unknown);
   const held = new Set(renewed.filter((lease) => props.known?.has(Number(lease.slot_id))).map((lease) => Number(lease.slot_id)));
-  const leasedBatchIds = new Set<number>();
   let retries = 0;
   while (tasks.length < props.count) {
     let lease: LeaseRow | undefined;
     try {
-      lease = await leaseNextSlot(db, props.project.id, props.user.id, workerKey, ttl);
+      // Each lease commits on its own, so a lost race is retried afresh and a slot is never held longer than needed.
+      lease = await runCommand(ctx, async (tx, emit) => {
+        const taken = await leaseNextSlot(tx, props.project.id, props.user.id, workerKey, ttl);
+        if (taken) emit({ name: 'slots:leased', payload: { projectId: props.project.id, batchIds: [Number(taken.batch_id)] } });
+        return taken;
+      });
     } catch (error) {
       // A concurrent lease of the same annotator won the (item, holder) unique index: look again.
       if (isUniqueViolation(error) && ++retries <= MAX_RACE_RETRIES) continue;
       throw error;
     }
     if (!lease) break;
-    leasedBatchIds.add(Number(lease.batch_id));
     tasks.push(...(await usableTasks(ctx, props.project, props.user, [lease])));
-  }
-  if (leasedBatchIds.size) {
-    ctx.events.publish({ name: 'slots:leased', payload: { projectId: props.project.id, batchIds: [...leasedBatchIds] } });
   }
   for (const task of tasks) held.add(task.slotId);
   return { tasks, held: [...held] };

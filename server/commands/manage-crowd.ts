@@ -6,28 +6,33 @@ import { findCrowdAssignment, findHit, listHits, recordDecision, setHitStatus, s
 import { appendAudit } from '../db/queries/audit.ts';
 import { conflict, notFound } from '../errors.ts';
 import { applyDecision } from './sync-crowd.ts';
+import { runCommand } from './run-command.ts';
 
-/** Ends every published HIT of a batch now; work already submitted still syncs and is reviewed. */
+/**
+ * Ends every published HIT of a batch now; work already submitted still syncs and is reviewed. The channel is told
+ * first, outside any transaction (an external call must not hold one open); the HITs are then marked expired together
+ * with the audit entry. Expiring a HIT twice is harmless, so a failure in between is mended by running it again.
+ */
 export async function expireCrowdBatch(ctx: AppContext, channel: CrowdChannel, props: { actorId: number; batchId: number }) {
   const batch = await findBatch(ctx.store.db, props.batchId);
   if (!batch) throw notFound('Batch');
-  let expired = 0;
-  for (const hit of await listHits(ctx.store.db, { batchId: batch.id })) {
-    if (!hit.externalId || hit.status === 'expired') continue;
-    await channel.expire(hit.externalId);
-    await setHitStatus(ctx.store.db, hit.id, 'expired');
-    expired++;
-  }
-  await appendAudit(ctx.store.db, { actorId: props.actorId, action: 'crowd.expire', target: `batch:${batch.id}`, details: { expired } });
-  return { expired };
+  const live = (await listHits(ctx.store.db, { batchId: batch.id })).filter((hit) => hit.externalId && hit.status !== 'expired');
+  for (const hit of live) await channel.expire(hit.externalId!);
+  return runCommand(ctx, async (tx) => {
+    for (const hit of live) await setHitStatus(tx, hit.id, 'expired');
+    await appendAudit(tx, { actorId: props.actorId, action: 'crowd.expire', target: `batch:${batch.id}`, details: { expired: live.length } });
+    return { expired: live.length };
+  });
 }
 
-/** Blocks a crowd worker on the channel and remembers it. */
+/** Blocks a crowd worker on the channel (idempotent, so told first), then remembers it with its audit entry. */
 export async function blockCrowdWorker(ctx: AppContext, channel: CrowdChannel, props: { actorId: number; workerId: string; reason: string }) {
   await channel.block(props.workerId, props.reason);
-  await setWorkerBlocked(ctx.store.db, channel.name, props.workerId);
-  await appendAudit(ctx.store.db, { actorId: props.actorId, action: 'crowd.block', target: `worker:${props.workerId}`, details: { reason: props.reason } });
-  return { blocked: props.workerId };
+  return runCommand(ctx, async (tx) => {
+    await setWorkerBlocked(tx, channel.name, props.workerId);
+    await appendAudit(tx, { actorId: props.actorId, action: 'crowd.block', target: `worker:${props.workerId}`, details: { reason: props.reason } });
+    return { blocked: props.workerId };
+  });
 }
 
 /** A human's decision on a held assignment, recorded and then carried out like an automatic one. */
@@ -43,8 +48,12 @@ export async function decideHeldAssignment(
   const hit = (await findHit(db, row.hitId))!;
   const project = (await findProject(db, hit.projectId))!;
   const bonus = props.decision === 'approve' && props.bonus && Number(props.bonus) > 0 ? { amount: props.bonus, reason: props.reason } : undefined;
-  await recordDecision(db, row.id, { decision: props.decision, reason: props.reason, bonus: bonus?.amount ?? null, goldCorrect: row.goldCorrect ?? 0, goldTotal: row.goldTotal ?? 0 });
-  await appendAudit(db, { actorId: props.actorId, action: `crowd.${props.decision}`, target: `assignment:${row.externalId}`, details: { reason: props.reason, bonus: bonus?.amount } });
+  // Recorded with its audit entry before the channel is called, like an automatic decision: applyDecision then
+  // carries it out, and a sync finishes the job if that call fails.
+  await runCommand(ctx, async (tx) => {
+    await recordDecision(tx, row.id, { decision: props.decision, reason: props.reason, bonus: bonus?.amount ?? null, goldCorrect: row.goldCorrect ?? 0, goldTotal: row.goldTotal ?? 0 });
+    await appendAudit(tx, { actorId: props.actorId, action: `crowd.${props.decision}`, target: `assignment:${row.externalId}`, details: { reason: props.reason, bonus: bonus?.amount } });
+  });
   const decision = props.decision === 'approve' ? { action: 'approve' as const, reason: props.reason, bonus } : { action: 'reject' as const, reason: props.reason };
   return applyDecision(ctx, channel, { project, hit, row, decision });
 }

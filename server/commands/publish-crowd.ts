@@ -14,6 +14,7 @@ import { buildQualificationRequirements } from '../crowd/mturk/qualification-req
 import { crowdSettingsOf } from '../crowd/crowd-settings.ts';
 import { moneyAmount } from '../crowd/mturk/review-policy.ts';
 import { findTaskType } from '../../tasks/registry.ts';
+import { runCommand } from './run-command.ts';
 
 
 /** How a batch is published to a crowd channel. */
@@ -136,8 +137,12 @@ export async function publishCrowdBatch(ctx: AppContext, channel: CrowdChannel, 
     // Counted from after the channel created it, so never earlier than the channel's own expiry.
     await setHitPublished(db, row.id, externalId, { expiresAt: new Date(Date.now() + o.lifetimeSeconds * 1000), assignmentDurationSeconds: o.assignmentDurationSeconds });
   }
-  if (batch.status === 'draft') await setBatchStatus(db, batch.id, 'open');
-  await appendAudit(db, { actorId: props.actorId, action: 'crowd.publish', target: `batch:${batch.id}`, details: { created: toCreate.length, cost: centsToMoney(costCents) } });
+  // Each HIT above commits on its own around the channel's call (see the doc comment); the batch opens together with
+  // the audit entry once they all exist.
+  await runCommand(ctx, async (tx) => {
+    if (batch.status === 'draft') await setBatchStatus(tx, batch.id, 'open');
+    await appendAudit(tx, { actorId: props.actorId, action: 'crowd.publish', target: `batch:${batch.id}`, details: { created: toCreate.length, cost: centsToMoney(costCents) } });
+  });
   const hits = await listHits(db, { batchId: batch.id });
   return {
     published: toCreate.length,

@@ -27,7 +27,7 @@ export async function seedDemo(ctx: AppContext, admin: User) {
     // A demo to try at once: every annotator an admin adds may label it without being made a member.
     openToAll: true,
   });
-  await importCorpus(ctx.store.db, {
+  await importCorpus(ctx, {
     projectId: project.id,
     userId: admin.id,
     options: { filename: 'web-sample.jsonl', textField: 'text', idField: 'id', maxErrors: 0 },

@@ -22,6 +22,7 @@ import { decideReview, type ReviewDecision } from '../crowd/mturk/review-policy.
 import { assignmentFeeCents, bonusFeeCents, moneyToCents } from '../crowd/mturk/fees.ts';
 import { crowdSettingsOf, reviewPolicyOf } from '../crowd/crowd-settings.ts';
 import { workerKeyOfCrowd } from './worker-key.ts';
+import { runCommand } from './run-command.ts';
 import { projectTaskType } from '../../tasks/registry.ts';
 
 /** Crowd locks sit in their own key range, clear of aggregation and job locks. */
@@ -35,7 +36,9 @@ type HitRow = Awaited<ReturnType<typeof listHits>>[number];
  * token the channel's answer carries (a worker or assignment id in a URL proves nothing), grades it on gold items,
  * decides by the project's review policy, records the decision, then carries it out (approve, reject, bonus) and
  * books the cost. Decisions are recorded before they are acted on and every payment has an idempotency key, so a
- * crash anywhere, or two syncs at once, never approves or pays twice.
+ * crash anywhere, or two syncs at once, never approves or pays twice. So a sync is many small commits, each around a
+ * call to the channel, never one transaction held open across the network; each step that changes judgments
+ * announces it through runCommand once that step has committed.
  */
 export async function syncCrowdProject(ctx: AppContext, channel: CrowdChannel, props: { projectId: number }) {
   const project = await findProject(ctx.store.db, props.projectId);
@@ -70,9 +73,11 @@ async function syncAssignment(ctx: AppContext, channel: CrowdChannel, project: P
   const submission = a.answers.curateToken ? await findSubmissionByToken(db, a.answers.curateToken) : undefined;
   const genuine = submission && Number(submission.hitId) === hit.id && submission.externalAssignmentId === a.assignmentId;
   if (genuine && !submission.confirmedAt) {
-    await confirmSubmission(db, submission.id, workerKeyOfCrowd(channel.name, a.workerId));
+    await runCommand(ctx, async (tx, emit) => {
+      await confirmSubmission(tx, submission.id, workerKeyOfCrowd(channel.name, a.workerId));
+      emit({ name: 'judgments:changed', payload: { projectId: project.id, batchId: hit.batchId, itemId: 0 } });
+    });
     confirmed = true;
-    ctx.events.publish({ name: 'judgments:changed', payload: { projectId: project.id, batchId: hit.batchId, itemId: 0 } });
   }
   if (row.decisionSyncedAt) return { confirmed, applied: null, bonus: false };
   let decision: ReviewDecision;
@@ -136,9 +141,11 @@ export async function applyDecision(
   if (decision.action === 'hold') return { applied: 'hold' as const, bonus: false };
   if (decision.action === 'reject' && row.status !== 'Approved') {
     await channel.reject(row.externalId, decision.reason);
-    if (submission) await rejectSubmissionJudgments(db, submission.id);
-    await markDecisionSynced(db, row.id, 'Rejected');
-    ctx.events.publish({ name: 'judgments:changed', payload: { projectId: project.id, batchId: hit.batchId, itemId: 0 } });
+    await runCommand(ctx, async (tx, emit) => {
+      if (submission) await rejectSubmissionJudgments(tx, submission.id);
+      await markDecisionSynced(tx, row.id, 'Rejected');
+      emit({ name: 'judgments:changed', payload: { projectId: project.id, batchId: hit.batchId, itemId: 0 } });
+    });
     return { applied: 'reject' as const, bonus: false };
   }
   if (row.status !== 'Approved') await channel.approve(row.externalId, decision.reason);

@@ -39,9 +39,7 @@ export function exportRoutes(ctx: AppContext): Router {
         project,
         options,
         out: res,
-        onProgress: (written, total, skipped) => {
-          if (exportId) ctx.events.publish({ name: 'export:progress', payload: { projectId: project.id, exportId, written, total, skipped }, to: { projectId: project.id } });
-        },
+        exportId,
       });
       res.end();
       return undefined;

@@ -28,19 +28,12 @@ export function importRoutes(ctx: AppContext): Router {
   router.post(
     '/projects/:projectId/imports',
     endpoint('imports.create', { params: projectParams, query: importOptionsSchema }, async ({ params, query, user, req, res }) => {
-      const summary = await importCorpus(db, {
+      const summary = await importCorpus(ctx, {
         projectId: params.projectId,
         userId: user.id,
         options: query,
         input: req,
         maxDocumentBytes: ctx.config.MAX_DOCUMENT_BYTES,
-        onProgress: (progress) => ctx.events.publish({ name: 'import:progress', payload: progress, to: { projectId: params.projectId } }),
-      });
-      // Published once the outcome is recorded: the import has committed (or rolled back) by now.
-      ctx.events.publish({
-        name: 'import:done',
-        payload: { importId: summary.importId, projectId: summary.projectId, status: summary.status, message: summary.message },
-        to: { projectId: params.projectId },
       });
       if (summary.status === 'succeeded') return { import: summary };
       res.status(422);

@@ -6,6 +6,8 @@ import { findProject } from '../../server/db/queries/projects.ts';
 import { findBatch } from '../../server/db/queries/batches.ts';
 import { updateProjectSettings } from '../../server/commands/manage-projects.ts';
 import { openBatch } from '../../server/commands/manage-batches.ts';
+import { importCorpus } from '../../server/commands/import-corpus.ts';
+import { Readable } from 'node:stream';
 import type { DomainEvent } from '../../server/events.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { buildBatch, buildDocuments } from '../support/factories.ts';
@@ -67,5 +69,29 @@ describe('one shape for commands', () => {
     expect((await findBatch(t.ctx.store.db, batch.id))?.status).toBe('draft');
     expect(heard).toEqual([]);
     expect(await auditOf(`batch:${batch.id}`)).toEqual([{ action: 'batch.create' }]);
+  });
+
+  it('announces an import\'s outcome from the command, wherever it was started, after its rows committed', async () => {
+    const project = await t.buildProject();
+    const heard: DomainEvent[] = [];
+    const unsubscribe = t.ctx.events.subscribe((event) => heard.push(event));
+    const run = (body: string) =>
+      importCorpus(t.ctx, {
+        projectId: project.id,
+        userId: t.admin.id,
+        options: { filename: 'direct.jsonl', textField: 'text', idField: 'id', maxErrors: 0 },
+        input: Readable.from([Buffer.from(body)]),
+        maxDocumentBytes: 1_000_000,
+      });
+    const good = await run(JSON.stringify({ id: 'a', text: `direct ${randomUUID()}` }));
+    const bad = await run('{"id": "b", "text": ');
+    unsubscribe();
+    const done = heard.filter((event) => event.name === 'import:done');
+    expect(done).toEqual([
+      { name: 'import:done', payload: { importId: good.importId, projectId: project.id, status: 'succeeded', message: good.message }, to: { projectId: project.id } },
+      { name: 'import:done', payload: { importId: bad.importId, projectId: project.id, status: 'failed', message: bad.message }, to: { projectId: project.id } },
+    ]);
+    expect(heard.some((event) => event.name === 'import:progress' && event.payload.importId === good.importId)).toBe(true);
+    expect(await auditOf(`project:${project.id}`)).toEqual([{ action: 'project.create' }, { action: 'import.succeeded' }, { action: 'import.failed' }]);
   });
 });

@@ -182,7 +182,7 @@ describe('export', () => {
     // Round trip: the export imports into a new project as the same documents.
     const copy = await t.buildProject();
     const { importCorpus } = await import('../../server/commands/import-corpus.ts');
-    const summary = await importCorpus(t.ctx.store.db, {
+    const summary = await importCorpus(t.ctx, {
       projectId: copy.id,
       userId: t.admin.id,
       options: { filename: 'export.jsonl', textField: 'text', idField: 'id', maxErrors: 0 },

@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 /** Imports documents given as records into a project, through the real import path. */
 export async function buildDocuments(t: TestApp, projectId: number, records: Record<string, unknown>[]) {
   const body = records.map((r) => JSON.stringify(r)).join('\n');
-  const summary = await importCorpus(t.ctx.store.db, {
+  const summary = await importCorpus(t.ctx, {
     projectId,
     userId: t.admin.id,
     options: { filename: 'fixture.jsonl', textField: 'text', idField: 'id', maxErrors: 0 },
