@@ -6,6 +6,7 @@ import { csrfTokenOf } from '../http/csrf.ts';
 import { loginRateLimit } from '../http/rate-limit.ts';
 import { presentSession } from '../presenters/users.ts';
 import { unauthenticated } from '../errors.ts';
+import { signOut } from '../commands/sign-out.ts';
 import type { User } from '../db/schema.ts';
 import type { AppContext } from '../context.ts';
 
@@ -41,14 +42,17 @@ export function sessionRoutes(ctx: AppContext, passport: PassportStatic): Router
 
   router.post(
     '/auth/logout',
-    endpoint('public', {}, ({ req }) =>
-      new Promise((resolve, reject) => {
+    endpoint('public', {}, async ({ req }) => {
+      const { user, sessionID } = req;
+      await new Promise<void>((resolve, reject) => {
         req.logOut((error) => {
           if (error) return reject(error);
-          req.session.destroy((destroyError) => (destroyError ? reject(destroyError) : resolve({ ok: true })));
+          req.session.destroy((destroyError) => (destroyError ? reject(destroyError) : resolve()));
         });
-      }),
-    ),
+      });
+      if (user) await signOut(ctx, { userId: user.id, sessionId: sessionID });
+      return { ok: true };
+    }),
   );
   return router;
 }

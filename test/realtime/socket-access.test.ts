@@ -39,6 +39,19 @@ const disconnected = (socket: Socket) =>
   });
 
 describe('sockets follow the user\'s access', () => {
+  it('disconnects the sockets of a session that logs out, whose reconnection is refused; the user\'s other sessions reconnect', async () => {
+    const annotator = await t.buildUser('annotator');
+    const leaving = await t.signIn(annotator);
+    const staying = await t.signIn(annotator);
+    const mine = await connected(open({ cookie: leaving.cookie }));
+    const elsewhere = await connected(open({ cookie: staying.cookie }));
+    const gone = [disconnected(mine), disconnected(elsewhere)];
+    await leaving.agent.post('/api/auth/logout').set('X-CSRF-Token', leaving.csrf).expect(200);
+    expect(await Promise.all(gone)).toEqual(['io server disconnect', 'io server disconnect']);
+    await expect(connected(open({ cookie: leaving.cookie }))).rejects.toThrow(/unauthenticated/);
+    expect((await connected(open({ cookie: staying.cookie }))).connected).toBe(true);
+  });
+
   it('disconnects a disabled user\'s sockets, refuses them again, and leaves other users connected', async () => {
     const annotator = await t.buildUser('annotator');
     const session = await t.signIn(annotator);
