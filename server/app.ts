@@ -29,6 +29,7 @@ import { filterRoutes } from './routes/filter.routes.ts';
 import { mturkWorkerRoutes } from './routes/mturk-worker.routes.ts';
 import { crowdRoutes } from './routes/crowd.routes.ts';
 import { attachRealtime } from './realtime/attach.ts';
+import { removalRoutes } from './routes/removal.routes.ts';
 import { projectScope } from './auth/project-scope.ts';
 import { endpoint } from './http/endpoint.ts';
 import { attachClusterAdapter } from './realtime/cluster-adapter.ts';
@@ -86,6 +87,7 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
   api.use(projectRoutes(ctx));
   api.use(importRoutes(ctx));
   api.use(batchRoutes(ctx));
+  api.use(removalRoutes(ctx));
   api.use(annotateRoutes(ctx));
   api.use(exportRoutes(ctx));
   api.use(qualityRoutes(ctx));

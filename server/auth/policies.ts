@@ -6,7 +6,7 @@
  * In a project, a user's effective role is the lesser of their global role and their membership role: a global
  * reviewer who joined a project as annotator labels it but does not review it, and a global annotator made a
  * reviewer member still only labels. Admins hold every ability in every project. A project open to all lets every
- * signed-in user label it (as annotator), members or not.
+ * signed-in user label it (as annotator), members or not. An archived project is seen by admins only.
  */
 import type { ProjectRole, Role, User } from '../db/schema.ts';
 
@@ -27,6 +27,8 @@ const rules = {
   'imports.create': ADMIN,
   /** Generate and open batches. */
   'batches.manage': ADMIN,
+  /** Archive and restore projects and batches; delete them and documents not in a batch. */
+  'data.remove': ADMIN,
   /** Lease and submit tasks. */
   annotate: ALL,
   /** Review queue, adjudication, gold answers. */
@@ -48,6 +50,8 @@ export interface ProjectAccess {
   openToAll: boolean;
   /** The caller's membership role in the project, or null for a non-member. */
   memberRole: ProjectRole | null;
+  /** An archived project is hidden from everyone but admins, members or not. */
+  archived: boolean;
 }
 
 type Caller = Pick<User, 'role' | 'disabled'>;
@@ -59,6 +63,7 @@ const rank: Record<Role, number> = { annotator: 0, reviewer: 1, admin: 2 };
 export function effectiveRole(user: Caller | undefined, access: ProjectAccess): Role | null {
   if (!user || user.disabled) return null;
   if (user.role === 'admin') return 'admin';
+  if (access.archived) return null;
   if (access.memberRole) return rank[access.memberRole] < rank[user.role] ? access.memberRole : user.role;
   return access.openToAll ? 'annotator' : null;
 }

@@ -42,7 +42,7 @@ export function projectScope(db: Tx): Router {
       try {
         const access = await projectAccessOf(db, scope, id.data, req.user.id);
         if (!access || !canSee(req.user, access)) return next(notFound(noun));
-        req.projectAccess = { openToAll: access.openToAll, memberRole: access.memberRole };
+        req.projectAccess = { openToAll: access.openToAll, memberRole: access.memberRole, archived: access.archived };
         next();
       } catch (error) {
         next(error);

@@ -10,7 +10,7 @@ import {
   type StratumKey,
 } from '../db/queries/batches.ts';
 import { appendAudit } from '../db/queries/audit.ts';
-import { badRequest, notFound } from '../errors.ts';
+import { badRequest, conflict, notFound } from '../errors.ts';
 import { allocateStrata } from '../sampling/allocate-strata.ts';
 import type { CreateBatchInput, SamplingPlan } from '../routes/batches.schema.ts';
 import { runCommand, type CommandContext } from './run-command.ts';
@@ -34,6 +34,7 @@ export async function generateBatch(ctx: CommandContext, props: GenerateBatchPro
   const result = await runCommand(ctx, async (tx) => {
     const project = await findProject(tx, props.projectId);
     if (!project) throw notFound('Project');
+    if (project.archivedAt) throw conflict('The project is archived; restore it to add batches');
     const counts = await countCandidatesByStratum(tx, project.id, key, input.excludeUsed);
     const weights = strataWeights(input.sampling, counts);
     const allocation = allocateStrata(

@@ -19,6 +19,7 @@ function changeStatus(ctx: CommandContext, props: { actorId: number; batchId: nu
   return runCommand(ctx, async (tx, emit) => {
     const batch = await findBatch(tx, props.batchId);
     if (!batch) throw notFound('Batch');
+    if (batch.archivedAt) throw conflict('The batch is archived; restore it first');
     if (batch.status === status) throw conflict(`The batch is already ${status}`);
     if (status === 'open' && batch.channel !== 'inhouse') throw conflict('Crowd batches are published to their channel, not opened in the app');
     const updated = await setBatchStatus(tx, batch.id, status);

@@ -44,6 +44,7 @@ export function updateProjectSettings(
   return runCommand(ctx, async (tx) => {
     const project = await findProject(tx, props.projectId);
     if (!project) throw notFound('Project');
+    if (project.archivedAt) throw conflict('The project is archived; restore it to change its settings');
     const changes = { ...props.changes, ...(props.changes.config ? { config: parseTaskConfig(project.taskType, props.changes.config) } : {}) };
     if (changes.name && changes.name !== project.name && (await findProjectByName(tx, changes.name))) {
       throw conflict(`A project named "${changes.name}" already exists`);

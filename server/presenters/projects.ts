@@ -12,6 +12,8 @@ export function presentProject(project: Project, counts?: ProjectCounts) {
     fieldMapping: project.fieldMapping,
     settings: project.settings,
     openToAll: project.openToAll,
+    /** When it was archived (hidden from annotators, read-only), or null while live. */
+    archivedAt: project.archivedAt,
   };
 }
 

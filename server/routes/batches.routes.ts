@@ -7,6 +7,7 @@ import { closeBatch, openBatch } from '../commands/manage-batches.ts';
 import { batchProgress, findBatch, listBatches } from '../db/queries/batches.ts';
 import { notFound } from '../errors.ts';
 import { loadProject } from './load-project.ts';
+import { listArchivedQuery } from './removal.schema.ts';
 import type { AppContext } from '../context.ts';
 
 /** Batch generation, opening and closing, and progress. */
@@ -23,9 +24,10 @@ export function batchRoutes(ctx: AppContext): Router {
   );
   router.get(
     '/projects/:projectId/batches',
-    endpoint('quality.read', { params: projectParams }, async ({ params }) => {
+    endpoint('quality.read', { params: projectParams, query: listArchivedQuery }, async ({ params, query }) => {
       await loadProject(db, params.projectId);
-      const batches = await listBatches(db, params.projectId);
+      // Archived batches are listed only when asked for (they stay exportable either way).
+      const batches = (await listBatches(db, params.projectId)).filter((b) => query.archived === 'include' || b.archivedAt === null);
       return { batches: await Promise.all(batches.map(async (b) => ({ ...b, progress: await batchProgress(db, b.id) }))) };
     }),
   );

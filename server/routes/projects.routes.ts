@@ -13,6 +13,7 @@ import { can, presentAbilities } from '../auth/policies.ts';
 import { notFound } from '../errors.ts';
 import { loadProject } from './load-project.ts';
 import { taskTypeSummaries } from '../../tasks/registry.ts';
+import { listArchivedQuery } from './removal.schema.ts';
 import type { AppContext } from '../context.ts';
 
 /**
@@ -25,10 +26,11 @@ export function projectRoutes(ctx: AppContext): Router {
   router.get('/task-types', endpoint('projects.read', {}, () => ({ taskTypes: taskTypeSummaries() })));
   router.get(
     '/projects',
-    endpoint('projects.read', {}, async ({ user }) => {
-      // Admins see every project with its settings; everyone else the projects they may label, as labelers.
+    endpoint('projects.read', { query: listArchivedQuery }, async ({ user, query }) => {
+      // Admins see every project with its settings (archived ones when asked); everyone else the live projects they
+      // may label, as labelers.
       const admin = can(user, 'projects.manage');
-      const list = await listProjectsWithCounts(db, admin ? {} : { visibleTo: user.id });
+      const list = await listProjectsWithCounts(db, admin ? { includeArchived: query.archived === 'include' } : { visibleTo: user.id });
       return { projects: list.map((p) => (admin ? presentProject(p, p.counts) : presentLabelerProject(p, p.counts))) };
     }),
   );

@@ -52,6 +52,7 @@ const holders: Record<Ability, Role[]> = {
   'documents.read': ['admin', 'reviewer'],
   'imports.create': ['admin'],
   'batches.manage': ['admin'],
+  'data.remove': ['admin'],
   annotate: ['admin', 'reviewer', 'annotator'],
   review: ['admin', 'reviewer'],
   'quality.read': ['admin', 'reviewer'],

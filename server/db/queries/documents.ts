@@ -30,7 +30,8 @@ export async function insertDocumentChunk(db: Tx, projectId: number, importId: n
 /** What narrows a project's documents: free text (id, text or source), and exact source, lang and meta values. */
 export type DocumentFilters = Pick<ListDocumentsQuery, 'search' | 'source' | 'lang' | 'meta'>;
 
-function filterConditions(projectId: number, filters: DocumentFilters): SQL[] {
+/** The conditions on `documents` that pick a project's documents matching the filters. */
+export function filterConditions(projectId: number, filters: DocumentFilters): SQL[] {
   const conditions = [eq(documents.projectId, projectId)];
   if (filters.search) {
     const pattern = `%${filters.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

@@ -42,7 +42,9 @@ export function renewHeldLeases(db: Tx, projectId: number, userId: number, ttlSe
 export async function openBatchIds(db: Tx, projectId: number): Promise<number[]> {
   const rows = await rowsOf<{ id: number }>(
     db,
-    sql`select id from batches where project_id = ${projectId} and status = 'open' order by priority desc, id`,
+    sql`select id from batches where project_id = ${projectId} and status = 'open'
+          and not exists (select 1 from projects p where p.id = batches.project_id and p.archived_at is not null)
+        order by priority desc, id`,
   );
   return rows.map((r) => Number(r.id));
 }

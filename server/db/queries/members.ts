@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { batches, items, projectMembers, projects, slots, users, type ProjectRole } from '../schema.ts';
 import type { Tx } from '../store.ts';
 
@@ -25,18 +25,21 @@ function projectIdOf(db: Tx, scope: ProjectScope, id: number) {
  */
 export async function projectAccessOf(db: Tx, scope: ProjectScope, id: number, userId: number) {
   const [row] = await db
-    .select({ projectId: projects.id, openToAll: projects.openToAll, memberRole: projectMembers.role })
+    .select({ projectId: projects.id, openToAll: projects.openToAll, archivedAt: projects.archivedAt, memberRole: projectMembers.role })
     .from(projects)
     .leftJoin(projectMembers, and(eq(projectMembers.projectId, projects.id), eq(projectMembers.userId, userId)))
     .where(inArray(projects.id, projectIdOf(db, scope, id)));
-  return row;
+  return row && { projectId: row.projectId, openToAll: row.openToAll, memberRole: row.memberRole, archived: row.archivedAt !== null };
 }
 
-/** A condition on `projects` that holds for the projects a non-admin user may see: open to all or a member of. */
+/** A condition on `projects` that holds for the projects a non-admin user may see: live, and open to all or a member of. */
 export function visibleToMember(userId: number): SQL {
-  return or(
-    eq(projects.openToAll, true),
-    sql`exists (select 1 from ${projectMembers} where ${projectMembers.projectId} = ${projects.id} and ${projectMembers.userId} = ${userId})`,
+  return and(
+    isNull(projects.archivedAt),
+    or(
+      eq(projects.openToAll, true),
+      sql`exists (select 1 from ${projectMembers} where ${projectMembers.projectId} = ${projects.id} and ${projectMembers.userId} = ${userId})`,
+    ),
   )!;
 }
 

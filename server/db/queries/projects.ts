@@ -1,4 +1,4 @@
-import { asc, eq, sql } from 'drizzle-orm';
+import { asc, eq, isNull, sql } from 'drizzle-orm';
 import { projects } from '../schema.ts';
 import { rowsOf, type Tx } from '../store.ts';
 import { visibleToMember } from './members.ts';
@@ -37,14 +37,14 @@ export async function updateProject(db: Tx, id: number, changes: Omit<Partial<Ne
 }
 
 /**
- * Projects with their document, item and judgment counts: all of them, or with `visibleTo` only those that user may
- * see as a non-admin (open to all, or a member of).
+ * Projects with their document, item and judgment counts: the live ones (archived ones too with `includeArchived`),
+ * or with `visibleTo` only those that user may see as a non-admin (live, and open to all or a member of).
  */
-export async function listProjectsWithCounts(db: Tx, filter: { visibleTo?: number } = {}) {
+export async function listProjectsWithCounts(db: Tx, filter: { visibleTo?: number; includeArchived?: boolean } = {}) {
   const list = await db
     .select()
     .from(projects)
-    .where(filter.visibleTo === undefined ? undefined : visibleToMember(filter.visibleTo))
+    .where(filter.visibleTo !== undefined ? visibleToMember(filter.visibleTo) : filter.includeArchived ? undefined : isNull(projects.archivedAt))
     .orderBy(asc(projects.id));
   const counts = await rowsOf<{ project_id: number; documents: number; items: number; judgments: number }>(
     db,

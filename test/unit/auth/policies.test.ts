@@ -3,8 +3,8 @@ import { can, canSee, effectiveRole, type ProjectAccess } from '../../../server/
 import type { Role } from '../../../server/db/schema.ts';
 
 const user = (role: Role, disabled = false) => ({ role, disabled });
-const closed = (memberRole: ProjectAccess['memberRole'] = null): ProjectAccess => ({ openToAll: false, memberRole });
-const open = (memberRole: ProjectAccess['memberRole'] = null): ProjectAccess => ({ openToAll: true, memberRole });
+const closed = (memberRole: ProjectAccess['memberRole'] = null): ProjectAccess => ({ openToAll: false, memberRole, archived: false });
+const open = (memberRole: ProjectAccess['memberRole'] = null): ProjectAccess => ({ openToAll: true, memberRole, archived: false });
 
 describe('project policies', () => {
   it('takes the lesser of the global and the member role', () => {
@@ -26,6 +26,13 @@ describe('project policies', () => {
   it('keeps admin-only abilities for admins whatever the membership', () => {
     expect(can(user('reviewer'), 'projects.manage', closed('reviewer'))).toBe(false);
     expect(can(user('admin'), 'export', closed())).toBe(true);
+  });
+
+  it('shows an archived project to admins only, members or not', () => {
+    const archived = (access: ProjectAccess): ProjectAccess => ({ ...access, archived: true });
+    expect(canSee(user('annotator'), archived(open('annotator')))).toBe(false);
+    expect(canSee(user('reviewer'), archived(closed('reviewer')))).toBe(false);
+    expect(can(user('admin'), 'export', archived(closed()))).toBe(true);
   });
 
   it('gives a disabled user nothing, member or not', () => {
