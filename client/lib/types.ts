@@ -42,17 +42,17 @@ export type AggregationSettings = import('../../server/quality/aggregation-setti
 export type CrowdHit = Awaited<ReturnType<typeof import('../../server/commands/crowd-worker-submission.ts').crowdHitTasks>>;
 export type CrowdTask = CrowdHit['tasks'][number];
 export type CrowdSubmission = import('zod').input<typeof import('../../server/routes/mturk-worker.routes.ts').submissionBody>;
-export type CrowdEstimateInput = import('zod').input<typeof import('../../server/routes/crowd.schema.ts').estimateBody>;
+export type CrowdEstimateInput = import('zod').input<typeof import('../../server/crowd/mturk/publish-options.ts').mturkEstimateOptionsSchema>;
 export type CrowdEstimate = Awaited<ReturnType<typeof import('../../server/commands/publish-crowd.ts').estimateCrowdBatch>>;
 /** What the publish form sends: schema defaults fill what is left out. */
-export type CrowdPublishInput = import('zod').input<typeof import('../../server/commands/publish-crowd.ts').publishOptionsSchema>;
+export type CrowdPublishInput = import('zod').input<typeof import('../../server/crowd/mturk/publish-options.ts').mturkPublishOptionsSchema>;
 export type CrowdPublished = Awaited<ReturnType<typeof import('../../server/commands/publish-crowd.ts').publishCrowdBatch>>;
 export type CrowdSyncResult = Awaited<ReturnType<typeof import('../../server/commands/sync-crowd.ts').syncCrowdProject>>;
 export type CrowdStatus = ReturnType<typeof import('../../server/presenters/crowd.ts').presentCrowdStatus>;
 export type HeldAssignment = ReturnType<typeof import('../../server/presenters/crowd.ts').presentHeldAssignment>;
 export type CrowdDecision = Awaited<ReturnType<typeof import('../../server/commands/manage-crowd.ts').decideHeldAssignment>>;
 /** Whether the crowd channel has what it needs (AWS credentials) to be called, and what is missing if not. */
-export type CrowdChannelState = { channel: string; endpoint: string } & import('../../server/crowd/channel.ts').CrowdReadiness;
+export type CrowdChannelState = { channel: string; vocabulary: import('../../server/crowd/channel.ts').ChannelVocabulary; endpoint: string } & import('../../server/crowd/channel.ts').CrowdReadiness;
 /** A project's crowd settings (review policy, bonus, qualification) with defaults filled in. */
 export type CrowdSettings = import('../../server/crowd/crowd-settings.ts').CrowdSettings;
 

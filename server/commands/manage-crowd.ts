@@ -1,5 +1,5 @@
 import type { AppContext } from '../context.ts';
-import type { CrowdChannel } from '../crowd/channel.ts';
+import type { AnyCrowdChannel as CrowdChannel } from '../crowd/channel.ts';
 import { findBatch } from '../db/queries/batches.ts';
 import { findProject } from '../db/queries/projects.ts';
 import { findCrowdAssignment, findHit, listHits, recordDecision, setHitStatus, setWorkerBlocked } from '../db/queries/crowd.ts';

@@ -1,6 +1,5 @@
-import { z } from 'zod';
 import type { AppContext } from '../context.ts';
-import type { CrowdChannel } from '../crowd/channel.ts';
+import type { AnyCrowdChannel, BasePublishOptions, PlannedUnit } from '../crowd/channel.ts';
 import { findBatch, setBatchStatus } from '../db/queries/batches.ts';
 import { findProject } from '../db/queries/projects.ts';
 import { insertPlannedHit, listHits, setHitPublished } from '../db/queries/crowd.ts';
@@ -8,48 +7,15 @@ import { rowsOf } from '../db/store.ts';
 import { appendAudit } from '../db/queries/audit.ts';
 import { sql } from 'drizzle-orm';
 import { conflict, notFound } from '../errors.ts';
-import { planHits, type PlannedHit } from '../crowd/mturk/hit-plan.ts';
-import { assignmentFeeCents, centsToMoney, estimatePublishCost, moneyToCents } from '../crowd/mturk/fees.ts';
-import { buildQualificationRequirements } from '../crowd/mturk/qualification-requirements.ts';
+import { centsToMoney, moneyToCents } from '../crowd/money.ts';
 import { crowdSettingsOf } from '../crowd/crowd-settings.ts';
-import { moneyAmount } from '../crowd/mturk/review-policy.ts';
 import { findTaskType } from '../../tasks/registry.ts';
 import { runCommand } from './run-command.ts';
 
 
-/** How a batch is published to a crowd channel. */
-export const publishOptionsSchema = z.object({
-  itemsPerHit: z.number().int().min(1).max(100).default(5),
-  reward: moneyAmount,
-  assignmentDurationSeconds: z.number().int().min(30).max(365 * 24 * 3600).default(3600),
-  lifetimeSeconds: z.number().int().min(30).max(365 * 24 * 3600).default(7 * 24 * 3600),
-  autoApprovalDelaySeconds: z.number().int().min(0).max(30 * 24 * 3600).default(3 * 24 * 3600),
-  title: z.string().min(1).max(128),
-  description: z.string().min(1).max(2000),
-  keywords: z.string().max(1000).default('data labeling, text quality'),
-  qualifications: z
-    .object({
-      locales: z.array(z.string().regex(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/)).optional(),
-      minApprovalRate: z.number().int().min(0).max(100).optional(),
-      minApprovedHits: z.number().int().min(0).optional(),
-      /** Only workers who passed our qualification test. */
-      requireOurQualification: z.boolean().default(false),
-    })
-    .default({ requireOurQualification: false }),
-  /** Most this publish may cost, rewards and fees included. */
-  budget: moneyAmount,
-  /** Split k >= 10 into HITs of at most 9 assignments, avoiding MTurk's 40% commission. */
-  splitAtFeeCliff: z.boolean().default(false),
-  masters: z.boolean().default(false),
-  /** A qualification test: the batch should be made of gold items; passing grants our qualification. */
-  purpose: z.enum(['work', 'qualification']).default('work'),
-});
-
-export type PublishOptions = z.infer<typeof publishOptionsSchema>;
-
-/** Cost of the planned HITs, rewards and fees, in cents (fees depend on each HIT's own assignment count). */
-function planCostCents(hits: PlannedHit[], rewardCents: number, masters: boolean) {
-  return hits.reduce((sum, h) => sum + h.maxAssignments * (rewardCents + assignmentFeeCents(rewardCents, h.maxAssignments, masters)), 0);
+/** Cost of the planned units, rewards and the channel's fees, in cents (fees may depend on each unit's places). */
+function planCostCents(channel: AnyCrowdChannel, units: PlannedUnit[], rewardCents: number, options: Partial<BasePublishOptions>) {
+  return units.reduce((sum, u) => sum + u.places * (rewardCents + channel.placeFeeCents(rewardCents, u.places, options)), 0);
 }
 
 async function batchItemIds(ctx: AppContext, batchId: number) {
@@ -57,18 +23,24 @@ async function batchItemIds(ctx: AppContext, batchId: number) {
   return rows.map((r) => String(r.id));
 }
 
-/** What publishing would cost, before anything is created. */
-export async function estimateCrowdBatch(ctx: AppContext, props: { batchId: number; itemsPerHit: number; reward: string; masters?: boolean; splitAtFeeCliff?: boolean }) {
+/** What publishing would cost with the channel's fees, before anything is created (`input`: the channel's estimate options). */
+export async function estimateCrowdBatch(ctx: AppContext, channel: AnyCrowdChannel, props: { batchId: number; input: unknown }) {
+  const options = channel.estimateOptionsSchema.parse(props.input);
   const batch = await findBatch(ctx.store.db, props.batchId);
   if (!batch) throw notFound('Batch');
   const itemIds = await batchItemIds(ctx, batch.id);
-  const estimate = estimatePublishCost({ nItems: itemIds.length, itemsPerHit: props.itemsPerHit, assignmentsPerHit: batch.redundancy, reward: props.reward, masters: props.masters });
-  if (!props.splitAtFeeCliff) return estimate;
-  const hits = planHits(itemIds, { batchId: String(batch.id), itemsPerHit: props.itemsPerHit, assignmentsPerItem: batch.redundancy, splitAtFeeCliff: true });
-  const rewardCents = moneyToCents(props.reward);
-  const total = planCostCents(hits, rewardCents, !!props.masters);
-  const rewards = hits.reduce((s, h) => s + h.maxAssignments * rewardCents, 0);
-  return { hitCount: hits.length, assignmentCount: rewards / rewardCents, rewardTotal: centsToMoney(rewards), fees: centsToMoney(total - rewards), grandTotal: centsToMoney(total) };
+  const units = channel.plan(itemIds, { batchId: String(batch.id), placesPerItem: batch.redundancy, options });
+  const rewardCents = moneyToCents(options.reward);
+  const total = planCostCents(channel, units, rewardCents, options);
+  const places = units.reduce((s, u) => s + u.places, 0);
+  return {
+    hitCount: units.length,
+    assignmentCount: places,
+    rewardTotal: centsToMoney(places * rewardCents),
+    fees: centsToMoney(total - places * rewardCents),
+    grandTotal: centsToMoney(total),
+    ...channel.advice({ placesPerItem: batch.redundancy, rewardCents, placeCount: places, options }),
+  };
 }
 
 /**
@@ -76,20 +48,22 @@ export async function estimateCrowdBatch(ctx: AppContext, props: { batchId: numb
  * deterministic token before the channel is called, and HITs already created are skipped, so a rerun after a crash
  * finishes the job without duplicates. Refuses when the cost exceeds the budget or the account balance.
  */
-export async function publishCrowdBatch(ctx: AppContext, channel: CrowdChannel, props: { actorId: number; batchId: number; options: PublishOptions }) {
+export async function publishCrowdBatch(ctx: AppContext, channel: AnyCrowdChannel, props: { actorId: number; batchId: number; options: unknown }) {
   const { db } = ctx.store;
-  const o = props.options;
+  const o = channel.publishOptionsSchema.parse(props.options);
+  const refusal = channel.refusal(o);
+  if (refusal) throw conflict(refusal);
   const batch = await findBatch(db, props.batchId);
   if (!batch) throw notFound('Batch');
   if (batch.channel !== 'crowd') throw conflict('Only crowd batches are published to a crowd channel; this batch is labeled in the app');
   const project = (await findProject(db, batch.projectId))!;
   const taskType = findTaskType(project.taskType)!;
   const itemIds = await batchItemIds(ctx, batch.id);
-  const plan = planHits(itemIds, { batchId: String(batch.id), itemsPerHit: o.itemsPerHit, assignmentsPerItem: batch.redundancy, splitAtFeeCliff: o.splitAtFeeCliff });
+  const plan = channel.plan(itemIds, { batchId: String(batch.id), placesPerItem: batch.redundancy, options: o });
   const rewardCents = moneyToCents(o.reward);
   const existing = new Map((await listHits(db, { batchId: batch.id })).map((h) => [h.uniqueRequestToken, h]));
-  const toCreate = plan.filter((h) => !existing.get(h.uniqueRequestToken)?.externalId);
-  const costCents = planCostCents(toCreate, rewardCents, o.masters);
+  const toCreate = plan.filter((u) => !existing.get(u.token)?.externalId);
+  const costCents = planCostCents(channel, toCreate, rewardCents, o);
   if (costCents > moneyToCents(o.budget)) {
     throw conflict(`Publishing costs ${centsToMoney(costCents)} with fees, over the budget of ${o.budget}`);
   }
@@ -98,42 +72,25 @@ export async function publishCrowdBatch(ctx: AppContext, channel: CrowdChannel, 
     if (costCents > balance) throw conflict(`Publishing costs ${centsToMoney(costCents)} but the account balance is ${centsToMoney(balance)}`);
   }
   const settings = crowdSettingsOf(project.settings);
-  const requirements = buildQualificationRequirements({
-    locales: o.qualifications.locales,
-    minApprovalRatePercent: o.qualifications.minApprovalRate,
-    minApprovedCount: o.qualifications.minApprovedHits,
-    ownQualification: o.qualifications.requireOurQualification && settings.qualificationTypeId ? { typeId: settings.qualificationTypeId, minScore: Math.round(settings.qualificationPassMark * 100) } : undefined,
-  });
-  if (o.qualifications.requireOurQualification && !settings.qualificationTypeId) {
+  const wantsQualification = channel.requiresOwnQualification(o);
+  if (wantsQualification && !settings.qualificationTypeId) {
     throw conflict('This project has no qualification yet: publish a qualification test first');
   }
-  const taskUrl = `${(ctx.config.PUBLIC_URL ?? `http://localhost:${ctx.config.PORT}`).replace(/\/$/, '')}/mturk`;
+  const ownQualification = wantsQualification && settings.qualificationTypeId ? { typeId: settings.qualificationTypeId, minScore: Math.round(settings.qualificationPassMark * 100) } : undefined;
+  const taskUrl = `${(ctx.config.PUBLIC_URL ?? `http://localhost:${ctx.config.PORT}`).replace(/\/$/, '')}/${channel.name}`;
   for (const hit of toCreate) {
     const row = await insertPlannedHit(db, {
       batchId: batch.id,
       projectId: project.id,
       channel: channel.name,
-      uniqueRequestToken: hit.uniqueRequestToken,
+      uniqueRequestToken: hit.token,
       itemIds: hit.itemIds.map(Number),
       purpose: o.purpose,
-      maxAssignments: hit.maxAssignments,
+      maxAssignments: hit.places,
       rewardCents,
       status: 'planned',
     });
-    const externalId = await channel.createHit({
-      uniqueRequestToken: hit.uniqueRequestToken,
-      taskUrl,
-      frameHeight: taskType.mturkFrameHeight,
-      maxAssignments: hit.maxAssignments,
-      reward: o.reward,
-      title: o.title,
-      description: o.description,
-      keywords: o.keywords,
-      lifetimeSeconds: o.lifetimeSeconds,
-      assignmentDurationSeconds: o.assignmentDurationSeconds,
-      autoApprovalDelaySeconds: o.autoApprovalDelaySeconds,
-      qualificationRequirements: requirements,
-    });
+    const externalId = await channel.publish({ token: hit.token, taskUrl, frameHeight: taskType.mturkFrameHeight, places: hit.places, options: o, ownQualification });
     // Counted from after the channel created it, so never earlier than the channel's own expiry.
     await setHitPublished(db, row.id, externalId, { expiresAt: new Date(Date.now() + o.lifetimeSeconds * 1000), assignmentDurationSeconds: o.assignmentDurationSeconds });
   }

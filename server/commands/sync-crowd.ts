@@ -1,5 +1,5 @@
 import type { AppContext } from '../context.ts';
-import type { CrowdAssignment, CrowdChannel } from '../crowd/channel.ts';
+import type { AnyCrowdChannel as CrowdChannel, CrowdAssignment } from '../crowd/channel.ts';
 import type { Project } from '../db/schema.ts';
 import { findProject } from '../db/queries/projects.ts';
 import {
@@ -13,13 +13,14 @@ import {
   rejectSubmissionJudgments,
   submissionJudgmentsWithGold,
   submissionOfAssignment,
+  submissionOfHitAssignment,
   upsertCrowdAssignment,
 } from '../db/queries/crowd.ts';
 import { updateProject } from '../db/queries/projects.ts';
 import { exclusively } from '../jobs/exclusive.ts';
 import { conflict, notFound } from '../errors.ts';
-import { decideReview, type ReviewDecision } from '../crowd/mturk/review-policy.ts';
-import { assignmentFeeCents, bonusFeeCents, moneyToCents } from '../crowd/mturk/fees.ts';
+import { decideReview, type ReviewDecision } from '../crowd/review-policy.ts';
+import { moneyToCents } from '../crowd/money.ts';
 import { crowdSettingsOf, reviewPolicyOf } from '../crowd/crowd-settings.ts';
 import { workerKeyOfCrowd } from './worker-key.ts';
 import { runCommand } from './run-command.ts';
@@ -70,7 +71,12 @@ async function syncAssignment(ctx: AppContext, channel: CrowdChannel, project: P
   const { db } = ctx.store;
   const row = await upsertCrowdAssignment(db, { hitId: hit.id, externalId: a.assignmentId, workerId: a.workerId, status: a.status, submittedAt: a.submittedAt });
   let confirmed = false;
-  const submission = a.answers.curateToken ? await findSubmissionByToken(db, a.answers.curateToken) : undefined;
+  // A channel that carries our token back (MTurk) is matched by it; one that carries no answer (Prolific) by its own
+  // submission id and the worker it names, both of which only the marketplace hands out.
+  const submission =
+    channel.confirmsBy === 'answer-token'
+      ? a.answers.curateToken ? await findSubmissionByToken(db, a.answers.curateToken) : undefined
+      : await submissionOfHitAssignment(db, hit.id, a.assignmentId).then((s) => (s?.claimedWorkerId === a.workerId ? s : undefined));
   const genuine = submission && Number(submission.hitId) === hit.id && submission.externalAssignmentId === a.assignmentId;
   if (genuine && !submission.confirmedAt) {
     await runCommand(ctx, async (tx, emit) => {
@@ -117,13 +123,14 @@ async function gradeSubmission(ctx: AppContext, project: Project, submissionId: 
 async function grantIfPassed(ctx: AppContext, channel: CrowdChannel, project: Project, workerId: string, gold: { correct: number; total: number }) {
   const settings = crowdSettingsOf(project.settings);
   if (!gold.total || gold.correct / gold.total < settings.qualificationPassMark) return;
+  if (!channel.qualification) return;
   let typeId = settings.qualificationTypeId;
   if (!typeId) {
-    typeId = await channel.createQualificationType(`Curate: ${project.name} (${project.id})`, `Passed the qualification test of "${project.name}".`);
+    typeId = await channel.qualification.createType(`Curate: ${project.name} (${project.id})`, `Passed the qualification test of "${project.name}".`);
     const fresh = (await findProject(ctx.store.db, project.id))!;
     await updateProject(ctx.store.db, project.id, { settings: { ...(fresh.settings as object), crowd: { ...crowdSettingsOf(fresh.settings), qualificationTypeId: typeId } } });
   }
-  await channel.grantQualification(typeId, workerId, Math.round((100 * gold.correct) / gold.total));
+  await channel.qualification.grant(typeId, workerId, Math.round((100 * gold.correct) / gold.total));
 }
 
 /**
@@ -150,13 +157,17 @@ export async function applyDecision(
   }
   if (row.status !== 'Approved') await channel.approve(row.externalId, decision.reason);
   await appendLedger(db, { projectId: project.id, hitId: hit.id, workerId: row.workerId, kind: 'reward', amountCents: hit.rewardCents, idempotencyKey: `reward:${row.externalId}` });
-  await appendLedger(db, { projectId: project.id, hitId: hit.id, workerId: row.workerId, kind: 'fee', amountCents: assignmentFeeCents(hit.rewardCents, hit.maxAssignments), idempotencyKey: `fee:${row.externalId}` });
+  await appendLedger(db, { projectId: project.id, hitId: hit.id, workerId: row.workerId, kind: 'fee', amountCents: channel.placeFeeCents(hit.rewardCents, hit.maxAssignments), idempotencyKey: `fee:${row.externalId}` });
   const bonus = decision.action === 'approve' ? decision.bonus : undefined;
   if (bonus) {
-    await channel.bonus({ workerId: row.workerId, assignmentId: row.externalId, amount: bonus.amount, reason: bonus.reason, token: `bonus-${row.externalId}`.slice(0, 64) });
     const cents = moneyToCents(bonus.amount);
-    await appendLedger(db, { projectId: project.id, hitId: hit.id, workerId: row.workerId, kind: 'bonus', amountCents: cents, idempotencyKey: `bonus:${row.externalId}` });
-    await appendLedger(db, { projectId: project.id, hitId: hit.id, workerId: row.workerId, kind: 'fee', amountCents: bonusFeeCents(cents), idempotencyKey: `bonus-fee:${row.externalId}` });
+    const book = () => appendLedger(db, { projectId: project.id, hitId: hit.id, workerId: row.workerId, kind: 'bonus', amountCents: cents, idempotencyKey: `bonus:${row.externalId}` });
+    await channel.bonus(
+      { workerId: row.workerId, assignmentId: row.externalId, hitId: hit.externalId!, amount: bonus.amount, reason: bonus.reason, token: `bonus-${row.externalId}`.slice(0, 64) },
+      book,
+    );
+    await book();
+    await appendLedger(db, { projectId: project.id, hitId: hit.id, workerId: row.workerId, kind: 'fee', amountCents: channel.bonusFeeCents(cents), idempotencyKey: `bonus-fee:${row.externalId}` });
   }
   await markDecisionSynced(db, row.id, 'Approved');
   return { applied: 'approve' as const, bonus: !!bonus };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { moneyAmount, reviewPolicySchema, type ReviewPolicy } from './mturk/review-policy.ts';
+import { moneyAmount } from './money.ts';
+import { reviewPolicySchema, type ReviewPolicy } from './review-policy.ts';
 
 /** A project's crowd settings (stored under `settings.crowd`): the review policy plus our qualification. */
 export const crowdSettingsSchema = z.object({

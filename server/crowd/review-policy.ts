@@ -1,7 +1,5 @@
 import { z } from 'zod';
-
-/** A dollar amount as MTurk takes it: "0.25", at most two decimals. */
-export const moneyAmount = z.string().regex(/^\d+(\.\d{1,2})?$/, 'Amounts are dollars with at most two decimals, e.g. 0.25');
+import { moneyAmount } from './money.ts';
 
 /** A project's automatic review policy for crowd assignments, judged on embedded gold items. */
 export const reviewPolicySchema = z.object({
@@ -22,7 +20,7 @@ export type ReviewPolicy = z.infer<typeof reviewPolicySchema>;
 /** Gold results of one assignment. */
 export interface GoldResult { correct: number; total: number }
 
-/** What to do with an assignment; `reason` is shown to the worker (MTurk RequesterFeedback / bonus Reason). */
+/** What to do with a submission; `reason` is shown to the worker (MTurk RequesterFeedback, Prolific's message). */
 export type ReviewDecision =
   | { action: 'approve'; reason: string; bonus?: { amount: string; reason: string } }
   | { action: 'reject'; reason: string }

@@ -4,8 +4,8 @@ import { projectParams } from './projects.schema.ts';
 import { batchParams } from './batches.schema.ts';
 import { loadProject } from './load-project.ts';
 import { crowdChannelOf } from '../crowd/channel-of.ts';
-import { assignmentParams, blockBody, decideBody, estimateBody, workerParams } from './crowd.schema.ts';
-import { estimateCrowdBatch, publishCrowdBatch, publishOptionsSchema } from '../commands/publish-crowd.ts';
+import { assignmentParams, blockBody, decideBody, workerParams } from './crowd.schema.ts';
+import { estimateCrowdBatch, publishCrowdBatch } from '../commands/publish-crowd.ts';
 import { syncCrowdProject } from '../commands/sync-crowd.ts';
 import { blockCrowdWorker, decideHeldAssignment, expireCrowdBatch } from '../commands/manage-crowd.ts';
 import { crowdStatus, heldAssignments, listHits } from '../db/queries/crowd.ts';
@@ -19,16 +19,17 @@ export function crowdRoutes(ctx: AppContext): Router {
   const channel = () => crowdChannelOf(ctx);
   router.get(
     '/crowd/channel',
-    endpoint('crowd.manage', {}, async () => ({ channel: channel().name, endpoint: ctx.config.MTURK_ENDPOINT, ...(await channel().readiness()) })),
+    endpoint('crowd.manage', {}, async () => ({ channel: channel().name, vocabulary: channel().vocabulary, endpoint: channel().endpoint, ...(await channel().readiness()) })),
   );
-  router.get('/crowd/balance', endpoint('crowd.manage', {}, async () => ({ balance: await channel().balance(), endpoint: ctx.config.MTURK_ENDPOINT })));
+  router.get('/crowd/balance', endpoint('crowd.manage', {}, async () => ({ balance: await channel().balance(), endpoint: channel().endpoint })));
   router.post(
     '/batches/:batchId/crowd/estimate',
-    endpoint('crowd.manage', { params: batchParams, body: estimateBody }, ({ params, body }) => estimateCrowdBatch(ctx, { batchId: params.batchId, ...body })),
+    // The body is the channel's own estimate settings, which the command validates.
+    endpoint('crowd.manage', { params: batchParams }, ({ params, body }) => estimateCrowdBatch(ctx, channel(), { batchId: params.batchId, input: body ?? {} })),
   );
   router.post(
     '/batches/:batchId/crowd/publish',
-    endpoint('crowd.manage', { params: batchParams, body: publishOptionsSchema }, ({ params, body, user }) =>
+    endpoint('crowd.manage', { params: batchParams }, ({ params, body, user }) =>
       publishCrowdBatch(ctx, channel(), { actorId: user.id, batchId: params.batchId, options: body }),
     ),
   );

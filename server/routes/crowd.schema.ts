@@ -1,9 +1,7 @@
 import { z } from 'zod';
-import { moneyAmount } from '../crowd/mturk/review-policy.ts';
-import { publishOptionsSchema } from '../commands/publish-crowd.ts';
+import { moneyAmount } from '../crowd/money.ts';
 
-/** Inputs of the crowd routes; the admin client derives its request types from them. */
-export const estimateBody = publishOptionsSchema.pick({ itemsPerHit: true, reward: true, masters: true, splitAtFeeCliff: true });
+/** Inputs of the crowd routes (publish and estimate take the channel's own settings); the admin client derives its request types from them. */
 export const decideBody = z
   .object({ decision: z.enum(['approve', 'reject']), reason: z.string().min(1).max(1000), bonus: moneyAmount.optional() })
   .refine((d) => !d.bonus || d.decision === 'approve', { message: 'Only approved work can get a bonus', path: ['bonus'] });

@@ -34,7 +34,7 @@ describe('crowd channel readiness', () => {
   it('says a local emulator is configured', async () => {
     const admin = await local.signIn(local.admin);
     const { body } = await admin.agent.get('/api/crowd/channel').expect(200);
-    expect(body).toEqual({ channel: 'mturk', endpoint: emulator.url, configured: true });
+    expect(body).toEqual({ channel: 'mturk', endpoint: emulator.url, configured: true, vocabulary: expect.objectContaining({ unit: 'HIT', place: 'assignment' }) });
     expect((await admin.agent.get('/api/crowd/balance').expect(200)).body.balance).toBe('12.00');
   });
 

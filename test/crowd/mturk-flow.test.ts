@@ -6,7 +6,8 @@ import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { buildBatch, buildDocuments, buildTokenClient } from '../support/factories.ts';
 import { rowsOf } from '../../server/db/store.ts';
 import { crowdChannelOf } from '../../server/crowd/channel-of.ts';
-import { publishCrowdBatch, publishOptionsSchema } from '../../server/commands/publish-crowd.ts';
+import { publishCrowdBatch } from '../../server/commands/publish-crowd.ts';
+import { mturkPublishOptionsSchema as publishOptionsSchema } from '../../server/crowd/mturk/publish-options.ts';
 import { syncCrowdProject } from '../../server/commands/sync-crowd.ts';
 import type { CrowdChannel } from '../../server/crowd/channel.ts';
 
@@ -99,8 +100,8 @@ describe('publishing', () => {
     const real = crowdChannelOf(t.ctx);
     let calls = 0;
     const crashing: CrowdChannel = Object.assign(Object.create(real), {
-      createHit: async (request: Parameters<CrowdChannel['createHit']>[0]) => {
-        const id = await real.createHit(request);
+      publish: async (request: Parameters<CrowdChannel['publish']>[0]) => {
+        const id = await real.publish(request);
         if (++calls === 2) throw new Error('process killed');
         return id;
       },

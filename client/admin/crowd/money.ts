@@ -1,4 +1,4 @@
-import { centsToMoney } from '../../../server/crowd/mturk/fees.ts';
+import { centsToMoney } from '../../../server/crowd/money.ts';
 
 /** Integer cents as dollars, the way MTurk bills them ("$0.12"). */
 export function dollars(cents: number): string {

@@ -4,22 +4,11 @@
  * 20% commission on reward and bonus; +20% on the reward (40% total) when MaxAssignments >= 10, bonuses stay 20%;
  * minimum $0.01 per assignment or bonus; Masters historically +5% (unverified); fees round half-up to the cent.
  */
+import { centsToMoney, moneyToCents } from '../money.ts';
+import type { PublishCostEstimate } from '../channel.ts';
 
 /** Assignments per HIT at which the reward commission jumps from 20% to 40%. */
 export const FEE_CLIFF_ASSIGNMENTS = 10;
-
-/** Parses an MTurk money string ("0.05", "1", "12.50") to integer cents; rejects sub-cent precision. */
-export function moneyToCents(amount: string): number {
-  const match = /^(\d+)(?:\.(\d{1,2}))?$/.exec(amount.trim());
-  if (!match) throw new Error(`Not an MTurk money amount: "${amount}"`);
-  return Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0'));
-}
-
-/** Formats integer cents as the MTurk money string ("0.05"). */
-export function centsToMoney(cents: number): string {
-  if (!Number.isInteger(cents) || cents < 0) throw new Error(`Cents must be a non-negative integer, got ${cents}`);
-  return `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
-}
 
 /** Commission rate in basis points, so rates combine without floats. */
 function commissionBasisPoints(kind: 'reward' | 'bonus', maxAssignments: number, masters: boolean): number {
@@ -52,17 +41,6 @@ export interface PublishPlanCostInput {
   masters?: boolean;
 }
 
-/** Result of {@link estimatePublishCost}; money as MTurk strings. */
-export interface PublishCostEstimate {
-  hitCount: number;
-  assignmentCount: number;
-  rewardTotal: string;
-  fees: string;
-  grandTotal: string;
-  warning?: string;
-  suggestion?: string;
-}
-
 /** Estimates what publishing a batch costs, and warns about the 10-assignment fee cliff. */
 export function estimatePublishCost(input: PublishPlanCostInput): PublishCostEstimate {
   const { nItems, itemsPerHit, assignmentsPerHit } = input;
@@ -81,11 +59,17 @@ export function estimatePublishCost(input: PublishPlanCostInput): PublishCostEst
     fees: centsToMoney(fees),
     grandTotal: centsToMoney(rewardTotal + fees),
   };
-  if (assignmentsPerHit >= FEE_CLIFF_ASSIGNMENTS) {
-    const groups = Math.ceil(assignmentsPerHit / (FEE_CLIFF_ASSIGNMENTS - 1));
-    const splitFees = assignmentFeeCents(rewardCents, 1, input.masters) * assignmentCount;
-    estimate.warning = `${assignmentsPerHit} assignments per HIT pays 40% commission instead of 20%.`;
-    estimate.suggestion = `Split each HIT into ${groups} HITs of at most ${FEE_CLIFF_ASSIGNMENTS - 1} assignments: fees ${centsToMoney(splitFees)} instead of ${centsToMoney(fees)}.`;
-  }
-  return estimate;
+  return { ...estimate, ...feeCliffAdvice(rewardCents, assignmentsPerHit, assignmentCount, input.masters) };
+}
+
+/** The warning and cheaper split for HITs of `assignmentsPerHit` at or past the fee cliff; nothing below it. */
+export function feeCliffAdvice(rewardCents: number, assignmentsPerHit: number, assignmentCount: number, masters = false): Pick<PublishCostEstimate, 'warning' | 'suggestion'> {
+  if (assignmentsPerHit < FEE_CLIFF_ASSIGNMENTS) return {};
+  const groups = Math.ceil(assignmentsPerHit / (FEE_CLIFF_ASSIGNMENTS - 1));
+  const fees = assignmentFeeCents(rewardCents, assignmentsPerHit, masters) * assignmentCount;
+  const splitFees = assignmentFeeCents(rewardCents, 1, masters) * assignmentCount;
+  return {
+    warning: `${assignmentsPerHit} assignments per HIT pays 40% commission instead of 20%.`,
+    suggestion: `Split each HIT into ${groups} HITs of at most ${FEE_CLIFF_ASSIGNMENTS - 1} assignments: fees ${centsToMoney(splitFees)} instead of ${centsToMoney(fees)}.`,
+  };
 }

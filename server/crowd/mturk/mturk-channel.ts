@@ -16,8 +16,12 @@ import {
 import { parseQuestionFormAnswers } from './question-form-answers.ts';
 import { buildExternalQuestion } from './external-question.ts';
 import { connectionFailure } from './connection-errors.ts';
-import type { CrowdAssignment, CrowdChannel, CrowdHitRequest, CrowdReadiness } from '../channel.ts';
+import type { CrowdAssignment, CrowdChannel, CrowdReadiness, PublishRequest } from '../channel.ts';
 import { AppError } from '../../errors.ts';
+import { mturkEstimateOptionsSchema, mturkPublishOptionsSchema, type MturkPublishOptions } from './publish-options.ts';
+import { planHits } from './hit-plan.ts';
+import { assignmentFeeCents, bonusFeeCents, feeCliffAdvice } from './fees.ts';
+import { buildQualificationRequirements } from './qualification-requirements.ts';
 
 /** Where and how to reach MTurk (or any MTurk-compatible endpoint). */
 export interface MturkConnection {
@@ -32,10 +36,23 @@ const isLoopback = (url: string) => ['127.0.0.1', 'localhost', '[::1]'].includes
  * deterministic idempotency token, and MTurk's "already done" answers are read as success, so a retry after a
  * crash never duplicates a HIT or a payment.
  */
-export class MturkChannel implements CrowdChannel {
+export class MturkChannel implements CrowdChannel<MturkPublishOptions> {
   readonly name = 'mturk';
+  readonly vocabulary = {
+    marketplace: 'Mechanical Turk',
+    unit: 'HIT',
+    units: 'HITs',
+    place: 'assignment',
+    places: 'assignments',
+    submission: 'assignment',
+    submissions: 'assignments',
+    worker: 'worker',
+  };
+  readonly confirmsBy = 'answer-token';
+  readonly publishOptionsSchema = mturkPublishOptionsSchema;
+  readonly estimateOptionsSchema = mturkEstimateOptionsSchema;
   private readonly client: MTurkClient;
-  private readonly endpoint: string;
+  readonly endpoint: string;
 
   constructor(connection: MturkConnection) {
     this.endpoint = connection.endpoint;
@@ -76,29 +93,65 @@ export class MturkChannel implements CrowdChannel {
     return out.AvailableBalance ?? '0.00';
   }
 
-  /** Creates a HIT, or finds the one an earlier attempt with the same token created. */
-  async createHit(request: CrowdHitRequest): Promise<string> {
+  plan(itemIds: readonly string[], args: { batchId: string; placesPerItem: number; options: Partial<MturkPublishOptions> & Pick<MturkPublishOptions, 'itemsPerHit'> }) {
+    return planHits(itemIds, { batchId: args.batchId, itemsPerHit: args.options.itemsPerHit, assignmentsPerItem: args.placesPerItem, splitAtFeeCliff: args.options.splitAtFeeCliff }).map((h) => ({
+      index: h.index,
+      itemIds: h.itemIds,
+      places: h.maxAssignments,
+      token: h.uniqueRequestToken,
+    }));
+  }
+
+  placeFeeCents(rewardCents: number, places: number, options?: Partial<MturkPublishOptions>) {
+    return assignmentFeeCents(rewardCents, places, !!options?.masters);
+  }
+
+  bonusFeeCents(bonusCents: number) {
+    return bonusFeeCents(bonusCents);
+  }
+
+  /** Warns about the 10-assignment fee cliff when the HITs are not split at it. */
+  advice(args: { placesPerItem: number; rewardCents: number; placeCount: number; options: Partial<MturkPublishOptions> }) {
+    return args.options.splitAtFeeCliff ? {} : feeCliffAdvice(args.rewardCents, args.placesPerItem, args.placeCount, !!args.options.masters);
+  }
+
+  refusal(): string | undefined {
+    return undefined;
+  }
+
+  requiresOwnQualification(options: MturkPublishOptions) {
+    return options.qualifications.requireOurQualification;
+  }
+
+  /** Creates a HIT whose ExternalQuestion frames our page, or finds the one an earlier attempt with the same token created. */
+  async publish(request: PublishRequest<MturkPublishOptions>): Promise<string> {
+    const o = request.options;
     try {
       const out = await this.client.send(
         new CreateHITCommand({
-          UniqueRequestToken: request.uniqueRequestToken,
-          RequesterAnnotation: request.uniqueRequestToken,
+          UniqueRequestToken: request.token,
+          RequesterAnnotation: request.token,
           Question: buildExternalQuestion(request.taskUrl, request.frameHeight),
-          MaxAssignments: request.maxAssignments,
-          Reward: request.reward,
-          Title: request.title,
-          Description: request.description,
-          Keywords: request.keywords,
-          LifetimeInSeconds: request.lifetimeSeconds,
-          AssignmentDurationInSeconds: request.assignmentDurationSeconds,
-          AutoApprovalDelayInSeconds: request.autoApprovalDelaySeconds,
-          QualificationRequirements: request.qualificationRequirements,
+          MaxAssignments: request.places,
+          Reward: o.reward,
+          Title: o.title,
+          Description: o.description,
+          Keywords: o.keywords,
+          LifetimeInSeconds: o.lifetimeSeconds,
+          AssignmentDurationInSeconds: o.assignmentDurationSeconds,
+          AutoApprovalDelayInSeconds: o.autoApprovalDelaySeconds,
+          QualificationRequirements: buildQualificationRequirements({
+            locales: o.qualifications.locales,
+            minApprovalRatePercent: o.qualifications.minApprovalRate,
+            minApprovedCount: o.qualifications.minApprovedHits,
+            ownQualification: request.ownQualification,
+          }),
         }),
       );
       return out.HIT!.HITId!;
     } catch (error) {
       if (turkErrorCode(error) !== 'AWS.MechanicalTurk.HitAlreadyExists' && !/HitAlreadyExists/.test(turkErrorCode(error) ?? '')) throw error;
-      return this.findHitByAnnotation(request.uniqueRequestToken, error);
+      return this.findHitByAnnotation(request.token, error);
     }
   }
 
@@ -139,7 +192,7 @@ export class MturkChannel implements CrowdChannel {
     await this.tolerate(() => this.client.send(new RejectAssignmentCommand({ AssignmentId: assignmentId, RequesterFeedback: feedback })), /rejected|status of: Rejected/i);
   }
 
-  /** Pays a bonus once per token; a token already processed means it was paid. */
+  /** Pays a bonus once per token (MTurk's own idempotency, so the booking waits for the caller); a token already processed means it was paid. */
   async bonus(args: { workerId: string; assignmentId: string; amount: string; reason: string; token: string }): Promise<void> {
     await this.tolerate(
       () =>
@@ -160,18 +213,19 @@ export class MturkChannel implements CrowdChannel {
     await this.client.send(new CreateWorkerBlockCommand({ WorkerId: workerId, Reason: reason }));
   }
 
-  /** Creates the project's own qualification type (granted by passing the gold-based qualification test). */
-  async createQualificationType(name: string, description: string): Promise<string> {
-    const out = await this.client.send(
-      new CreateQualificationTypeCommand({ Name: name, Description: description, QualificationTypeStatus: 'Active', Keywords: 'curate' }),
-    );
-    return out.QualificationType!.QualificationTypeId!;
-  }
-
-  /** Grants the qualification with a score (e.g. gold accuracy in percent). */
-  async grantQualification(typeId: string, workerId: string, score: number): Promise<void> {
-    await this.client.send(new AssociateQualificationWithWorkerCommand({ QualificationTypeId: typeId, WorkerId: workerId, IntegerValue: score, SendNotification: false }));
-  }
+  readonly qualification = {
+    /** Creates the project's own qualification type (granted by passing the gold-based qualification test). */
+    createType: async (name: string, description: string): Promise<string> => {
+      const out = await this.client.send(
+        new CreateQualificationTypeCommand({ Name: name, Description: description, QualificationTypeStatus: 'Active', Keywords: 'curate' }),
+      );
+      return out.QualificationType!.QualificationTypeId!;
+    },
+    /** Grants the qualification with a score (e.g. gold accuracy in percent). */
+    grant: async (typeId: string, workerId: string, score: number): Promise<void> => {
+      await this.client.send(new AssociateQualificationWithWorkerCommand({ QualificationTypeId: typeId, WorkerId: workerId, IntegerValue: score, SendNotification: false }));
+    },
+  };
 
   private async tolerate(call: () => Promise<unknown>, alreadyDone: RegExp) {
     try {

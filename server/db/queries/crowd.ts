@@ -180,7 +180,8 @@ export function submissionJudgmentsWithGold(db: Tx, submissionId: number) {
 
 /** Appends a ledger entry once per idempotency key. */
 export async function appendLedger(db: Tx, values: typeof costLedger.$inferInsert) {
-  await db.insert(costLedger).values(values).onConflictDoNothing({ target: costLedger.idempotencyKey });
+  const inserted = await db.insert(costLedger).values(values).onConflictDoNothing({ target: costLedger.idempotencyKey }).returning({ id: costLedger.id });
+  return inserted.length > 0;
 }
 
 /** Upserts a crowd worker's blocked flag. */

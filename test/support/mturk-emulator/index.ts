@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { moneyToCents } from '../../../server/crowd/mturk/fees.ts';
+import { moneyToCents } from '../../../server/crowd/money.ts';
 import { createOperations } from './operations.ts';
 import { handleApiCall, readBody, sendJson } from './protocol.ts';
 import type { EmulatorState } from './state.ts';

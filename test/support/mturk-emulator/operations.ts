@@ -1,4 +1,5 @@
-import { assignmentFeeCents, bonusFeeCents, centsToMoney } from '../../../server/crowd/mturk/fees.ts';
+import { assignmentFeeCents, bonusFeeCents } from '../../../server/crowd/mturk/fees.ts';
+import { centsToMoney } from '../../../server/crowd/money.ts';
 import type { Operation } from './protocol.ts';
 import { requestError } from './protocol.ts';
 import type { Assignment, EmulatorState, Hit, HitType, StoredRequirement } from './state.ts';

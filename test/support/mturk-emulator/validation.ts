@@ -1,4 +1,4 @@
-import { moneyToCents } from '../../../server/crowd/mturk/fees.ts';
+import { moneyToCents } from '../../../server/crowd/money.ts';
 import { requestError } from './protocol.ts';
 
 type Input = Record<string, unknown>;

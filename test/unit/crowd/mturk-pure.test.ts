@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { buildExternalQuestion, EXTERNAL_QUESTION_NAMESPACE } from '../../../server/crowd/mturk/external-question.ts';
 import { parseQuestionFormAnswers, QuestionFormAnswersError } from '../../../server/crowd/mturk/question-form-answers.ts';
-import { assignmentFeeCents, bonusFeeCents, centsToMoney, estimatePublishCost, moneyToCents } from '../../../server/crowd/mturk/fees.ts';
+import { assignmentFeeCents, bonusFeeCents, estimatePublishCost } from '../../../server/crowd/mturk/fees.ts';
+import { centsToMoney, moneyToCents } from '../../../server/crowd/money.ts';
 import { buildQualificationRequirements, MASTERS_QUALIFICATION_IDS } from '../../../server/crowd/mturk/qualification-requirements.ts';
 import { hitRequestToken, planHits } from '../../../server/crowd/mturk/hit-plan.ts';
-import { decideReview } from '../../../server/crowd/mturk/review-policy.ts';
+import { decideReview } from '../../../server/crowd/review-policy.ts';
 
 const NS = 'http://mechanicalturk.amazonaws.com/AWSMechanicalTurkDataSchemas/2005-10-01/QuestionFormAnswers.xsd';
 const answer = (id: string, inner: string) => `<Answer><QuestionIdentifier>${id}</QuestionIdentifier>${inner}</Answer>`;
