@@ -179,9 +179,13 @@ describe('annotator labeling screen', () => {
     await signInAt(page, `${e2e.app.url}/annotate/${project.id}`, user.email);
     await page.getByTestId('lease-error').filter({ hasText: 'Something went wrong on our side' }).waitFor();
     expect(await page.getByTestId('loading').count()).toBe(0);
+    // Checked while every lease still fails: the error stays up, with its button, until one succeeds.
+    await page.getByTestId('lease-error').getByRole('button', { name: 'Try again now' }).waitFor();
 
     await page.unroute('**/api/projects/*/tasks/lease');
-    await page.getByTestId('lease-error').getByRole('button', { name: 'Try again now' }).click();
+    // The automatic retry may load the tasks before a click lands, taking the button away: click it in the page,
+    // in one step, only if it is still there; either way the tasks must appear.
+    await page.evaluate(() => document.querySelector<HTMLButtonElement>('[data-testid=lease-error] button')?.click());
     await page.getByTestId('task').waitFor();
     expect(await page.getByTestId('lease-error').count()).toBe(0);
     await finish(context, problems);
