@@ -96,7 +96,8 @@ export class ApiClient {
 
   /** Finds a project by name (the CLI names projects; the API addresses them by id). */
   async projectByName(name: string): Promise<{ id: number; name: string; taskType: string }> {
-    const { projects } = await this.request<{ projects: { id: number; name: string; taskType: string }[] }>('GET', '/api/projects');
+    // Archived projects too (admins only see them): they can still be exported, restored or deleted by name.
+    const { projects } = await this.request<{ projects: { id: number; name: string; taskType: string }[] }>('GET', '/api/projects?archived=include');
     const project = projects.find((p) => p.name === name);
     if (!project) throw new CliError(`no project named "${name}" (see: npm run curate -- projects list)`);
     return project;

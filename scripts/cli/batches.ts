@@ -2,6 +2,7 @@ import type { CliCommand } from './command.ts';
 import { CliError } from './command.ts';
 import { parseCliArgs, required } from './parse-args.ts';
 import { ApiClient } from './api-client.ts';
+import { archiveAt, deleteAt, removalOptions, removalUsage } from './removal.ts';
 
 const usage = `Usage:
   npm run curate -- batches create --project NAME --name BATCH --size N [--redundancy K] [--gold-rate R]
@@ -9,7 +10,8 @@ const usage = `Usage:
                    [--include-used]   (also sample documents already in a batch; by default they are skipped)
   npm run curate -- batches list --project NAME
   npm run curate -- batches open|close --batch ID
-  npm run curate -- batches aggregate --project NAME      (re-aggregate now)`;
+  npm run curate -- batches aggregate --project NAME      (re-aggregate now)
+${removalUsage('batches', '--batch ID')}`;
 
 interface BatchRow {
   id: number;
@@ -37,7 +39,7 @@ function samplingOf(values: { stratify?: string; proportions?: string; 'by-lengt
 
 const command: CliCommand = {
   name: 'batches',
-  summary: 'generate, list, open and close batches; re-aggregate a project',
+  summary: 'generate, list, open, close, archive and delete batches; re-aggregate a project',
   usage,
   async run(argv) {
     const { values, positionals } = parseCliArgs(
@@ -55,16 +57,22 @@ const command: CliCommand = {
         seed: { type: 'string' },
         'include-used': { type: 'boolean' },
         batch: { type: 'string' },
+        ...removalOptions,
       },
       1,
     );
     if (values.help) return (console.log(usage), 0);
     const action = positionals[0];
-    if (!['create', 'list', 'open', 'close', 'aggregate'].includes(action ?? '')) throw new CliError(`unknown action "${action ?? ''}"; see --help`, 2);
+    if (!['create', 'list', 'open', 'close', 'aggregate', 'archive', 'delete'].includes(action ?? '')) throw new CliError(`unknown action "${action ?? ''}"; see --help`, 2);
     const client = await ApiClient.fromEnv();
     if (action === 'open' || action === 'close') {
       const { batch } = await client.request<{ batch: BatchRow }>('POST', `/api/batches/${required(values.batch, '--batch')}/${action}`);
       console.log(`batch ${batch.id} "${batch.name}" is ${batch.status}`);
+      return 0;
+    }
+    if (action === 'archive' || action === 'delete') {
+      const path = `/api/batches/${required(values.batch, '--batch')}`;
+      console.log(`batch ${values.batch}: ${action === 'archive' ? await archiveAt(client, path, values.restore) : await deleteAt(client, path, values)}`);
       return 0;
     }
     const project = await client.projectByName(required(values.project, '--project'));
