@@ -17,6 +17,9 @@ const commands: Record<string, () => Promise<{ default: CliCommand }>> = {
 };
 
 async function main(argv: string[]): Promise<number> {
+  // npm runs scripts from the package folder and names where it was started in INIT_CWD: the files a user names
+  // (import files, --out, --answers, --gold) are theirs, relative to where they typed the command.
+  process.chdir(process.env.INIT_CWD ?? process.cwd());
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     console.log('Usage: npm run curate -- COMMAND [options]   (COMMAND --help for details)\n\nCommands:');

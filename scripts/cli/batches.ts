@@ -19,7 +19,7 @@ interface BatchRow {
   status: string;
   channel: string;
   redundancy: number;
-  progress: { done: number; leased: number; open: number; items: number; itemsComplete: number };
+  progress: { done: number; leased: number; open: number; items: number; itemsComplete: number; itemsBroken: number };
 }
 
 function samplingOf(values: { stratify?: string; proportions?: string; 'by-length'?: boolean }) {
@@ -81,8 +81,12 @@ const command: CliCommand = {
       console.log(`aggregated ${result.items} item(s)`);
     } else if (action === 'list') {
       const { batches } = await client.request<{ batches: BatchRow[] }>('GET', `/api/projects/${project.id}/batches`);
-      console.log(['id', 'name', 'status', 'channel', 'k', 'items', 'complete', 'done', 'leased', 'open'].join('\t'));
-      for (const b of batches) console.log([b.id, b.name, b.status, b.channel, b.redundancy, b.progress.items, b.progress.itemsComplete, b.progress.done, b.progress.leased, b.progress.open].join('\t'));
+      // broken: items withdrawn because the task type cannot show their document, neither complete nor open.
+      console.log(['id', 'name', 'status', 'channel', 'k', 'items', 'complete', 'broken', 'done', 'leased', 'open'].join('\t'));
+      for (const b of batches) {
+        const p = b.progress;
+        console.log([b.id, b.name, b.status, b.channel, b.redundancy, p.items, p.itemsComplete, p.itemsBroken, p.done, p.leased, p.open].join('\t'));
+      }
     } else {
       const result = await client.request<{ batch: BatchRow; items: number; goldItems: number; slots: number; warnings: string[] }>('POST', `/api/projects/${project.id}/batches`, {
         json: {

@@ -5,7 +5,10 @@ import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import { startTestApp, TEST_PASSWORD, type TestApp } from '../support/test-app.ts';
+import { buildBatch, buildDocuments, buildTokenClient } from '../support/factories.ts';
 
 const run = promisify(execFile);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -56,6 +59,38 @@ describe('curate CLI (a client of the API)', () => {
     const hf = await curate(['export', '--project', 'cli', '--format', 'hf', '--out', layout]);
     expect(hf).toMatchObject({ code: 0, stderr: expect.not.stringContaining('curate:'), stdout: expect.stringContaining('wrote 1 file(s)') });
     expect(await fs.promises.readFile(path.join(layout, 'README.md'), 'utf8')).toMatch(/^---\n/);
+  });
+
+  it('reads and writes relative paths where npm was started (INIT_CWD), not in the package folder npm moves to', async () => {
+    const here = await fs.promises.mkdtemp(path.join(dir, 'here-'));
+    const inHere = { INIT_CWD: here };
+    await curate(['projects', 'create', '--name', 'cli-relative', '--task-type', 'quality-rating']);
+    await fs.promises.writeFile(path.join(here, 'mine.jsonl'), '{"text":"relative"}\n');
+    expect(await curate(['import', 'mine.jsonl', '--project', 'cli-relative'], inHere)).toMatchObject({ code: 0, stdout: expect.stringMatching(/Imported 1 document/) });
+    expect((await curate(['export', '--project', 'cli-relative', '--format', 'jsonl', '--out', 'out.jsonl'], inHere)).code).toBe(0);
+    expect(fs.existsSync(path.join(here, 'out.jsonl'))).toBe(true);
+    await fs.promises.writeFile(path.join(here, 'answers.csv'), 'item,worker,label\ni1,w1,yes\ni1,w2,yes\ni1,w3,no\n');
+    await fs.promises.writeFile(path.join(here, 'gold.csv'), 'item,truth\ni1,yes\n');
+    const aggregated = await curate(['aggregate', '--answers', 'answers.csv', '--gold', 'gold.csv', '--method', 'mv', '--out', 'result.csv'], inHere);
+    expect(aggregated).toMatchObject({ code: 0, stdout: expect.stringContaining('accuracy 1.0000 over 1 gold items') });
+    expect(await fs.promises.readFile(path.join(here, 'result.csv'), 'utf8')).toMatch(/^item,label,confidence\ni1,yes,/);
+    expect(fs.existsSync(path.join(root, 'out.jsonl')) || fs.existsSync(path.join(root, 'result.csv'))).toBe(false);
+  });
+
+  it('lists batches with their broken items counted apart from complete and open ones', async () => {
+    const project = await t.buildProject({ taskType: 'synthetic-review' });
+    const { db } = t.ctx.store;
+    await db.execute(sql`update projects set open_to_all = true where id = ${project.id}`);
+    await buildDocuments(t, project.id, [{ id: 'ok', text: `fine ${randomUUID()}`, prompt: 'a prompt' }]);
+    // A document without the prompt the task type shows, as an import from before imports checked left it.
+    await db.execute(sql`insert into documents (project_id, external_id, content_hash, text, meta, token_estimate)
+                         values (${project.id}, 'bad', ${randomUUID()}, 'no prompt here', '{}'::jsonb, 5)`);
+    const { batch } = await buildBatch(t, project.id, { redundancy: 1 });
+    await (await buildTokenClient(t)).post(`/api/projects/${project.id}/tasks/lease`, { count: 2 }).expect(200);
+    const listed = await curate(['batches', 'list', '--project', project.name]);
+    expect(listed.code).toBe(0);
+    const [header, row] = listed.stdout.trim().split('\n').map((line) => line.split('\t'));
+    expect(Object.fromEntries(header.map((column, i) => [column, row[i]]))).toMatchObject({ id: String(batch.id), items: '2', complete: '0', broken: '1', leased: '1' });
   });
 
   it('reports a refused import with line numbers and exit 1', async () => {
