@@ -125,6 +125,13 @@ export const api = {
   members: (projectId: number) => request<{ openToAll: boolean; members: ProjectMember[] }>('GET', `/projects/${projectId}/members`),
   addMember: (projectId: number, input: { email: string; role: ProjectRole }) => request<{ member: ProjectMember }>('POST', `/projects/${projectId}/members`, input),
   removeMember: (projectId: number, userId: number) => request<{ removed: { userId: number } }>('DELETE', `/projects/${projectId}/members/${userId}`),
+  /** Archives (hidden, read-only, still exportable) or restores a project or batch. */
+  archive: (kind: 'projects' | 'batches', id: number, archived: boolean) => request<unknown>('POST', `/${kind}/${id}/archive`, { archived }),
+  /** Deletes a project or batch; one holding judgments is refused (409 with the counts) or, when asked, archived. */
+  remove: (kind: 'projects' | 'batches', id: number, whenLabeled: 'refuse' | 'archive') =>
+    request<{ outcome: 'deleted' | 'archived' }>('DELETE', `/${kind}/${id}`, { confirm: true, whenLabeled }),
+  /** Deletes a document no batch uses (409 when one does). */
+  deleteDocument: (projectId: number, documentId: number) => request<{ deleted: number }>('DELETE', `/projects/${projectId}/documents/${documentId}`),
 
   documents: (projectId: number, { meta, ...params }: DocumentFilters & { after?: number; limit?: number }) =>
     request<DocumentPage>('GET', `/projects/${projectId}/documents${query({ ...params, ...Object.fromEntries(Object.entries(meta ?? {}).map(([path, v]) => [`meta.${path}`, v])) })}`),
