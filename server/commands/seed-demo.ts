@@ -19,7 +19,7 @@ export async function seedDemo(ctx: AppContext, admin: User) {
   const project = await createProject(ctx, {
     actorId: admin.id,
     name: 'Demo: web sample quality',
-    description: 'Educational value (0-5) of a small mixed web sample. Created on first run; delete or keep as you like.',
+    description: 'Educational value (0-5) of a small mixed web sample. Created on first run; keep it, or archive or delete it under Project settings.',
     taskType: 'quality-rating',
     config: {},
     fieldMapping: {},
