@@ -27,6 +27,7 @@ import { startReaggregation } from './jobs/reaggregation.ts';
 import { qualityRoutes } from './routes/quality.routes.ts';
 import { filterRoutes } from './routes/filter.routes.ts';
 import { mturkWorkerRoutes } from './routes/mturk-worker.routes.ts';
+import { prolificWorkerRoutes } from './routes/prolific-worker.routes.ts';
 import { crowdRoutes } from './routes/crowd.routes.ts';
 import { attachRealtime } from './realtime/attach.ts';
 import { removalRoutes } from './routes/removal.routes.ts';
@@ -93,6 +94,7 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
   api.use(qualityRoutes(ctx));
   api.use(filterRoutes(ctx));
   api.use(mturkWorkerRoutes(ctx));
+  api.use(prolificWorkerRoutes(ctx));
   api.use(crowdRoutes(ctx));
   api.use((req, _res, next) => next(notFound(`API route ${req.method} ${req.path}`)));
   app.use('/api', api);

@@ -9,7 +9,6 @@ import { verifyPassword } from './password.ts';
 import { hashTokenSecret } from './token-secret.ts';
 
 declare global {
-  // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Express {
     // Passport's user is our row type.
     interface User extends Omit<import('../db/schema.ts').User, never> {}

@@ -71,7 +71,10 @@ const tally = { requests: 0, aborted: 0, unavailable: 0, networkErrors: 0, repla
  * One API request as a flaky client makes it: 5% are aborted at a random moment (before, during or after the
  * server's commit) and, like a 503 or a dropped connection, retried unchanged, so a submit keeps its client id.
  */
-async function send(base: string, authorization: string, path: string, body: object): Promise<{ status: number; body: any }> {
+/** The lease's tasks are all the load reads back; other answers are counted or kept whole. */
+type Answer = { tasks: { slotId: number; itemId: number }[] };
+
+async function send(base: string, authorization: string, path: string, body: object): Promise<{ status: number; body: Answer }> {
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     tally.requests++;
     const controller = new AbortController();
@@ -87,7 +90,7 @@ async function send(base: string, authorization: string, path: string, body: obj
       if (res.status !== 503) return { status: res.status, body: json };
       tally.unavailable++;
       expect(json.error.id).toBe('store_unavailable');
-    } catch (error) {
+    } catch {
       if (controller.signal.aborted) tally.aborted++;
       else tally.networkErrors++;
     } finally {
@@ -121,7 +124,7 @@ describe.skipIf(!onPostgres)('fault load on PostgreSQL: two processes, aborted r
         const leased = await send(annotator.app.url, annotator.authorization, `/api/projects/${project.id}/tasks/lease`, { count: 3 });
         if (leased.status !== 200) return void refused.push(leased);
         if (!leased.body.tasks.length) return;
-        for (const task of leased.body.tasks as { slotId: number; itemId: number }[]) {
+        for (const task of leased.body.tasks) {
           const clientId = randomUUID();
           const submitted = await send(annotator.app.url, annotator.authorization, `/api/projects/${project.id}/judgments`, {
             clientId,

@@ -83,7 +83,9 @@ function commandsOf(lines: string[]): string[] {
   for (const line of lines) {
     if (!pending && (line.trim() === '' || line.trim().startsWith('#'))) continue;
     pending += (pending ? '\n' : '') + line;
-    if (!line.endsWith('\\')) (commands.push(pending), (pending = ''));
+    if (line.endsWith('\\')) continue;
+    commands.push(pending);
+    pending = '';
   }
   if (pending) commands.push(pending);
   return commands;
@@ -123,7 +125,11 @@ function checkoutEntries(): string[] {
 /** The command as run: placeholders filled in, fixed ports swapped for free ones. */
 function prepared(command: string): string {
   let text = command;
-  for (const p of placeholders) if (text.includes(p.text)) (used.add(p), (text = text.replaceAll(p.text, p.value())));
+  for (const p of placeholders) {
+    if (!text.includes(p.text)) continue;
+    used.add(p);
+    text = text.replaceAll(p.text, p.value());
+  }
   for (const [fixed, free] of portFor) text = text.replace(new RegExp(`\\b${fixed}\\b`, 'g'), String(free));
   return text;
 }
