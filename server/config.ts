@@ -51,6 +51,19 @@ const configSchema = z.object({
   PUBLIC_URL: z.string().url().optional(),
   MTURK_ENDPOINT: z.string().url().default('https://mturk-requester-sandbox.us-east-1.amazonaws.com'),
   MTURK_REGION: z.string().default('us-east-1'),
+  /** The crowd marketplace crowd batches go to: Mechanical Turk, or Prolific (open to new researchers). */
+  CROWD_CHANNEL: z.enum(['mturk', 'prolific']).default('mturk'),
+  PROLIFIC_ENDPOINT: z.string().url().default('https://api.prolific.com/api/v1/'),
+  /** A Prolific API token (sent as `Authorization: Token <token>`). */
+  PROLIFIC_TOKEN: z.string().min(1).optional(),
+  /** Where a participant who finished is sent with the completion code (the emulator serves its own). */
+  PROLIFIC_COMPLETE_URL: z.string().url().default('https://app.prolific.com/submissions/complete'),
+  /** Prolific's service fee on rewards and bonuses, in percent (unverified: the help pages say about 33.33). */
+  PROLIFIC_SERVICE_FEE_PERCENT: z.coerce.number().min(0).max(100).default(33.33),
+  /** Minimum pay per hour in cents of the study currency (Prolific: £6 or $8). */
+  PROLIFIC_MIN_HOURLY_CENTS: z.coerce.number().int().positive().default(800),
+  /** The workspace's hook secret, to verify Prolific's webhook deliveries (optional: sync is the source of truth). */
+  PROLIFIC_HOOK_SECRET: z.string().min(1).optional(),
   /** Failed logins per email in 15 minutes, whichever addresses they come from. */
   LOGIN_RATE_LIMIT: z.coerce.number().int().positive().default(10),
   /** Failed logins per client address in 15 minutes, whichever emails they name (password spraying). */

@@ -67,9 +67,9 @@ export async function publishCrowdBatch(ctx: AppContext, channel: AnyCrowdChanne
   if (costCents > moneyToCents(o.budget)) {
     throw conflict(`Publishing costs ${centsToMoney(costCents)} with fees, over the budget of ${o.budget}`);
   }
-  if (toCreate.length) {
-    const balance = moneyToCents(await channel.balance());
-    if (costCents > balance) throw conflict(`Publishing costs ${centsToMoney(costCents)} but the account balance is ${centsToMoney(balance)}`);
+  const balance = toCreate.length ? await channel.balance() : null;
+  if (balance !== null && costCents > moneyToCents(balance)) {
+    throw conflict(`Publishing costs ${centsToMoney(costCents)} but the account balance is ${balance}`);
   }
   const settings = crowdSettingsOf(project.settings);
   const wantsQualification = channel.requiresOwnQualification(o);

@@ -111,8 +111,8 @@ export interface CrowdChannel<Options extends BasePublishOptions = BasePublishOp
    * first and shows what to set up instead of failing every call.
    */
   readiness(): Promise<CrowdReadiness>;
-  /** Available balance as a money string. */
-  balance(): Promise<string>;
+  /** Available balance as a money string, or null where the marketplace's API tells none (then the budget is the cap). */
+  balance(): Promise<string | null>;
   /** Splits a batch's items into units of work. */
   plan(itemIds: readonly string[], args: { batchId: string; placesPerItem: number; options: Partial<Options> & Pick<Options, 'itemsPerHit'> }): PlannedUnit[];
   /** The channel's fee on one place's reward, in a unit of `places` places. */

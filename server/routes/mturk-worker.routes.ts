@@ -26,7 +26,7 @@ export const SUBMISSIONS_PER_HIT = 120;
  * database whatever process serves them (one submission per assignment, a cap per HIT, nothing after the HIT's
  * deadline), and counting every anonymous request in the database would add writes to the very flood it sheds.
  */
-function submissionLimit(limit: number, keyOf?: (req: Request) => string) {
+export function submissionLimit(limit: number, keyOf?: (req: Request) => string) {
   return rateLimit({
     windowMs: SUBMISSION_WINDOW_MS,
     limit,
