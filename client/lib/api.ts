@@ -55,6 +55,8 @@ function exportQuery(options: import('./types.ts').ExportQuery): string {
 /** Options of a corpus upload, sent in the query string. */
 export interface UploadOptions {
   filename: string;
+  /** Left out, the server tells it from the file name. */
+  format?: import('../../server/import/import-options.ts').ImportFormat;
   textField?: string;
   idField?: string;
   meta?: string;
@@ -92,6 +94,25 @@ function uploadCorpus(projectId: number, file: Blob, options: UploadOptions, onP
     };
     xhr.send(file);
   });
+}
+
+/** The first records of a file (its head, or all of it) as an import with these options would take them; writes nothing. */
+async function previewImport(projectId: number, head: Blob, options: UploadOptions & { partial: boolean; limit?: number }) {
+  const params = query({ ...options, partial: String(options.partial) });
+  let response: Response;
+  try {
+    response = await fetch(`/api/projects/${projectId}/imports/preview${params}`, {
+      method: 'POST',
+      headers: { Accept: 'application/json', 'Content-Type': 'application/octet-stream', 'X-CSRF-Token': csrfToken },
+      credentials: 'same-origin',
+      body: head,
+    });
+  } catch {
+    throw new ApiError(0, 'network', 'The server could not be reached.');
+  }
+  const parsed: unknown = await response.json().catch(() => null);
+  if (!response.ok) throw errorFrom(response.status, parsed);
+  return parsed as { preview: import('../../server/commands/preview-import.ts').ImportPreview };
 }
 
 /** One page of a project's documents, keyset-paged by id, with how many match the filters over all pages. */
@@ -139,6 +160,7 @@ export const api = {
     request<import('./types.ts').DocumentDetail>('GET', `/projects/${projectId}/documents/${documentId}`),
   imports: (projectId: number) => request<{ imports: ImportRecord[] }>('GET', `/projects/${projectId}/imports`),
   uploadCorpus,
+  previewImport,
 
   users: () => request<{ users: User[] }>('GET', '/users'),
   createUser: (input: { email: string; name: string; password: string; role: Role }) => request<{ user: User }>('POST', '/users', input),
@@ -193,6 +215,8 @@ export const api = {
   // crowd
   mturkHit: (hitId: string, assignmentId: string) => request<import('./types.ts').CrowdHit>('GET', `/mturk/hit${query({ hitId, assignmentId })}`),
   mturkSubmit: (submission: import('./types.ts').CrowdSubmission) => request<{ token: string }>('POST', '/mturk/submissions', submission),
+  prolificStudy: (arrival: import('./types.ts').ProlificArrival) => request<import('./types.ts').CrowdHit>('GET', `/prolific/study${query(arrival)}`),
+  prolificSubmit: (submission: import('./types.ts').ProlificSubmission) => request<{ completeUrl: string }>('POST', '/prolific/submissions', submission),
   crowdChannel: () => request<import('./types.ts').CrowdChannelState>('GET', '/crowd/channel'),
   crowdBalance: () => request<{ balance: string; endpoint: string }>('GET', '/crowd/balance'),
   estimateCrowd: (batchId: number, input: import('./types.ts').CrowdEstimateInput) =>

@@ -8,15 +8,11 @@ import { appendAudit } from '../db/queries/audit.ts';
 import { badRequest, notFound, rootMessage } from '../errors.ts';
 import { resolveFormat, type ImportFormat, type ImportOptions } from '../import/import-options.ts';
 import { normalizeRecord } from '../import/normalize-record.ts';
-import type { RecordReader } from '../import/source-record.ts';
-import { readJsonl } from '../import/jsonl-reader.ts';
-import { readCsv } from '../import/csv-reader.ts';
-import { readParquet } from '../import/parquet-reader.ts';
+import { readCorpus } from '../import/read-corpus.ts';
 import { DocumentSpool } from '../import/document-spool.ts';
 import { tryDocumentPayload } from './document-payload.ts';
 import { runCommand, type CommandContext, type Emit } from './run-command.ts';
 
-const readers: Record<ImportFormat, RecordReader> = { jsonl: readJsonl, csv: readCsv, parquet: readParquet };
 /** Rows per INSERT: large enough to amortize round trips, small enough to keep memory flat (large documents go fewer at a time). */
 const CHUNK = { rows: 2_000, bytes: 16_000_000 };
 /** Problems listed one by one in the report; the rest are only counted. */
@@ -69,7 +65,7 @@ export interface ImportSummary extends ImportProgress {
 export async function importCorpus(ctx: CommandContext, props: ImportCorpusProps): Promise<ImportSummary> {
   const { db } = ctx.store;
   const format = resolveFormat(props.options);
-  if (!format) throw badRequest(`Cannot tell the format of "${props.options.filename}": name it .jsonl (or .json), .csv or .parquet, or pass format`);
+  if (!format) throw badRequest(`Cannot tell the format of "${props.options.filename}": name it .jsonl, .json, .csv or .parquet (each may end .gz), or pass format`);
   const { projectId } = props;
   const project = await findProject(db, projectId);
   if (!project) throw notFound('Project');
@@ -149,7 +145,7 @@ async function readAndCheck(
 ): Promise<string | undefined> {
   let unreadPast: number | undefined;
   try {
-    for await (const source of readers[format](props.input, { maxRecordBytes: props.maxDocumentBytes })) {
+    for await (const source of readCorpus(props.input, format, props.options.filename, { maxRecordBytes: props.maxDocumentBytes })) {
       progress.bytes = source.bytes;
       const problem = 'record' in source ? checkRecord(project, props, source.record, source.line) : source.error;
       if (typeof problem === 'string') {

@@ -109,7 +109,7 @@ export const imports = pgTable(
     id: id(),
     projectId: ref('project_id').notNull().references(() => projects.id),
     filename: text('filename').notNull(),
-    format: text('format', { enum: ['jsonl', 'csv', 'parquet'] }).notNull(),
+    format: text('format', { enum: ['jsonl', 'json', 'csv', 'parquet'] }).notNull(),
     status: text('status', { enum: ['running', 'succeeded', 'failed'] }).notNull(),
     imported: integer('imported').notNull().default(0),
     duplicates: integer('duplicates').notNull().default(0),

@@ -30,7 +30,7 @@ export const readJsonl: RecordReader = async function* (input, { maxRecordBytes 
   }
 };
 
-/** A JSON array file is the likeliest mistake; say what to send instead. */
+/** A JSON array sent as JSON Lines is the likeliest mistake; say how it is read instead. */
 function arrayHint(line: number, text: string): string {
-  return line === 1 && text.trimStart().startsWith('[') ? ' (send JSON Lines, one object per line: a JSON array is not read; `jq -c ".[]"` converts one)' : '';
+  return line === 1 && text.trimStart().startsWith('[') ? ' (a JSON array is read as format json, which a .json name picks; JSON Lines hold one object per line)' : '';
 }

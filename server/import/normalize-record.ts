@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ImportOptions } from './import-options.ts';
+import { getPath, pathSegments, setPath, withoutPath } from './field-path.ts';
 
 /** A document ready to insert. */
 export interface NormalizedDocument {
@@ -26,7 +27,7 @@ export function normalizeRecord(
   options: Pick<ImportOptions, 'textField' | 'idField' | 'meta'>,
   maxDocumentBytes: number,
 ): { document: NormalizedDocument } | { error: string } {
-  const text = record[options.textField];
+  const text = getPath(record, options.textField);
   if (text === undefined || text === null) return { error: `missing text field "${options.textField}"` };
   if (typeof text !== 'string') return { error: `text field "${options.textField}" must be a string, got ${typeName(text)}` };
   if (!text.trim()) return { error: `text field "${options.textField}" is empty` };
@@ -35,7 +36,7 @@ export function normalizeRecord(
 
   let externalId = `line-${line}`;
   if (options.idField) {
-    const id = record[options.idField];
+    const id = getPath(record, options.idField);
     if (typeof id === 'string' && id) externalId = id;
     else if (typeof id === 'number' && Number.isFinite(id)) externalId = String(id);
     else if (id === undefined || id === null || id === '') return { error: `missing id field "${options.idField}"` };
@@ -51,7 +52,7 @@ export function normalizeRecord(
   const bytes = Buffer.byteLength(text, 'utf8');
   const size = bytes + Buffer.byteLength(JSON.stringify(meta), 'utf8');
   if (size > maxDocumentBytes) return { error: `document of ${size} bytes (text and metadata) exceeds the limit of ${maxDocumentBytes}` };
-  const url = stringOrNull(meta.url);
+  const url = metaString(meta, 'url');
   return {
     document: {
       externalId,
@@ -59,18 +60,50 @@ export function normalizeRecord(
       contentHash: createHash('sha256').update(text).digest('hex'),
       meta,
       url,
-      source: stringOrNull(meta.source) ?? stringOrNull(meta.domain) ?? hostOf(url),
-      lang: stringOrNull(meta.lang) ?? stringOrNull(meta.language),
+      source: metaString(meta, 'source') ?? metaString(meta, 'domain') ?? hostOf(url),
+      lang: metaString(meta, 'lang') ?? metaString(meta, 'language'),
       tokenEstimate: Math.ceil(bytes / BYTES_PER_TOKEN),
     },
   };
 }
 
+/**
+ * The metadata kept: the fields named (dotted paths, stored at their nesting, so `metadata.url` stays
+ * `{ metadata: { url } }`), or else everything but the text and the id.
+ */
 function pickMeta(record: Record<string, unknown>, options: Pick<ImportOptions, 'textField' | 'idField' | 'meta'>) {
-  const keys = options.meta ?? Object.keys(record).filter((k) => k !== options.textField && k !== options.idField);
   const meta: Record<string, unknown> = {};
-  for (const key of keys) if (record[key] !== undefined && record[key] !== null && record[key] !== '') meta[key] = record[key];
+  if (options.meta) {
+    for (const path of options.meta) {
+      const value = getPath(record, path);
+      if (isKept(value)) setPath(meta, pathSegments(record, path), value);
+    }
+    return meta;
+  }
+  let rest = withoutPath(record, pathSegments(record, options.textField));
+  if (options.idField) rest = withoutPath(rest, pathSegments(rest, options.idField));
+  for (const [key, value] of Object.entries(rest)) if (isKept(value)) meta[key] = value;
   return meta;
+}
+
+function isKept(value: unknown): boolean {
+  return value !== undefined && value !== null && value !== '';
+}
+
+/**
+ * A well-known metadata string (url, source, lang) at the top or one level down, where shipped corpora put it
+ * (Dolma's `metadata.url`).
+ */
+function metaString(meta: Record<string, unknown>, name: string): string | null {
+  const top = stringOrNull(meta[name]);
+  if (top) return top;
+  for (const value of Object.values(meta)) {
+    if (value && typeof value === 'object' && !Array.isArray(value)) {
+      const inner = stringOrNull((value as Record<string, unknown>)[name]);
+      if (inner) return inner;
+    }
+  }
+  return null;
 }
 
 /** PostgreSQL text and jsonb cannot hold U+0000, and an unpaired surrogate has no UTF-8 form. */

@@ -1,16 +1,18 @@
-import { Router, type Request } from 'express';
+import express, { Router, type Request } from 'express';
 import { endpoint } from '../http/endpoint.ts';
 import { projectParams } from './projects.schema.ts';
 import { importOptionsSchema } from '../import/import-options.ts';
 import { importCorpus } from '../commands/import-corpus.ts';
+import { previewImport } from '../commands/preview-import.ts';
+import { PREVIEW_MAX_BYTES, previewImportQuery } from './imports.schema.ts';
 import { listImports } from '../db/queries/imports.ts';
 import { presentImport } from '../presenters/projects.ts';
 import type { AppContext } from '../context.ts';
 
-const corpusUpload = /^\/projects\/[^/]+\/imports\/?$/;
+const corpusUpload = /^\/projects\/[^/]+\/imports(?:\/preview)?\/?$/;
 
 /**
- * Whether a request to the API router is a corpus upload, whose body the import streams itself: the JSON body
+ * Whether a request to the API router is a corpus upload (or the head of one to preview), whose body is read as bytes: the JSON body
  * parser must leave it alone even when it is sent as application/json (a JSONL file often is).
  */
 export function isCorpusUpload(req: Request): boolean {
@@ -38,6 +40,18 @@ export function importRoutes(ctx: AppContext): Router {
       if (summary.status === 'succeeded') return { import: summary };
       res.status(422);
       return { error: { id: 'import_failed', message: summary.message }, import: summary };
+    }),
+  );
+  // The head of a file, read whole (bounded), answered with its first records as the import would take them.
+  router.post(
+    '/projects/:projectId/imports/preview',
+    express.raw({ type: () => true, limit: PREVIEW_MAX_BYTES }),
+    endpoint('imports.create', { params: projectParams, query: previewImportQuery }, async ({ params, query, req }) => {
+      const { partial, limit, ...options } = query;
+      const head = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      return {
+        preview: await previewImport(db, { projectId: params.projectId, options, head, partial, limit, maxDocumentBytes: ctx.config.MAX_DOCUMENT_BYTES }),
+      };
     }),
   );
   router.get(

@@ -53,8 +53,36 @@ describe('resolveFormat', () => {
   it('uses the explicit format, else the extension', () => {
     expect(resolveFormat({ filename: 'a.csv', format: 'jsonl' })).toBe('jsonl');
     expect(resolveFormat({ filename: 'a.NDJSON' })).toBe('jsonl');
-    expect(resolveFormat({ filename: 'a.json' })).toBe('jsonl');
+    expect(resolveFormat({ filename: 'a.json' })).toBe('json');
+    expect(resolveFormat({ filename: 'cc_en_head-0000.jsonl.gz' })).toBe('jsonl');
+    expect(resolveFormat({ filename: 'alpaca.json.GZ' })).toBe('json');
+    expect(resolveFormat({ filename: 'b.csv.gz' })).toBe('csv');
     expect(resolveFormat({ filename: 'a.parquet' })).toBe('parquet');
     expect(resolveFormat({ filename: 'a.txt' })).toBeUndefined();
+  });
+});
+
+describe('normalizeRecord with dotted field paths', () => {
+  const dolma = { id: 'cc-1', text: 'A page.', source: 'cc', metadata: { url: 'https://x.example/p', warc: { date: '2019' } } };
+
+  it('keeps the named nested fields at their nesting, and finds url and source there', () => {
+    const r = normalizeRecord(dolma, 1, { textField: 'text', idField: 'id', meta: ['metadata.url', 'metadata.warc.date'] }, 1000);
+    expect(r).toEqual({
+      document: expect.objectContaining({ externalId: 'cc-1', meta: { metadata: { url: 'https://x.example/p', warc: { date: '2019' } } }, url: 'https://x.example/p', source: 'x.example' }),
+    });
+  });
+
+  it('reads a nested text and id, and keeps the rest of their objects but not them', () => {
+    const r = normalizeRecord({ doc: { body: 'Nested.', key: 7, lang: 'de' }, n: 1 }, 1, { textField: 'doc.body', idField: 'doc.key', meta: undefined }, 1000);
+    expect(r).toEqual({ document: expect.objectContaining({ text: 'Nested.', externalId: '7', meta: { doc: { lang: 'de' }, n: 1 }, lang: 'de' }) });
+  });
+
+  it('prefers a key holding the dots itself, as a CSV header may', () => {
+    const r = normalizeRecord({ 'metadata.url': 'https://flat.example/', text: 't' }, 1, { textField: 'text', idField: undefined, meta: ['metadata.url'] }, 1000);
+    expect(r).toMatchObject({ document: { meta: { 'metadata.url': 'https://flat.example/' } } });
+  });
+
+  it('names a missing nested text field by its path', () => {
+    expect(normalizeRecord(dolma, 1, { textField: 'metadata.text', idField: undefined, meta: undefined }, 1000)).toEqual({ error: 'missing text field "metadata.text"' });
   });
 });

@@ -84,8 +84,8 @@ describe('readJsonl', () => {
     ]);
   });
 
-  it('says to send JSON Lines when given a JSON array', async () => {
+  it('says how a JSON array is read when given one as JSON Lines', async () => {
     const [first] = await read(readJsonl, ['[{"text":"a"},\n{"text":"b"}]\n']);
-    expect(first).toMatchObject({ line: 1, error: expect.stringMatching(/send JSON Lines, one object per line/) });
+    expect(first).toMatchObject({ line: 1, error: expect.stringMatching(/a JSON array is read as format json, which a \.json name picks/) });
   });
 });
