@@ -5,13 +5,16 @@
 import type { CliCommand } from './cli/command.ts';
 import { CliError, runCli } from './cli/command.ts';
 
+const crowd = () => import('./cli/mturk.ts');
 const commands: Record<string, () => Promise<{ default: CliCommand }>> = {
   import: () => import('./cli/import.ts'),
   projects: () => import('./cli/projects.ts'),
   users: () => import('./cli/users.ts'),
   members: () => import('./cli/members.ts'),
   batches: () => import('./cli/batches.ts'),
-  mturk: () => import('./cli/mturk.ts'),
+  crowd,
+  // The name it had when MTurk was the only channel, kept so scripts written for it still run.
+  mturk: crowd,
   export: () => import('./cli/export.ts'),
   aggregate: () => import('./cli/aggregate.ts'),
 };
@@ -23,7 +26,7 @@ async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     console.log('Usage: npm run curate -- COMMAND [options]   (COMMAND --help for details)\n\nCommands:');
-    for (const load of Object.values(commands)) {
+    for (const load of new Set(Object.values(commands))) {
       const { default: c } = await load();
       console.log(`  ${c.name.padEnd(12)} ${c.summary}`);
     }

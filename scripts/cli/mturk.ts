@@ -3,7 +3,10 @@ import { CliError } from './command.ts';
 import { parseCliArgs, required } from './parse-args.ts';
 import { ApiClient } from './api-client.ts';
 
-const usage = `Usage:
+const usage = `Usage (crowd and mturk are one command; it speaks the words of the server's CROWD_CHANNEL):
+  npm run curate -- crowd estimate --batch ID --reward 0.10 [--items-per-hit 5] [--minutes 3]
+  npm run curate -- crowd publish --batch ID --reward 0.50 --budget 10.00 --title T --description D --minutes 3
+                   [--filters '[{"filter_id": "...", "selected_values": ["..."]}]']      (Prolific)
   npm run curate -- mturk estimate --batch ID --reward 0.10 [--items-per-hit 5]
   npm run curate -- mturk publish --batch ID --reward 0.10 --budget 25.00 --title T --description D
                    [--items-per-hit 5] [--keywords K] [--locales US,GB] [--min-approval-rate 95] [--min-approved 100]
@@ -13,11 +16,15 @@ const usage = `Usage:
   npm run curate -- mturk expire --batch ID
 
 The server talks to MTURK_ENDPOINT (sandbox by default). To rehearse offline: npm run mturk:emulator -- --port 9431
-and start the server with MTURK_ENDPOINT=http://127.0.0.1:9431.`;
+and start the server with MTURK_ENDPOINT=http://127.0.0.1:9431. For Prolific: CROWD_CHANNEL=prolific, PROLIFIC_TOKEN
+and PROLIFIC_ENDPOINT (npm run prolific:emulator -- --port 9432 prints the settings to rehearse with).`;
+
+/** The channel's words, as GET /api/crowd/channel gives them. */
+type Vocabulary = import('../../server/crowd/channel.ts').ChannelVocabulary;
 
 const command: CliCommand = {
-  name: 'mturk',
-  summary: 'publish batches to Mechanical Turk, sync and review work, see cost',
+  name: 'crowd',
+  summary: 'publish batches to the crowd channel (Mechanical Turk or Prolific), sync and review work, see cost (alias: mturk)',
   usage,
   async run(argv) {
     const { values, positionals } = parseCliArgs(
@@ -37,6 +44,8 @@ const command: CliCommand = {
         'require-qualification': { type: 'boolean' },
         'split-at-fee-cliff': { type: 'boolean' },
         'qualification-test': { type: 'boolean' },
+        minutes: { type: 'string' },
+        filters: { type: 'string' },
       },
       1,
     );
@@ -45,12 +54,31 @@ const command: CliCommand = {
     if (!['estimate', 'publish', 'sync', 'status', 'expire'].includes(action ?? '')) throw new CliError(`unknown action "${action ?? ''}"; see --help`, 2);
     const client = await ApiClient.fromEnv();
     const itemsPerHit = values['items-per-hit'] ? Number(values['items-per-hit']) : 5;
+    const { channel, vocabulary: w } = await client.request<{ channel: string; vocabulary: Vocabulary }>('GET', '/api/crowd/channel');
+    // Each channel takes its own settings; the server refuses what its channel does not know.
+    const channelOptions =
+      channel === 'prolific'
+        ? { estimatedCompletionMinutes: values.minutes ? Number(values.minutes) : undefined, filters: values.filters ? (JSON.parse(values.filters) as unknown) : undefined }
+        : { splitAtFeeCliff: values['split-at-fee-cliff'] ?? false };
     if (action === 'estimate') {
       const e = await client.request<Record<string, string | number>>('POST', `/api/batches/${required(values.batch, '--batch')}/crowd/estimate`, {
-        json: { itemsPerHit, reward: required(values.reward, '--reward'), splitAtFeeCliff: values['split-at-fee-cliff'] ?? false },
+        json: { itemsPerHit, reward: required(values.reward, '--reward'), ...channelOptions },
       });
-      console.log(`${e.hitCount} HIT(s), ${e.assignmentCount} assignment(s): rewards $${e.rewardTotal} + fees $${e.fees} = $${e.grandTotal}`);
+      console.log(`${e.hitCount} ${w.units}, ${e.assignmentCount} ${w.places}: rewards $${e.rewardTotal} + ${w.marketplace} fees $${e.fees} = $${e.grandTotal}`);
       if (e.warning) console.error(`warning: ${e.warning} ${e.suggestion ?? ''}`);
+    } else if (action === 'publish' && channel === 'prolific') {
+      const result = await client.request<{ published: number; alreadyPublished: number; estimate: { cost: string } }>('POST', `/api/batches/${required(values.batch, '--batch')}/crowd/publish`, {
+        json: {
+          itemsPerHit,
+          reward: required(values.reward, '--reward'),
+          budget: required(values.budget, '--budget'),
+          title: required(values.title, '--title'),
+          description: required(values.description, '--description'),
+          purpose: values['qualification-test'] ? 'qualification' : 'work',
+          ...channelOptions,
+        },
+      });
+      console.log(`published ${result.published} ${w.units} ($${result.estimate.cost}), ${result.alreadyPublished} already published`);
     } else if (action === 'publish') {
       const { balance } = await client.request<{ balance: string }>('GET', '/api/crowd/balance');
       const result = await client.request<{ published: number; alreadyPublished: number; estimate: { cost: string } }>('POST', `/api/batches/${required(values.batch, '--batch')}/crowd/publish`, {
@@ -74,16 +102,16 @@ const command: CliCommand = {
       console.log(`balance before: $${balance}; published ${result.published} HIT(s) ($${result.estimate.cost}), ${result.alreadyPublished} already published`);
     } else if (action === 'expire') {
       const { expired } = await client.request<{ expired: number }>('POST', `/api/batches/${required(values.batch, '--batch')}/crowd/expire`);
-      console.log(`expired ${expired} HIT(s)`);
+      console.log(`expired ${expired} ${w.units}`);
     } else {
       const project = await client.projectByName(required(values.project, '--project'));
       if (action === 'sync') {
         const r = await client.request<Record<string, number>>('POST', `/api/projects/${project.id}/crowd/sync`);
-        console.log(`assignments seen ${r.assignmentsSeen}; confirmed ${r.confirmed}; approved ${r.approved}; rejected ${r.rejected}; held ${r.held}; bonuses ${r.bonuses}`);
+        console.log(`${w.submissions} seen ${r.assignmentsSeen}; confirmed ${r.confirmed}; approved ${r.approved}; rejected ${r.rejected}; held ${r.held}; bonuses ${r.bonuses}`);
       } else {
         const s = await client.request<{ hits: unknown[]; assignments: Record<string, number>; ledger: Record<string, number> }>('GET', `/api/projects/${project.id}/crowd/status`);
         const dollars = (c: number) => `$${(c / 100).toFixed(2)}`;
-        console.log(`${s.hits.length} HIT(s); assignments: ${Object.entries(s.assignments).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+        console.log(`${s.hits.length} ${w.units}; ${w.submissions}: ${Object.entries(s.assignments).map(([k, v]) => `${k} ${v}`).join(', ')}`);
         console.log(`spent: rewards ${dollars(s.ledger.rewardCents)}, fees ${dollars(s.ledger.feeCents)}, bonuses ${dollars(s.ledger.bonusCents)}, total ${dollars(s.ledger.totalCents)}`);
       }
     }

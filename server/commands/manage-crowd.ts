@@ -16,7 +16,7 @@ import { runCommand } from './run-command.ts';
 export async function expireCrowdBatch(ctx: AppContext, channel: CrowdChannel, props: { actorId: number; batchId: number }) {
   const batch = await findBatch(ctx.store.db, props.batchId);
   if (!batch) throw notFound('Batch');
-  const live = (await listHits(ctx.store.db, { batchId: batch.id })).filter((hit) => hit.externalId && hit.status !== 'expired');
+  const live = (await listHits(ctx.store.db, { batchId: batch.id })).filter((hit) => hit.externalId && hit.status !== 'expired' && hit.channel === channel.name);
   for (const hit of live) await channel.expire(hit.externalId!);
   return runCommand(ctx, async (tx) => {
     for (const hit of live) await setHitStatus(tx, hit.id, 'expired');

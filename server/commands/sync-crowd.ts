@@ -47,7 +47,8 @@ export async function syncCrowdProject(ctx: AppContext, channel: CrowdChannel, p
   const result = await exclusively(ctx.store, SYNC_LOCK_BASE + project.id, async () => {
     const counts = { assignmentsSeen: 0, confirmed: 0, approved: 0, rejected: 0, held: 0, bonuses: 0 };
     for (const hit of await listHits(ctx.store.db, { projectId: project.id })) {
-      if (!hit.externalId) continue;
+      // Units another channel published (before the server was switched over) are that channel's to sync.
+      if (!hit.externalId || hit.channel !== channel.name) continue;
       // Taken before the call: the listing shows at least what the channel held at this moment.
       const listedAt = new Date();
       for (const assignment of await channel.listAssignments(hit.externalId)) {

@@ -21,6 +21,7 @@ const sharedData = path.resolve(repo, '../shared/data/crowd');
 const longRunning = [
   { role: 'server', match: /(^|\s)npm start(\s|$)/, ready: /Admin login: /, why: 'the server, serving until stopped' },
   { role: 'emulator', match: /\bnpm run mturk:emulator\b/, ready: /MTurk emulator listening/, why: 'the MTurk emulator, serving until stopped' },
+  { role: 'prolific-emulator', match: /\bnpm run prolific:emulator\b/, ready: /Prolific emulator listening/, why: 'the Prolific emulator, serving until stopped' },
 ];
 
 /** Commands run in another form or not at all (matched on the command without its trailing comment). */
@@ -53,7 +54,7 @@ const readersFiles: Record<string, string> = {
 };
 
 /** The README's fixed ports, each replaced by a free one so the test never meets another process's. */
-const fixedPorts = [9431];
+const fixedPorts = [9431, 9432];
 
 interface Block {
   heading: string;

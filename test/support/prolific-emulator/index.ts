@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { prolificSignature } from '../../../server/crowd/prolific/signature.ts';
+import { prolificSignature } from './signature.ts';
 import { serviceFeeCents } from '../../../server/crowd/prolific/fees.ts';
 import { createState, type ProlificState, type Study, type Submission, type SubmissionStatus } from './state.ts';
 
