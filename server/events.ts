@@ -1,4 +1,5 @@
 import type { ClientEventMap } from './realtime/client-events.ts';
+import { describeForLog } from './describe-error.ts';
 
 /** Who receives a client event: a project's watchers, one user, or every annotator. */
 export interface Audience {
@@ -37,7 +38,7 @@ export class DomainEvents {
       try {
         listener(event);
       } catch (error) {
-        console.error(`a subscriber to ${event.name} failed:`, error);
+        console.error(`a subscriber to ${event.name} failed: ${describeForLog(error)}`);
       }
     }
   }

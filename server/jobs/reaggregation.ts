@@ -2,6 +2,7 @@ import type { AppContext } from '../context.ts';
 import { projectsAwaitingAggregation, requestAggregation } from '../db/queries/aggregation.ts';
 import { aggregateProject } from '../commands/aggregate-project.ts';
 import type { PeriodicJob } from './scheduler.ts';
+import { describeForLog } from '../describe-error.ts';
 
 const DEBOUNCE_MS = 2_000;
 
@@ -15,7 +16,7 @@ export function startReaggregation(ctx: AppContext, debounceMs = DEBOUNCE_MS): {
   const running = new Set<Promise<unknown>>();
   const run = (projectId: number) => {
     const p = aggregateProject(ctx, { projectId, onlyIfRequested: true })
-      .catch((error) => console.error(`aggregation of project ${projectId} failed:`, error))
+      .catch((error) => console.error(`aggregation of project ${projectId} failed: ${describeForLog(error)}`))
       .finally(() => running.delete(p));
     running.add(p);
     return p;
@@ -26,7 +27,7 @@ export function startReaggregation(ctx: AppContext, debounceMs = DEBOUNCE_MS): {
     // A run is already scheduled here: it will read this change too, so neither the flag nor the timer is touched.
     if (timers.has(projectId)) return;
     timers.set(projectId, setTimeout(() => (timers.delete(projectId), void run(projectId)), debounceMs));
-    requestAggregation(ctx.store.db, projectId).catch((error) => console.error('could not request aggregation', error));
+    requestAggregation(ctx.store.db, projectId).catch((error) => console.error(`could not request aggregation: ${describeForLog(error)}`));
   });
   return {
     async stop() {

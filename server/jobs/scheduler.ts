@@ -1,3 +1,5 @@
+import { describeForLog } from '../describe-error.ts';
+
 /** A periodic job: a name, an interval and the work. */
 export interface PeriodicJob {
   name: string;
@@ -18,7 +20,7 @@ export function startJobs(jobs: PeriodicJob[]): () => Promise<void> {
       busy = true;
       const p = job
         .run()
-        .catch((error) => console.error(`job ${job.name} failed:`, error))
+        .catch((error) => console.error(`job ${job.name} failed: ${describeForLog(error)}`))
         .finally(() => {
           busy = false;
           running.delete(p);

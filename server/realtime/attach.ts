@@ -4,6 +4,7 @@ import type { AppContext } from '../context.ts';
 import { can } from '../auth/policies.ts';
 import { labelersOf, projectAccessOf } from '../db/queries/members.ts';
 import type { User } from '../db/schema.ts';
+import { describeForLog } from '../describe-error.ts';
 
 /**
  * Socket.IO over the same session as HTTP: the handshake runs the session and passport middleware, and a socket
@@ -54,7 +55,7 @@ export function attachRealtime(io: SocketServer, ctx: AppContext, authMiddleware
         else rooms.push(...(labelers?.memberIds ?? []).map((id) => `user:${id}`));
         io.to(rooms).emit(name, payload);
       },
-      (error: unknown) => console.error(`realtime: could not tell who labels project ${to.projectId} for ${name}:`, error),
+      (error: unknown) => console.error(`realtime: could not tell who labels project ${to.projectId} for ${name}: ${describeForLog(error)}`),
     );
   });
 }

@@ -1,5 +1,6 @@
 import type { AppContext } from '../context.ts';
 import { batchProgress } from '../db/queries/batches.ts';
+import { describeForLog } from '../describe-error.ts';
 
 const THROTTLE_MS = 1000;
 
@@ -20,7 +21,7 @@ export function startBatchProgressProcessor(ctx: AppContext): () => void {
       pending.delete(batchId);
       batchProgress(ctx.store.db, batchId)
         .then((progress) => ctx.events.publish({ name: 'batch:progress', payload: { projectId, ...progress }, to: { projectId } }))
-        .catch((error) => console.error('batch progress failed', error));
+        .catch((error) => console.error(`batch progress failed: ${describeForLog(error)}`));
     }, THROTTLE_MS);
     pending.set(batchId, { projectId, timer });
   }
