@@ -54,6 +54,7 @@ export async function listProjectsWithCounts(db: Tx, filter: { visibleTo?: numbe
           (select count(*)::int from judgments j where j.project_id = p.id and j.kind = 'label' and j.status = 'final') as judgments
         from projects p`,
   );
-  const byId = new Map(counts.map((c) => [Number(c.project_id), c]));
+  // The id stays out of the counts: the pg driver reads a bigint as a string, PGlite as a number, and clients got both.
+  const byId = new Map(counts.map(({ project_id, ...c }) => [Number(project_id), c]));
   return list.map((p) => ({ ...p, counts: byId.get(p.id) ?? { documents: 0, items: 0, judgments: 0 } }));
 }
