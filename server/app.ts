@@ -117,7 +117,11 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
       detachRealtime();
       stopProgress();
       await reaggregation.stop();
+      // Idle keep-alive connections go now; requests in flight get the grace period, then are cut off.
+      server.closeIdleConnections();
+      const cutOff = setTimeout(() => server.closeAllConnections(), ctx.config.SHUTDOWN_GRACE_MS);
       await new Promise<void>((resolve) => io.close(() => resolve()));
+      clearTimeout(cutOff);
       await closeClusterAdapter();
       if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -68,6 +68,8 @@ const configSchema = z.object({
   LOGIN_RATE_LIMIT_PER_ADDRESS: z.coerce.number().int().positive().default(100),
   TRUST_PROXY: trustProxySchema,
   MAX_DOCUMENT_BYTES: z.coerce.number().int().positive().default(1_000_000),
+  /** On shutdown, requests still running after this long are cut off: a client that never ends its upload must not hold the process. */
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
   /** The built web client to serve; by default the repository's dist/ (tests serve a build of their own). */
   CLIENT_DIR: z.string().optional(),
   NODE_ENV: z.string().default('development'),
