@@ -1,18 +1,19 @@
-import { z } from 'zod';
+// zod/mini, like money.ts: the crowd page parses a project's settings with crowdSettingsOf.
+import { z } from '../../tasks/lib/zod.ts';
 import { moneyAmount } from './money.ts';
-import { reviewPolicySchema, type ReviewPolicy } from './review-policy.ts';
+import { fraction, reviewPolicySchema, type ReviewPolicy } from './review-policy.ts';
 
 /** A project's crowd settings (stored under `settings.crowd`): the review policy plus our qualification. */
 export const crowdSettingsSchema = z.object({
-  approveAtOrAbove: z.number().min(0).max(1).default(0.7),
-  rejectBelow: z.number().min(0).max(1).default(0.4),
-  minGold: z.number().int().min(0).default(1),
-  holdOtherwise: z.boolean().default(true),
-  bonus: z.object({ minAccuracy: z.number().min(0).max(1), amount: moneyAmount }).optional(),
+  approveAtOrAbove: z._default(fraction(), 0.7),
+  rejectBelow: z._default(fraction(), 0.4),
+  minGold: z._default(z.int().check(z.gte(0)), 1),
+  holdOtherwise: z._default(z.boolean(), true),
+  bonus: z.optional(z.object({ minAccuracy: fraction(), amount: moneyAmount })),
   /** Our qualification type on the channel, created on first use. */
-  qualificationTypeId: z.string().optional(),
+  qualificationTypeId: z.optional(z.string()),
   /** Gold accuracy that passes the qualification test. */
-  qualificationPassMark: z.number().min(0).max(1).default(0.8),
+  qualificationPassMark: z._default(fraction(), 0.8),
 });
 
 export type CrowdSettings = z.infer<typeof crowdSettingsSchema>;

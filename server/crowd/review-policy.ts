@@ -1,19 +1,25 @@
-import { z } from 'zod';
+// zod/mini, like money.ts: the crowd page's client code reaches this module through crowd-settings.ts.
+import { z } from '../../tasks/lib/zod.ts';
 import { moneyAmount } from './money.ts';
 
+/** A number from 0 to 1: a gold accuracy. */
+export const fraction = () => z.number().check(z.gte(0), z.lte(1));
+
 /** A project's automatic review policy for crowd assignments, judged on embedded gold items. */
-export const reviewPolicySchema = z.object({
-  /** Gold accuracy (0..1) at or above which the assignment is approved. */
-  approveAtOrAbove: z.number().min(0).max(1),
-  /** Gold accuracy below which it is rejected (must be <= approveAtOrAbove). */
-  rejectBelow: z.number().min(0).max(1),
-  /** Fewer gold answers than this is too little evidence to reject: hold or approve instead. */
-  minGold: z.number().int().min(0),
-  /** Between the thresholds (or with too little gold): hold for a human instead of approving. */
-  holdOtherwise: z.boolean(),
-  /** Bonus for approved work with gold accuracy at or above `minAccuracy`. */
-  bonus: z.object({ minAccuracy: z.number().min(0).max(1), amount: moneyAmount }).optional(),
-}).refine((p) => p.rejectBelow <= p.approveAtOrAbove, { message: 'rejectBelow must not exceed approveAtOrAbove' });
+export const reviewPolicySchema = z
+  .object({
+    /** Gold accuracy (0..1) at or above which the assignment is approved. */
+    approveAtOrAbove: fraction(),
+    /** Gold accuracy below which it is rejected (must be <= approveAtOrAbove). */
+    rejectBelow: fraction(),
+    /** Fewer gold answers than this is too little evidence to reject: hold or approve instead. */
+    minGold: z.int().check(z.gte(0)),
+    /** Between the thresholds (or with too little gold): hold for a human instead of approving. */
+    holdOtherwise: z.boolean(),
+    /** Bonus for approved work with gold accuracy at or above `minAccuracy`. */
+    bonus: z.optional(z.object({ minAccuracy: fraction(), amount: moneyAmount })),
+  })
+  .check(z.refine((p) => p.rejectBelow <= p.approveAtOrAbove, { message: 'rejectBelow must not exceed approveAtOrAbove' }));
 /** Validated review policy. */
 export type ReviewPolicy = z.infer<typeof reviewPolicySchema>;
 
