@@ -218,10 +218,10 @@ export const api = {
   prolificStudy: (arrival: import('./types.ts').ProlificArrival) => request<import('./types.ts').CrowdHit>('GET', `/prolific/study${query(arrival)}`),
   prolificSubmit: (submission: import('./types.ts').ProlificSubmission) => request<{ completeUrl: string }>('POST', '/prolific/submissions', submission),
   crowdChannel: () => request<import('./types.ts').CrowdChannelState>('GET', '/crowd/channel'),
-  crowdBalance: () => request<{ balance: string; endpoint: string }>('GET', '/crowd/balance'),
-  estimateCrowd: (batchId: number, input: import('./types.ts').CrowdEstimateInput) =>
+  crowdBalance: () => request<{ balance: string | null; endpoint: string }>('GET', '/crowd/balance'),
+  estimateCrowd: (batchId: number, input: import('./types.ts').CrowdEstimateInput | import('./types.ts').ProlificEstimateInput) =>
     request<import('./types.ts').CrowdEstimate>('POST', `/batches/${batchId}/crowd/estimate`, input),
-  publishCrowd: (batchId: number, input: import('./types.ts').CrowdPublishInput) =>
+  publishCrowd: (batchId: number, input: import('./types.ts').CrowdPublishInput | import('./types.ts').ProlificPublishInput) =>
     request<import('./types.ts').CrowdPublished>('POST', `/batches/${batchId}/crowd/publish`, input),
   expireCrowd: (batchId: number) => request<{ expired: number }>('POST', `/batches/${batchId}/crowd/expire`),
   syncCrowd: (projectId: number) => request<import('./types.ts').CrowdSyncResult>('POST', `/projects/${projectId}/crowd/sync`),

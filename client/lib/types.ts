@@ -42,10 +42,15 @@ export type AggregationSettings = import('../../server/quality/aggregation-setti
 export type CrowdHit = Awaited<ReturnType<typeof import('../../server/commands/crowd-worker-submission.ts').crowdHitTasks>>;
 export type CrowdTask = CrowdHit['tasks'][number];
 export type CrowdSubmission = import('zod').input<typeof import('../../server/routes/mturk-worker.routes.ts').submissionBody>;
+export type ProlificSubmission = import('zod').input<typeof import('../../server/routes/prolific-worker.routes.ts').prolificSubmissionBody>;
+/** The three parameters Prolific puts in the study URL. */
+export type ProlificArrival = Pick<ProlificSubmission, 'PROLIFIC_PID' | 'STUDY_ID' | 'SESSION_ID'>;
 export type CrowdEstimateInput = import('zod').input<typeof import('../../server/crowd/mturk/publish-options.ts').mturkEstimateOptionsSchema>;
 export type CrowdEstimate = Awaited<ReturnType<typeof import('../../server/commands/publish-crowd.ts').estimateCrowdBatch>>;
 /** What the publish form sends: schema defaults fill what is left out. */
 export type CrowdPublishInput = import('zod').input<typeof import('../../server/crowd/mturk/publish-options.ts').mturkPublishOptionsSchema>;
+export type ProlificEstimateInput = import('zod').input<typeof import('../../server/crowd/prolific/publish-options.ts').prolificEstimateOptionsSchema>;
+export type ProlificPublishInput = import('zod').input<typeof import('../../server/crowd/prolific/publish-options.ts').prolificPublishOptionsSchema>;
 export type CrowdPublished = Awaited<ReturnType<typeof import('../../server/commands/publish-crowd.ts').publishCrowdBatch>>;
 export type CrowdSyncResult = Awaited<ReturnType<typeof import('../../server/commands/sync-crowd.ts').syncCrowdProject>>;
 export type CrowdStatus = ReturnType<typeof import('../../server/presenters/crowd.ts').presentCrowdStatus>;

@@ -276,7 +276,7 @@ export async function startProlificEmulator(options: ProlificEmulatorOptions = {
     sub.completed_at = now();
     setStatus(sub, 'AWAITING REVIEW');
     res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
-    res.end('<!doctype html><title>Prolific</title><p data-testid="prolific-complete">Submission complete. Thank you.</p>');
+    res.end('<!doctype html><title>Prolific</title><link rel="icon" href="data:,"><p data-testid="prolific-complete">Submission complete. Thank you.</p>');
   }
 
   const server = createServer((req, res) => {
