@@ -27,7 +27,7 @@ import { startReaggregation } from './jobs/reaggregation.ts';
 import { qualityRoutes } from './routes/quality.routes.ts';
 import { filterRoutes } from './routes/filter.routes.ts';
 import { mturkWorkerRoutes } from './routes/mturk-worker.routes.ts';
-import { prolificWorkerRoutes } from './routes/prolific-worker.routes.ts';
+import { isProlificHook, prolificWorkerRoutes } from './routes/prolific-worker.routes.ts';
 import { crowdRoutes } from './routes/crowd.routes.ts';
 import { attachRealtime } from './realtime/attach.ts';
 import { removalRoutes } from './routes/removal.routes.ts';
@@ -75,8 +75,8 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
 
   const api = express.Router();
   const json = express.json({ limit: '1mb' });
-  // A corpus upload streams its own body, whatever its content type.
-  api.use((req, res, next) => (isCorpusUpload(req) ? next() : json(req, res, next)));
+  // A corpus upload streams its own body, and a Prolific hook's signature covers its raw body.
+  api.use((req, res, next) => (isCorpusUpload(req) || isProlificHook(req) ? next() : json(req, res, next)));
   api.use(rejectUnstorableText);
   api.use(...authMiddleware);
   // Crowd workers have no session with us, so no ambient credentials a forged request could ride on.

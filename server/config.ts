@@ -62,6 +62,8 @@ const configSchema = z.object({
   PROLIFIC_SERVICE_FEE_PERCENT: z.coerce.number().min(0).max(100).default(33.33),
   /** Minimum pay per hour in cents of the study currency (Prolific: £6 or $8). */
   PROLIFIC_MIN_HOURLY_CENTS: z.coerce.number().int().positive().default(800),
+  /** The workspace's hook secret (X-Hook-Secret), to verify Prolific's webhook deliveries; without it they are refused. */
+  PROLIFIC_HOOK_SECRET: z.string().min(1).optional(),
   /** Failed logins per email in 15 minutes, whichever addresses they come from. */
   LOGIN_RATE_LIMIT: z.coerce.number().int().positive().default(10),
   /** Failed logins per client address in 15 minutes, whichever emails they name (password spraying). */

@@ -193,3 +193,31 @@ describe('syncing and reviewing Prolific submissions', () => {
     expect([...emulator.state.bonusPayments.values()].filter((b) => b.lines.some((l) => l.participantId === 'PCRASH'))).toHaveLength(2);
   });
 });
+
+describe('Prolific hooks', () => {
+  it('refuses a delivery whose signature does not verify, and syncs the project on a signed one', async () => {
+    const api = (path: string, body: unknown) =>
+      fetch(`${emulator.apiUrl}${path}`, { method: 'POST', headers: { authorization: `Token ${emulator.token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const { value: secret } = (await (await api('hooks/secrets/', { workspace_id: 'w1' })).json()) as { value: string };
+    t.ctx.config.PROLIFIC_HOOK_SECRET = secret;
+    const forged = await fetch(`${t.url}/api/prolific/hooks`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'X-Prolific-Request-Timestamp': '1', 'X-Prolific-Request-Signature': 'bm90IGl0' },
+      body: JSON.stringify({ resource_id: 'x', event_type: 'submission.status.change' }),
+    });
+    expect(forged.status).toBe(401);
+    expect(((await forged.json()) as { error: { id: string } }).error.id).toBe('bad_signature');
+
+    const subscribed = await api('hooks/subscriptions/', { workspace_id: 'w1', event_type: 'submission.status.change', target_url: `${t.url}/api/prolific/hooks` });
+    const { id } = (await subscribed.json()) as { id: string };
+    expect((await api(`hooks/subscriptions/${id}/`, { secret: subscribed.headers.get('x-hook-secret') })).status).toBe(200);
+
+    const { project, batchId } = await crowdProject({ approveAtOrAbove: 0.5, rejectBelow: 0, minGold: 1 });
+    await admin.post(`/api/batches/${batchId}/crowd/publish`, publishBody).expect(200);
+    const study = await goldStudyOf(project.id, batchId);
+    const { sessionId } = await takePart(study.externalId, 'PHOOKED', rightAnswers);
+    // No sync is asked for: the signed delivery of the submission's new status starts one.
+    await expect.poll(() => emulator.state.submissions.get(sessionId)!.status, { timeout: 20_000 }).toBe('APPROVED');
+    expect(emulator.state.deliveries.some((d) => d.status === 200)).toBe(true);
+  });
+});

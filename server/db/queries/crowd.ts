@@ -167,6 +167,11 @@ export async function submissionOfAssignment(db: Tx, externalAssignmentId: strin
   return row;
 }
 
+/** Every submission stored under a marketplace's assignment or session id, confirmed or not. */
+export async function submissionsByExternalAssignment(db: Tx, externalAssignmentId: string) {
+  return db.select().from(crowdSubmissions).where(eq(crowdSubmissions.externalAssignmentId, externalAssignmentId));
+}
+
 /** A submission's judgments with their items' gold answers, for grading against the review policy. */
 export function submissionJudgmentsWithGold(db: Tx, submissionId: number) {
   return rowsOf<{ item_id: number; value: unknown; gold: unknown }>(
