@@ -31,6 +31,16 @@ export interface ProjectTaskType {
   judgmentSchema: z.ZodMiniType<unknown>;
   /** Checks an incoming gold answer. */
   goldAnswerSchema: z.ZodMiniType<unknown>;
+  /**
+   * Whether a stored judgment fits the config as it is now. Read paths ask this first and leave out (and count) a
+   * judgment that does not: an admin may change the config after judging started, and the old labels must then
+   * neither block an export or an aggregation nor be read as something they were not. No change is read leniently
+   * (say, a judgment missing an aspect added since): which changes are harmless differs per type and per use
+   * (the score still fits, the aspect agreement would not), and the raw value stays in exports either way.
+   */
+  fitsJudgment(judgment: unknown): boolean;
+  /** Whether a stored gold answer fits the config as it is now; see {@link fitsJudgment}. */
+  fitsGold(gold: unknown): boolean;
   compareWithGold(judgment: unknown, gold: unknown): GoldComparison;
   displayOrderProblem(judgment: unknown, swapped: boolean): string | undefined;
   /** The number aggregated for a judgment. */
@@ -72,6 +82,8 @@ export function bindTaskType<Config, Payload, Judgment>(type: TaskType<Config, P
     config,
     judgmentSchema,
     goldAnswerSchema,
+    fitsJudgment: (j) => judgmentSchema.safeParse(j).success,
+    fitsGold: (g) => goldAnswerSchema.safeParse(g).success,
     compareWithGold: (j, g) => type.compareWithGold(judgment(j), gold(g), config),
     displayOrderProblem: (j, swapped) => type.displayOrderProblem?.(judgment(j), swapped),
     judgmentLabel: (j) => type.toAggregationLabel(judgment(j), config),

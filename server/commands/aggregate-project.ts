@@ -43,9 +43,13 @@ export async function aggregateProject(ctx: AppContext, props: { projectId: numb
   const run = await runCommand(ctx, async (tx) => {
     if (!(await tryAdvisoryXactLock(tx, LOCK_BASE + props.projectId))) return undefined;
     const project = (await findProject(tx, props.projectId))!;
-    const labels = await labelsForAggregation(tx, project.id);
+    const { labels, gold, judgmentsNotFitting, goldAnswersNotFitting } = fittingValues(
+      project,
+      await labelsForAggregation(tx, project.id),
+      await goldAnswersByItem(tx, project.id),
+    );
     const edits = await editReviews(tx, project, labels);
-    const output = compute(project, labels, await goldAnswersByItem(tx, project.id), edits?.reviews);
+    const output = compute(project, labels, gold, edits?.reviews);
     await upsertAggregates(tx, project.id, output.items);
     await replaceAnnotatorStats(tx, project.id, output.workers.map(({ workerKey, ...stats }) => ({ workerKey, stats })));
     const settings = aggregationSettingsOf(project.settings);
@@ -70,9 +74,11 @@ export async function aggregateProject(ctx: AppContext, props: { projectId: numb
       positionBias: output.positionBias,
       classes: output.classes,
       lowConfidenceItems: low.length,
+      judgmentsNotFitting,
+      goldAnswersNotFitting,
       computedAt: new Date().toISOString(),
     });
-    return { skipped: false as const, output, documentsNotShown: edits?.documentsNotShown ?? 0 };
+    return { skipped: false as const, output, documentsNotShown: edits?.documentsNotShown ?? 0, judgmentsNotFitting, goldAnswersNotFitting };
   });
   // Another process is running it; leave the request standing so its next run (or the sweep) picks it up.
   if (!run && requested) await requestAggregation(db, props.projectId);
@@ -97,6 +103,18 @@ export async function aggregateProjectNow(ctx: AppContext, projectId: number, wa
 }
 
 type Labels = Awaited<ReturnType<typeof labelsForAggregation>>;
+
+/**
+ * The stored judgments and gold answers that fit the project's config as it is now. One stored under an earlier
+ * config that no longer fits (a score off a changed scale, no score for an aspect added since) is left out and
+ * counted, so a config change never stops aggregation.
+ */
+function fittingValues(project: Project, stored: Labels, storedGold: Map<number, unknown>) {
+  const taskType = projectTaskType(project)!;
+  const labels = stored.filter((l) => taskType.fitsJudgment(l.value));
+  const gold = new Map([...storedGold].filter(([, answer]) => taskType.fitsGold(answer)));
+  return { labels, gold, judgmentsNotFitting: stored.length - labels.length, goldAnswersNotFitting: storedGold.size - gold.size };
+}
 
 /** Maps judgments through the project's task type and runs the engine. */
 function compute(project: Project, labels: Labels, gold: Map<number, unknown>, reviews: EditReview[] | undefined): AggregationOutput {

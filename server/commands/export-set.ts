@@ -26,7 +26,8 @@ export interface ExportSetProps {
   out: Writable;
   /**
    * The caller's name for this export: while it is written, the project's watchers hear `export:progress` under it
-   * (rows written of the total so far, and rows left out because the task type cannot show their document).
+   * (rows written of the total so far, rows left out because the task type cannot show their document, and
+   * judgments left out of the task type's columns because they do not fit the project's config as it is now).
    */
   exportId?: string;
   /** Agreement figures to state on the dataset card. */
@@ -50,9 +51,15 @@ export async function exportSet(ctx: AppContext, props: ExportSetProps) {
   const taskType = projectTaskType(props.project)!;
   const columns = exportColumns(o, taskType.exportColumns());
   // Progress tells of a file in the making, not of committed work: it goes out as it comes.
-  const progress = (written: number, total: number, skipped: number) => {
+  const progress = (written: number, total: number) => {
     const { exportId } = props;
-    if (exportId) ctx.events.publish({ name: 'export:progress', payload: { projectId: props.project.id, exportId, written, total, skipped }, to: { projectId: props.project.id } });
+    const { skipped, judgmentsNotFitting } = facts;
+    if (exportId)
+      ctx.events.publish({
+        name: 'export:progress',
+        payload: { projectId: props.project.id, exportId, written, total, skipped, judgmentsNotFitting },
+        to: { projectId: props.project.id },
+      });
   };
   const pseudonymKey = await getOrCreateSetting(db, 'pseudonym_key', () => randomBytes(32).toString('hex'));
   const pseudonym = (workerKey: string) => createHmac('sha256', pseudonymKey).update(workerKey).digest('hex').slice(0, 12);
@@ -66,6 +73,7 @@ export async function exportSet(ctx: AppContext, props: ExportSetProps) {
     scores: {},
     gold: 0,
     skipped: 0,
+    judgmentsNotFitting: 0,
     annotators: null,
     agreement: props.agreement ?? [],
     createdAt: new Date(),
@@ -78,13 +86,16 @@ export async function exportSet(ctx: AppContext, props: ExportSetProps) {
       sql`select count(distinct worker_key)::int as n from judgments where project_id = ${props.project.id} and kind = 'label' and status = 'final'`,
     );
     facts.annotators = annotators.n;
-    progress(0, total, 0);
+    progress(0, total);
     for await (const fetched of streamExportRows(tx, props.project.id, o)) {
       const judgments = groupJudgments(await judgmentsForExport(tx, fetched.map((r) => Number(r.item_id))), fetched, pseudonym);
       const page: ExportDbRow[] = [];
       const rows: Record<string, unknown>[] = [];
       for (const r of fetched) {
         const own = judgments.get(Number(r.item_id)) ?? [];
+        // A judgment stored under an earlier config that no longer fits stays out of the task type's cells (and is
+        // counted); it is still written with the raw judgments.
+        const fitting = own.filter((j) => taskType.fitsJudgment(j.value));
         // The payload is built (and validated) only for task types whose export columns read it.
         const item = {
           get payload() {
@@ -92,7 +103,7 @@ export async function exportSet(ctx: AppContext, props: ExportSetProps) {
             if ('problem' in built) throw new DocumentNotShown(built.problem);
             return built.payload;
           },
-          judgments: own.map((j) => j.value),
+          judgments: fitting.map((j) => j.value),
         };
         let taskCells;
         try {
@@ -103,12 +114,13 @@ export async function exportSet(ctx: AppContext, props: ExportSetProps) {
           facts.skipped++;
           continue;
         }
+        facts.judgmentsNotFitting += own.length - fitting.length;
         page.push(r);
         rows.push(presentExportRow(r, o.includeJudgments ? own : undefined, taskCells, columns));
       }
       for (const r of page) count(facts, r);
       await sink.write(rows, page);
-      progress(facts.rows, total, facts.skipped);
+      progress(facts.rows, total);
     }
   });
   await sink.finish(facts);

@@ -107,14 +107,17 @@ async function syncAssignment(ctx: AppContext, channel: CrowdChannel, project: P
   return { ...(await applyDecision(ctx, channel, { project, hit, row: { ...row, status: a.status }, decision })), confirmed };
 }
 
-/** Counts a submission's gold answers right and in all. */
+/**
+ * Counts a submission's gold answers right and in all. A judgment or gold answer that no longer fits the project's
+ * config (changed since) grades nothing either way, so the decision rests on the gold still comparable.
+ */
 async function gradeSubmission(ctx: AppContext, project: Project, submissionId: number) {
   const taskType = projectTaskType(project)!;
   const rows = await submissionJudgmentsWithGold(ctx.store.db, submissionId);
   let correct = 0;
   let total = 0;
   for (const r of rows) {
-    if (r.gold === null || r.gold === undefined) continue;
+    if (r.gold === null || r.gold === undefined || !taskType.fitsGold(r.gold) || !taskType.fitsJudgment(r.value)) continue;
     total++;
     if (taskType.compareWithGold(r.value, r.gold).correct) correct++;
   }

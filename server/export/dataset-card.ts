@@ -11,6 +11,8 @@ export interface DatasetFacts {
   gold: number;
   /** Items left out: their document is one the project's task type cannot show (flagged 'broken' for staff). */
   skipped: number;
+  /** Judgments stored under an earlier task config that do not fit the current one: left out of the task columns. */
+  judgmentsNotFitting: number;
   annotators: number | null;
   agreement: { name: string; value: number | null }[];
   createdAt: Date;
@@ -43,7 +45,7 @@ judgments behind it and the method that produced it (an adjudication by a review
 
 ## Counts
 
-${table([['rows', f.rows], ...splits.map((s): [string, number] => [`split: ${s}`, f.splits[s]]), ['gold items', `${f.gold} (${share(f.gold)})`], ['annotators', f.annotators ?? 'not recorded'], ...(f.skipped ? [['left out: document cannot be shown', f.skipped] as [string, number]] : [])])}
+${table([['rows', f.rows], ...splits.map((s): [string, number] => [`split: ${s}`, f.splits[s]]), ['gold items', `${f.gold} (${share(f.gold)})`], ['annotators', f.annotators ?? 'not recorded'], ...(f.skipped ? [['left out: document cannot be shown', f.skipped] as [string, number]] : []), ...(f.judgmentsNotFitting ? [['judgments not fitting the current config', f.judgmentsNotFitting] as [string, number]] : [])])}
 
 ## Methods
 

@@ -9,6 +9,9 @@ type StoredQuality = Pick<AggregationOutput, 'agreement' | 'agreementByBatch' | 
   /** Rates and distances are NaN without reviews or corrections, so null here. */
   edits: (FromJson<Omit<EditReviewSummary, 'editDistance'>> & { editDistance: FromJson<EditReviewSummary['editDistance']> }) | null;
   lowConfidenceItems: number;
+  /** Stored under an earlier config and not fitting the current one, so left out of the run. */
+  judgmentsNotFitting: number;
+  goldAnswersNotFitting: number;
   computedAt: string;
 };
 
@@ -53,10 +56,25 @@ export function presentQualityReport(project: Project, parts: QualityReportParts
   };
 }
 
+/** What an aggregation run left out: documents the task type cannot show, and values not fitting the current config. */
+export interface LeftOut {
+  documentsNotShown: number;
+  judgmentsNotFitting: number;
+  goldAnswersNotFitting: number;
+}
+
 /**
  * The outcome of an on-demand aggregation: null figures when there was nothing to aggregate, and how many documents
- * were left out of the edit measures because the task type cannot show them.
+ * were left out of the edit measures because the task type cannot show them, and how many judgments and gold
+ * answers because they do not fit the project's config as it is now.
  */
-export function presentAggregationRun(output: AggregationOutput | null, documentsNotShown: number) {
-  return { items: output?.items.length ?? 0, agreement: output?.agreement ?? null, positionBias: output?.positionBias ?? null, documentsNotShown };
+export function presentAggregationRun(output: AggregationOutput | null, leftOut: LeftOut) {
+  return {
+    items: output?.items.length ?? 0,
+    agreement: output?.agreement ?? null,
+    positionBias: output?.positionBias ?? null,
+    documentsNotShown: leftOut.documentsNotShown,
+    judgmentsNotFitting: leftOut.judgmentsNotFitting,
+    goldAnswersNotFitting: leftOut.goldAnswersNotFitting,
+  };
 }

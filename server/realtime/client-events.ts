@@ -21,6 +21,9 @@ export interface ClientEventMap {
     itemsBroken: number;
     judgmentsPerMinute: number;
   };
-  /** An export is being written: rows so far of the total, and rows left out as their document cannot be shown. */
-  'export:progress': { projectId: number; exportId: string; written: number; total: number; skipped: number };
+  /**
+   * An export is being written: rows so far of the total, rows left out as their document cannot be shown, and
+   * judgments left out of the task columns (not the file) as they do not fit the project's config as it is now.
+   */
+  'export:progress': { projectId: number; exportId: string; written: number; total: number; skipped: number; judgmentsNotFitting: number };
 }

@@ -20,7 +20,9 @@ export function qualityRoutes(ctx: AppContext): Router {
       await loadProject(db, params.projectId);
       const result = await aggregateProjectNow(ctx, params.projectId);
       if (!result) throw conflict('An aggregation of this project has been running for a while; try again in a moment');
-      return result.skipped ? presentAggregationRun(null, 0) : presentAggregationRun(result.output, result.documentsNotShown);
+      return result.skipped
+        ? presentAggregationRun(null, { documentsNotShown: 0, judgmentsNotFitting: 0, goldAnswersNotFitting: 0 })
+        : presentAggregationRun(result.output, result);
     }),
   );
   router.get(
