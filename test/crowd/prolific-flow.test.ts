@@ -128,6 +128,38 @@ describe('publishing to Prolific', () => {
   });
 });
 
+describe('a crash between creating a study and publishing it', () => {
+  it('publishes the draft the crash left on the rerun instead of making a second study', async () => {
+    const { batchId } = await crowdProject();
+    const channel = crowdChannelOf(t.ctx);
+    const items = await rowsOf<{ id: number }>(t.ctx.store.db, sql`select id from items where batch_id = ${batchId} order by id`);
+    const [first] = channel.plan(items.map((i) => String(i.id)), { batchId: String(batchId), placesPerItem: 2, options: { itemsPerHit: 2 } });
+    // What the crashed attempt left: the draft, named by the unit's token, never transitioned.
+    const draft = await fetch(`${emulator.apiUrl}studies/`, {
+      method: 'POST',
+      headers: { authorization: `Token ${emulator.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        name: 'Rate web text',
+        internal_name: first!.token,
+        description: 'Rate each document',
+        external_study_url: 'http://127.0.0.1:9/prolific?PROLIFIC_PID={{%PROLIFIC_PID%}}&STUDY_ID={{%STUDY_ID%}}&SESSION_ID={{%SESSION_ID%}}',
+        prolific_id_option: 'url_parameters',
+        completion_codes: [{ code: 'C1', code_type: 'COMPLETED', actions: [{ action: 'MANUALLY_REVIEW' }] }],
+        reward: 50,
+        total_available_places: 2,
+        estimated_completion_time: 3,
+      }),
+    });
+    const { id: draftId } = (await draft.json()) as { id: string };
+    const before = emulator.state.studies.size;
+    const result = await publishCrowdBatch(t.ctx, channel, { actorId: t.admin.id, batchId, options: publishBody });
+    expect(result).toMatchObject({ published: 3, alreadyPublished: 0 });
+    expect(result.hits.map((h) => h.externalId)).toContain(draftId);
+    expect(emulator.state.studies.size - before).toBe(2);
+    expect(emulator.state.studies.get(draftId)!.status).toBe('ACTIVE');
+  });
+});
+
 describe('syncing and reviewing Prolific submissions', () => {
   it('counts only submissions the API lists for that participant and study, approves and bonuses good work, rejects bad work with a long message', async () => {
     const { project, batchId } = await crowdProject({ approveAtOrAbove: 0.99, rejectBelow: 0.5, minGold: 1, bonus: { minAccuracy: 1, amount: '0.20' } });
