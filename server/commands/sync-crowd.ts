@@ -51,9 +51,20 @@ export async function syncCrowdProject(ctx: AppContext, channel: CrowdChannel, p
       if (!hit.externalId || hit.channel !== channel.name) continue;
       // Taken before the call: the listing shows at least what the channel held at this moment.
       const listedAt = new Date();
+      // Every submission is confirmed and its decision recorded first; approvals then go in one bulk call where the
+      // channel has one (Prolific), and each decision is carried out and booked.
+      const prepared = [];
       for (const assignment of await channel.listAssignments(hit.externalId)) {
         counts.assignmentsSeen++;
-        const outcome = await syncAssignment(ctx, channel, project, hit, assignment);
+        prepared.push(await prepareAssignment(ctx, channel, project, hit, assignment));
+      }
+      const toApprove = prepared.filter((p) => p.decision?.action === 'approve' && p.row.status !== 'Approved');
+      if (channel.approveMany && toApprove.length) {
+        await channel.approveMany(toApprove.map((p) => p.row.externalId));
+        for (const p of toApprove) p.row = { ...p.row, status: 'Approved' };
+      }
+      for (const p of prepared) {
+        const outcome = p.decision ? { ...(await applyDecision(ctx, channel, { project, hit, row: p.row, decision: p.decision })), confirmed: p.confirmed } : { confirmed: p.confirmed, applied: null, bonus: false };
         if (outcome.confirmed) counts.confirmed++;
         if (outcome.applied === 'approve') counts.approved++;
         if (outcome.applied === 'reject') counts.rejected++;
@@ -68,7 +79,8 @@ export async function syncCrowdProject(ctx: AppContext, channel: CrowdChannel, p
   return result;
 }
 
-async function syncAssignment(ctx: AppContext, channel: CrowdChannel, project: Project, hit: HitRow, a: CrowdAssignment) {
+/** Confirms a listed submission that is ours and records the decision on it; null once it was carried out. */
+async function prepareAssignment(ctx: AppContext, channel: CrowdChannel, project: Project, hit: HitRow, a: CrowdAssignment) {
   const { db } = ctx.store;
   const row = await upsertCrowdAssignment(db, { hitId: hit.id, externalId: a.assignmentId, workerId: a.workerId, status: a.status, submittedAt: a.submittedAt });
   let confirmed = false;
@@ -86,7 +98,7 @@ async function syncAssignment(ctx: AppContext, channel: CrowdChannel, project: P
     });
     confirmed = true;
   }
-  if (row.decisionSyncedAt) return { confirmed, applied: null, bonus: false };
+  if (row.decisionSyncedAt) return { confirmed, row, decision: null };
   let decision: ReviewDecision;
   if (row.decision) {
     decision = { action: row.decision, reason: row.decisionReason ?? '', ...(row.decisionBonus ? { bonus: { amount: row.decisionBonus, reason: row.decisionReason ?? '' } } : {}) } as ReviewDecision;
@@ -104,7 +116,7 @@ async function syncAssignment(ctx: AppContext, channel: CrowdChannel, project: P
     });
     if (hit.purpose === 'qualification' && genuine) await grantIfPassed(ctx, channel, project, a.workerId, gold);
   }
-  return { ...(await applyDecision(ctx, channel, { project, hit, row: { ...row, status: a.status }, decision })), confirmed };
+  return { confirmed, row: { ...row, status: a.status }, decision };
 }
 
 /**

@@ -131,6 +131,8 @@ export interface CrowdChannel<Options extends BasePublishOptions = BasePublishOp
   listAssignments(hitId: string): Promise<CrowdAssignment[]>;
   /** Approves (an already approved submission counts as done). */
   approve(assignmentId: string, feedback: string): Promise<void>;
+  /** Approves many at once, where the marketplace has a bulk call (Prolific's bulk-approve); already approved ones count as done. */
+  approveMany?(assignmentIds: string[]): Promise<void>;
   /** Rejects with the reason the worker reads (an already rejected submission counts as done). */
   reject(assignmentId: string, feedback: string): Promise<void>;
   /**

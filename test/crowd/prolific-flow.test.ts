@@ -175,6 +175,7 @@ describe('syncing and reviewing Prolific submissions', () => {
     const sync = await admin.post(`/api/projects/${project.id}/crowd/sync`).expect(200);
     expect(sync.body).toMatchObject({ assignmentsSeen: 2, confirmed: 2, approved: 1, rejected: 1, held: 0, bonuses: 1 });
     expect(emulator.state.submissions.get(good.sessionId)!.status).toBe('APPROVED');
+    expect(emulator.state.bulkApprovals).toContainEqual([good.sessionId]);
     const rejected = emulator.state.submissions.get(bad.sessionId)!;
     expect(rejected).toMatchObject({ status: 'REJECTED', rejection_category: 'FAILED_CHECK' });
     expect(rejected.message!.length).toBeGreaterThanOrEqual(100);

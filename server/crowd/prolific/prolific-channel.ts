@@ -162,6 +162,11 @@ export class ProlificChannel implements CrowdChannel<ProlificPublishOptions> {
     await this.call('POST', `submissions/${submissionId}/transition/`, { action: 'APPROVE' });
   }
 
+  /** Approves many at once, by submission id (Prolific recommends at most 1,000 a call). */
+  async approveMany(submissionIds: string[]): Promise<void> {
+    for (let i = 0; i < submissionIds.length; i += 1000) await this.call('POST', 'submissions/bulk-approve/', { submission_ids: submissionIds.slice(i, i + 1000) });
+  }
+
   /** Rejects with our reason, lengthened to the 100 characters Prolific requires, as a failed check. */
   async reject(submissionId: string, feedback: string): Promise<void> {
     const message = feedback.length >= REJECTION_MESSAGE_MIN ? feedback : `${feedback} Your answers to the check questions embedded in this study, whose correct answers are known, fell below the accuracy this study requires.`;

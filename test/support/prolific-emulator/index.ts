@@ -139,6 +139,7 @@ export async function startProlificEmulator(options: ProlificEmulatorOptions = {
       const ids = Array.isArray(body.submission_ids)
         ? (body.submission_ids as string[])
         : [...state.submissions.values()].filter((s) => s.study_id === body.study_id && (body.participant_ids as string[] | undefined)?.includes(s.participant_id)).map((s) => s.id);
+      state.bulkApprovals.push(ids);
       for (const id of ids) review(submission(id), 'APPROVE', {});
       return send(res, 200, 'The request to bulk approve has been made successfully.');
     }

@@ -55,6 +55,8 @@ export interface ProlificState {
   bonusPayments: Map<string, BonusPayment>;
   /** Every pay call that went through, in order: paying one bonus payment twice pays twice, as on Prolific. */
   paid: { bonusPaymentId: string; participantId: string; cents: number }[];
+  /** The submission ids of every bulk-approve call. */
+  bulkApprovals: string[][];
   /** The workspace's hook secret, once created. */
   hookSecret: string | null;
   hooks: Map<string, HookSubscription>;
@@ -70,6 +72,7 @@ export function createState(): ProlificState {
     submissions: new Map(),
     bonusPayments: new Map(),
     paid: [],
+    bulkApprovals: [],
     hookSecret: null,
     hooks: new Map(),
     deliveries: [],
