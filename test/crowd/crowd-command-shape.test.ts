@@ -8,7 +8,8 @@ import { rowsOf } from '../../server/db/store.ts';
 import { findBatch } from '../../server/db/queries/batches.ts';
 import { listHits } from '../../server/db/queries/crowd.ts';
 import { crowdChannelOf } from '../../server/crowd/channel-of.ts';
-import { publishCrowdBatch, publishOptionsSchema } from '../../server/commands/publish-crowd.ts';
+import { publishCrowdBatch } from '../../server/commands/publish-crowd.ts';
+import { mturkPublishOptionsSchema as publishOptionsSchema } from '../../server/crowd/mturk/publish-options.ts';
 import { blockCrowdWorker, expireCrowdBatch } from '../../server/commands/manage-crowd.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
