@@ -53,6 +53,7 @@ export class LabelingQueue {
   readonly #sessionStorage: Storage;
   readonly #sessionKey: string;
   /** Slots answered or skipped in this page: a lease answer racing with the outbox must not bring them back. */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping no view reads: reactivity would only cost
   readonly #settled = new Set<number>();
   readonly #flusher = new OneAtATime(() => this.#flush());
   readonly #refiller = new OneAtATime(() => this.#refill());
@@ -298,6 +299,7 @@ export class LabelingQueue {
       this.#roundTrip.add(performance.now() - started);
       this.leaseError = null;
       this.progress = answer.progress;
+      // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a snapshot local to this call, never rendered
       const inHand = new Set(this.tasks.map((t) => t.slotId));
       this.#show(mergeLeased({ queue: this.tasks, leased: answer.tasks, held: answer.held, settled: this.#settled }));
       this.status = this.tasks.length > 0 ? 'ready' : 'empty';

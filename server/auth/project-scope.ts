@@ -6,7 +6,6 @@ import { notFound } from '../errors.ts';
 import { canSee, type ProjectAccess } from './policies.ts';
 
 declare global {
-  // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Express {
     interface Request {
       /** The caller's standing in the project the URL addresses (set by `projectScope`), for `can(user, ability, access)`. */
