@@ -30,7 +30,9 @@ const manifest = manifestSchema.parse(JSON.parse(fs.readFileSync(path.join(dir, 
 const loads = pageLoads(manifest);
 console.log(`${'page'.padEnd(36)} ${'JS gzip'.padStart(9)} ${'JS br'.padStart(9)} ${'CSS gzip'.padStart(9)} ${'then gzip'.padStart(9)}`);
 for (const load of loads) {
-  console.log(`${load.page.padEnd(36)} ${kB(total(load.js, '.gz'))} ${kB(total(load.js, '.br'))} ${kB(total(load.css, '.gz'))} ${kB(total(load.laterJs, '.gz'))}`);
+  console.log(
+    `${load.page.padEnd(36)} ${kB(total(load.js, '.gz'))} ${kB(total(load.js, '.br'))} ${kB(total(load.css, '.gz'))} ${kB(total(load.laterJs, '.gz'))}`,
+  );
 }
 console.log('(what a browser fetches to show each page, as sent; "then": what the page imports on demand once shown)');
 

@@ -81,7 +81,10 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
   api.use(...authMiddleware);
   // Crowd workers have no session with us, so no ambient credentials a forged request could ride on.
   api.use(csrfProtection({ secret, exemptPaths: [/^\/mturk\//], alwaysPaths: [/^\/auth\/login$/] }));
-  api.get('/health', endpoint('public', {}, () => ({ ok: true, store: ctx.store.kind, version: process.env.npm_package_version ?? '0.1.0' })));
+  api.get(
+    '/health',
+    endpoint('public', {}, () => ({ ok: true, store: ctx.store.kind, version: process.env.npm_package_version ?? '0.1.0' })),
+  );
   api.use(projectScope(db));
   api.use(sessionRoutes(ctx, passport));
   api.use(userRoutes(ctx));

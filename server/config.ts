@@ -46,7 +46,10 @@ const configSchema = z.object({
   ADMIN_EMAIL: z.string().email().default('admin@curate.local'),
   ADMIN_PASSWORD: z.string().min(8).optional(),
   /** Seed a demo project on the first run of an empty store. */
-  SEED_DEMO: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  SEED_DEMO: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
   /** Public base URL used in links given to crowd workers (ExternalQuestion). */
   PUBLIC_URL: z.string().url().optional(),
   MTURK_ENDPOINT: z.string().url().default('https://mturk-requester-sandbox.us-east-1.amazonaws.com'),

@@ -30,7 +30,9 @@ async function main() {
   const where = store.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)';
   console.log(`Curate is listening on ${url}  (store: ${where})`);
   if (admin) {
-    console.log(`Admin login: ${admin.user.email} / ${admin.generated ? admin.password + '   (generated: shown only this once)' : '(ADMIN_PASSWORD)'}`);
+    console.log(
+      `Admin login: ${admin.user.email} / ${admin.generated ? admin.password + '   (generated: shown only this once)' : '(ADMIN_PASSWORD)'}`,
+    );
   } else {
     console.log(`Admin login: ${config.ADMIN_EMAIL} (password as set on first run)`);
   }

@@ -315,7 +315,8 @@ export class LabelingQueue {
       await api.renewTask(task.slotId);
     } catch (error) {
       // Lost lease: the answer is still accepted until another annotator takes the slot, so the task stays; the server decides.
-      if (error instanceof ApiError && error.status === 409) toasts.info('Your hold on this task lapsed; your answer will be kept unless someone else has taken the task.');
+      if (error instanceof ApiError && error.status === 409)
+        toasts.info('Your hold on this task lapsed; your answer will be kept unless someone else has taken the task.');
     }
   }
 }

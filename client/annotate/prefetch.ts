@@ -100,7 +100,10 @@ export function mergeLeased<T extends { slotId: number }>(props: {
     merged.push(task);
   };
   if (queue[0]) keep(queue[0]);
-  queue.slice(1).filter((t) => held.has(t.slotId)).forEach(keep);
+  queue
+    .slice(1)
+    .filter((t) => held.has(t.slotId))
+    .forEach(keep);
   leased.forEach(keep);
   return merged;
 }

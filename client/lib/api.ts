@@ -1,4 +1,16 @@
-import type { ApiToken, CorpusDocument, ImportRecord, ImportSummary, Project, ProjectMember, ProjectRole, Role, Session, TaskTypeSummary, User } from './types.ts';
+import type {
+  ApiToken,
+  CorpusDocument,
+  ImportRecord,
+  ImportSummary,
+  Project,
+  ProjectMember,
+  ProjectRole,
+  Role,
+  Session,
+  TaskTypeSummary,
+  User,
+} from './types.ts';
 import { toasts } from './toasts.svelte.ts';
 
 /** An error answered by the API (or the network), carrying the server's stable id and message. */
@@ -32,7 +44,12 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   let response: Response;
   try {
-    response = await fetch(`/api${path}`, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
+    response = await fetch(`/api${path}`, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
   } catch {
     throw new ApiError(0, 'network', 'The server could not be reached.');
   }
@@ -72,7 +89,12 @@ export interface UploadResult {
 /**
  * Uploads a corpus file as the raw body. XMLHttpRequest rather than fetch because only it reports upload progress.
  */
-function uploadCorpus(projectId: number, file: Blob, options: UploadOptions, onProgress: (sent: number, total: number) => void): Promise<UploadResult> {
+function uploadCorpus(
+  projectId: number,
+  file: Blob,
+  options: UploadOptions,
+  onProgress: (sent: number, total: number) => void,
+): Promise<UploadResult> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', `/api/projects/${projectId}/imports${query({ ...options })}`);
@@ -144,7 +166,8 @@ export const api = {
   createProject: (input: { name: string; taskType: string; description?: string }) => request<{ project: Project }>('POST', '/projects', input),
   updateProject: (id: number, changes: import('./types.ts').ProjectChanges) => request<{ project: Project }>('PATCH', `/projects/${id}`, changes),
   members: (projectId: number) => request<{ openToAll: boolean; members: ProjectMember[] }>('GET', `/projects/${projectId}/members`),
-  addMember: (projectId: number, input: { email: string; role: ProjectRole }) => request<{ member: ProjectMember }>('POST', `/projects/${projectId}/members`, input),
+  addMember: (projectId: number, input: { email: string; role: ProjectRole }) =>
+    request<{ member: ProjectMember }>('POST', `/projects/${projectId}/members`, input),
   removeMember: (projectId: number, userId: number) => request<{ removed: { userId: number } }>('DELETE', `/projects/${projectId}/members/${userId}`),
   /** Archives (hidden, read-only, still exportable) or restores a project or batch. */
   archive: (kind: 'projects' | 'batches', id: number, archived: boolean) => request<unknown>('POST', `/${kind}/${id}/archive`, { archived }),
@@ -155,7 +178,10 @@ export const api = {
   deleteDocument: (projectId: number, documentId: number) => request<{ deleted: number }>('DELETE', `/projects/${projectId}/documents/${documentId}`),
 
   documents: (projectId: number, { meta, ...params }: DocumentFilters & { after?: number; limit?: number }) =>
-    request<DocumentPage>('GET', `/projects/${projectId}/documents${query({ ...params, ...Object.fromEntries(Object.entries(meta ?? {}).map(([path, v]) => [`meta.${path}`, v])) })}`),
+    request<DocumentPage>(
+      'GET',
+      `/projects/${projectId}/documents${query({ ...params, ...Object.fromEntries(Object.entries(meta ?? {}).map(([path, v]) => [`meta.${path}`, v])) })}`,
+    ),
   document: (projectId: number, documentId: number) =>
     request<import('./types.ts').DocumentDetail>('GET', `/projects/${projectId}/documents/${documentId}`),
   imports: (projectId: number) => request<{ imports: ImportRecord[] }>('GET', `/projects/${projectId}/imports`),
@@ -187,7 +213,10 @@ export const api = {
     request<import('./types.ts').SubmitResult>('POST', `/projects/${projectId}/judgments`, input),
   undoJudgment: (projectId: number) => request<import('./types.ts').UndoResult>('POST', `/projects/${projectId}/judgments/undo`),
   reviewQueue: (projectId: number, page: { after?: number; limit?: number } = {}) =>
-    request<{ items: import('./types.ts').ReviewItem[]; total: number; nextAfter: number | null }>('GET', `/projects/${projectId}/review${query(page)}`),
+    request<{ items: import('./types.ts').ReviewItem[]; total: number; nextAfter: number | null }>(
+      'GET',
+      `/projects/${projectId}/review${query(page)}`,
+    ),
   adjudicate: (itemId: number, answer: unknown, promoteToGold: boolean) =>
     request<import('./types.ts').Adjudication>('POST', `/items/${itemId}/adjudicate`, { answer, promoteToGold }),
 
@@ -206,7 +235,8 @@ export const api = {
     request<{ rows: number }>('GET', `/projects/${projectId}/export/count${exportQuery(options)}`),
   /** Downloads are plain navigations (the browser streams them to disk), so these build URLs rather than fetch. */
   exportUrl: (projectId: number, options: import('./types.ts').ExportQuery) => `/api/projects/${projectId}/export${exportQuery(options)}`,
-  filterIdsUrl: (projectId: number, threshold: number, decision: 'keep' | 'drop') => `/api/projects/${projectId}/filter/ids${query({ threshold, decision })}`,
+  filterIdsUrl: (projectId: number, threshold: number, decision: 'keep' | 'drop') =>
+    `/api/projects/${projectId}/filter/ids${query({ threshold, decision })}`,
   quality: (projectId: number) => request<import('./types.ts').QualityReport>('GET', `/projects/${projectId}/quality`),
   aggregate: (projectId: number) => request<import('./types.ts').AggregationRun>('POST', `/projects/${projectId}/aggregate`),
   updateAggregationSettings: (projectId: number, aggregation: import('./types.ts').AggregationSettings) =>
@@ -216,7 +246,8 @@ export const api = {
   mturkHit: (hitId: string, assignmentId: string) => request<import('./types.ts').CrowdHit>('GET', `/mturk/hit${query({ hitId, assignmentId })}`),
   mturkSubmit: (submission: import('./types.ts').CrowdSubmission) => request<{ token: string }>('POST', '/mturk/submissions', submission),
   prolificStudy: (arrival: import('./types.ts').ProlificArrival) => request<import('./types.ts').CrowdHit>('GET', `/prolific/study${query(arrival)}`),
-  prolificSubmit: (submission: import('./types.ts').ProlificSubmission) => request<{ completeUrl: string }>('POST', '/prolific/submissions', submission),
+  prolificSubmit: (submission: import('./types.ts').ProlificSubmission) =>
+    request<{ completeUrl: string }>('POST', '/prolific/submissions', submission),
   crowdChannel: () => request<import('./types.ts').CrowdChannelState>('GET', '/crowd/channel'),
   crowdBalance: () => request<{ balance: string | null; endpoint: string }>('GET', '/crowd/balance'),
   estimateCrowd: (batchId: number, input: import('./types.ts').CrowdEstimateInput | import('./types.ts').ProlificEstimateInput) =>
@@ -229,7 +260,8 @@ export const api = {
   heldAssignments: (projectId: number) => request<{ assignments: import('./types.ts').HeldAssignment[] }>('GET', `/projects/${projectId}/crowd/held`),
   decideAssignment: (assignmentId: number, decision: { decision: 'approve' | 'reject'; reason: string; bonus?: string }) =>
     request<import('./types.ts').CrowdDecision>('POST', `/crowd/assignments/${assignmentId}/decide`, decision),
-  blockWorker: (workerId: string, reason: string) => request<{ blocked: string }>('POST', `/crowd/workers/${encodeURIComponent(workerId)}/block`, { reason }),
+  blockWorker: (workerId: string, reason: string) =>
+    request<{ blocked: string }>('POST', `/crowd/workers/${encodeURIComponent(workerId)}/block`, { reason }),
   updateCrowdSettings: (projectId: number, crowd: import('./types.ts').CrowdSettings) =>
     request<{ project: Project }>('PATCH', `/projects/${projectId}`, { settings: { crowd } }),
 };

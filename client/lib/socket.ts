@@ -53,7 +53,11 @@ export function onConnect(listener: () => void): () => void {
  * Joins a project's room and listens to one of its events; returns the unsubscribe function.
  * Re-joins after a reconnect because rooms do not survive a dropped connection.
  */
-export function onProjectEvent<E extends keyof ClientEventMap>(projectId: number, event: E, listener: (payload: ClientEventMap[E]) => void): () => void {
+export function onProjectEvent<E extends keyof ClientEventMap>(
+  projectId: number,
+  event: E,
+  listener: (payload: ClientEventMap[E]) => void,
+): () => void {
   return withSocket((s) => {
     const join = () => s.emit('watch:project', projectId, () => {});
     const handler = ((payload: ClientEventMap[E]) => {

@@ -49,7 +49,9 @@ export type CrowdEstimateInput = import('zod').input<typeof import('../../server
 export type CrowdEstimate = Awaited<ReturnType<typeof import('../../server/commands/publish-crowd.ts').estimateCrowdBatch>>;
 /** What the publish form sends: schema defaults fill what is left out. */
 export type CrowdPublishInput = import('zod').input<typeof import('../../server/crowd/mturk/publish-options.ts').mturkPublishOptionsSchema>;
-export type ProlificEstimateInput = import('zod').input<typeof import('../../server/crowd/prolific/publish-options.ts').prolificEstimateOptionsSchema>;
+export type ProlificEstimateInput = import('zod').input<
+  typeof import('../../server/crowd/prolific/publish-options.ts').prolificEstimateOptionsSchema
+>;
 export type ProlificPublishInput = import('zod').input<typeof import('../../server/crowd/prolific/publish-options.ts').prolificPublishOptionsSchema>;
 export type CrowdPublished = Awaited<ReturnType<typeof import('../../server/commands/publish-crowd.ts').publishCrowdBatch>>;
 export type CrowdSyncResult = Awaited<ReturnType<typeof import('../../server/commands/sync-crowd.ts').syncCrowdProject>>;
@@ -57,7 +59,11 @@ export type CrowdStatus = ReturnType<typeof import('../../server/presenters/crow
 export type HeldAssignment = ReturnType<typeof import('../../server/presenters/crowd.ts').presentHeldAssignment>;
 export type CrowdDecision = Awaited<ReturnType<typeof import('../../server/commands/manage-crowd.ts').decideHeldAssignment>>;
 /** Whether the crowd channel has what it needs (AWS credentials) to be called, and what is missing if not. */
-export type CrowdChannelState = { channel: string; vocabulary: import('../../server/crowd/channel.ts').ChannelVocabulary; endpoint: string } & import('../../server/crowd/channel.ts').CrowdReadiness;
+export type CrowdChannelState = {
+  channel: string;
+  vocabulary: import('../../server/crowd/channel.ts').ChannelVocabulary;
+  endpoint: string;
+} & import('../../server/crowd/channel.ts').CrowdReadiness;
 /** A project's crowd settings (review policy, bonus, qualification) with defaults filled in. */
 export type CrowdSettings = import('../../server/crowd/crowd-settings.ts').CrowdSettings;
 

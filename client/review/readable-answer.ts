@@ -34,7 +34,8 @@ function textOf(value: unknown): string {
 
 /** The lines of a value; a value that is not an object is one line labelled "Answer". */
 export function readableAnswer(value: unknown): AnswerLine[] {
-  const entries: [string, unknown][] = value !== null && typeof value === 'object' && !Array.isArray(value) ? Object.entries(value) : [['answer', value]];
+  const entries: [string, unknown][] =
+    value !== null && typeof value === 'object' && !Array.isArray(value) ? Object.entries(value) : [['answer', value]];
   return entries.map(([key, v]) => {
     const text = textOf(v);
     return { label: labelOf(key), text, long: typeof v === 'string' && v.length > LONG_TEXT };

@@ -108,7 +108,14 @@ async function main(): Promise<number> {
   const nItems = Math.floor(size / 5);
   const nWorkers = Math.max(10, Math.floor(size / 500));
   const generated = timed(() =>
-    simulateCrowd({ nItems, judgmentsPerItem: 5, nWorkers, nClasses: 6, seed: 2026, mix: { expert: 0.2, regular: 0.6, spammer: 0.15, adversary: 0.05 } }),
+    simulateCrowd({
+      nItems,
+      judgmentsPerItem: 5,
+      nWorkers,
+      nClasses: 6,
+      seed: 2026,
+      mix: { expert: 0.2, regular: 0.6, spammer: 0.15, adversary: 0.05 },
+    }),
   );
   const { judgments, truth } = generated.value;
   const n = judgments.item.length;
@@ -120,14 +127,20 @@ async function main(): Promise<number> {
   try {
     const answers = path.join(dir, 'answers.csv');
     const gold = path.join(dir, 'gold.csv');
-    await writeCsv(answers, (function* () {
-      yield ['item', 'worker', 'label'];
-      for (let j = 0; j < n; j++) yield [`item${judgments.item[j]}`, `w${judgments.worker[j]}`, `c${judgments.label[j]}`];
-    })());
-    await writeCsv(gold, (function* () {
-      yield ['item', 'truth'];
-      for (let i = 0; i < nItems; i++) yield [`item${i}`, `c${truth[i]}`];
-    })());
+    await writeCsv(
+      answers,
+      (function* () {
+        yield ['item', 'worker', 'label'];
+        for (let j = 0; j < n; j++) yield [`item${judgments.item[j]}`, `w${judgments.worker[j]}`, `c${judgments.label[j]}`];
+      })(),
+    );
+    await writeCsv(
+      gold,
+      (function* () {
+        yield ['item', 'truth'];
+        for (let i = 0; i < nItems; i++) yield [`item${i}`, `c${truth[i]}`];
+      })(),
+    );
     console.log(`answers CSV ${(fs.statSync(answers).size / 1e6).toFixed(1)} MB`);
 
     const row = (name: string, t: Timing, baseline: Timing, extra = '') =>
@@ -151,7 +164,18 @@ async function main(): Promise<number> {
     row('plain pass (csv-parse)', plainEndToEnd, plainEndToEnd);
     const missed: string[] = [];
     for (const m of chosen) {
-      const run = await timedProcess(['scripts/curate.ts', 'aggregate', '--answers', answers, '--gold', gold, '--method', m, '--out', path.join(dir, `${m}.csv`)]);
+      const run = await timedProcess([
+        'scripts/curate.ts',
+        'aggregate',
+        '--answers',
+        answers,
+        '--gold',
+        gold,
+        '--method',
+        m,
+        '--out',
+        path.join(dir, `${m}.csv`),
+      ]);
       row(`curate aggregate ${m}`, run, plainEndToEnd, run.stdout.trim());
       const target = targets.endToEndSeconds[m];
       if (size === fullSize && target !== undefined && run.seconds >= target) missed.push(`${methods[m].name} end to end < ${target} s`);

@@ -27,7 +27,9 @@ import { judgments, slots } from '../../server/db/schema.ts';
 import { eq } from 'drizzle-orm';
 import { peakRssMb, runBenchmark, startServerProcess } from './bench-db.ts';
 
-const { values } = parseArgs({ options: { annotators: { type: 'string', default: '200' }, seconds: { type: 'string', default: '30' }, docs: { type: 'string', default: '30000' } } });
+const { values } = parseArgs({
+  options: { annotators: { type: 'string', default: '200' }, seconds: { type: 'string', default: '30' }, docs: { type: 'string', default: '30000' } },
+});
 const ANNOTATORS = Number(values.annotators);
 const SECONDS = Number(values.seconds);
 const DOCS = Number(values.docs);
@@ -37,9 +39,25 @@ const dialect = new PgDialect();
 const percentile = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] : 0);
 
 async function seedProject(ctx: CommandContext, adminId: number, name: string) {
-  const project = await createProject(ctx, { actorId: adminId, name, description: '', taskType: 'quality-rating', config: {}, fieldMapping: {}, trainingMode: false });
-  const lines = Array.from({ length: DOCS }, (_, i) => JSON.stringify({ id: `${name}-${i}`, text: `${name} document ${i} ${'lorem ipsum '.repeat(40)}` })).join('\n');
-  await importCorpus(ctx, { projectId: project.id, userId: adminId, options: { filename: 'b.jsonl', textField: 'text', idField: 'id', maxErrors: 0 }, input: Readable.from([Buffer.from(lines)]), maxDocumentBytes: 1e6 });
+  const project = await createProject(ctx, {
+    actorId: adminId,
+    name,
+    description: '',
+    taskType: 'quality-rating',
+    config: {},
+    fieldMapping: {},
+    trainingMode: false,
+  });
+  const lines = Array.from({ length: DOCS }, (_, i) =>
+    JSON.stringify({ id: `${name}-${i}`, text: `${name} document ${i} ${'lorem ipsum '.repeat(40)}` }),
+  ).join('\n');
+  await importCorpus(ctx, {
+    projectId: project.id,
+    userId: adminId,
+    options: { filename: 'b.jsonl', textField: 'text', idField: 'id', maxErrors: 0 },
+    input: Readable.from([Buffer.from(lines)]),
+    maxDocumentBytes: 1e6,
+  });
   return project;
 }
 
@@ -62,7 +80,11 @@ runBenchmark(async ({ url: benchUrl, store }) => {
   const baselineProject = await seedProject(ctx, admin.id, 'direct');
   const batchIds = [];
   for (const p of [project, baselineProject]) {
-    const { batch } = await generateBatch(ctx, { actorId: admin.id, projectId: p.id, input: createBatchBody.parse({ name: 'b', size: DOCS, redundancy: K }) });
+    const { batch } = await generateBatch(ctx, {
+      actorId: admin.id,
+      projectId: p.id,
+      input: createBatchBody.parse({ name: 'b', size: DOCS, redundancy: K }),
+    });
     await openBatch(ctx, { actorId: admin.id, batchId: batch.id });
     batchIds.push(batch.id);
   }
@@ -126,7 +148,20 @@ runBenchmark(async ({ url: benchUrl, store }) => {
         const client = await pool.connect();
         try {
           await client.query('begin');
-          const insert = db.insert(judgments).values({ clientId: randomUUID(), slotId, itemId, projectId: baselineProject.id, userId: user.id, workerKey, kind: 'label', value: { score: 3 }, timeSpentMs: 1000 }).toSQL();
+          const insert = db
+            .insert(judgments)
+            .values({
+              clientId: randomUUID(),
+              slotId,
+              itemId,
+              projectId: baselineProject.id,
+              userId: user.id,
+              workerKey,
+              kind: 'label',
+              value: { score: 3 },
+              timeSpentMs: 1000,
+            })
+            .toSQL();
           await client.query(insert.sql, insert.params);
           const done = db.update(slots).set({ status: 'done', leasedBy: user.id, leaseExpiresAt: null }).where(eq(slots.id, slotId)).toSQL();
           await client.query(done.sql, done.params);
@@ -147,10 +182,18 @@ runBenchmark(async ({ url: benchUrl, store }) => {
   const httpRate = httpJudgments / httpSeconds;
   const directRate = directJudgments / directSeconds;
   console.log(`annotators: ${ANNOTATORS}, k=${K}, ${DOCS} items per project, ${SECONDS} s per phase`);
-  console.log(`HTTP (auth, validation, lease + submit): ${httpJudgments} judgments in ${httpSeconds.toFixed(1)} s = ${httpRate.toFixed(0)} judgments/s, ${errors} non-201 submits`);
-  console.log(`  request latency p50 ${percentile(latencies, 0.5).toFixed(1)} ms, p99 ${percentile(latencies, 0.99).toFixed(1)} ms (${latencies.length} requests)`);
-  console.log(`direct pg (same statements):            ${directJudgments} judgments in ${directSeconds.toFixed(1)} s = ${directRate.toFixed(0)} judgments/s`);
+  console.log(
+    `HTTP (auth, validation, lease + submit): ${httpJudgments} judgments in ${httpSeconds.toFixed(1)} s = ${httpRate.toFixed(0)} judgments/s, ${errors} non-201 submits`,
+  );
+  console.log(
+    `  request latency p50 ${percentile(latencies, 0.5).toFixed(1)} ms, p99 ${percentile(latencies, 0.99).toFixed(1)} ms (${latencies.length} requests)`,
+  );
+  console.log(
+    `direct pg (same statements):            ${directJudgments} judgments in ${directSeconds.toFixed(1)} s = ${directRate.toFixed(0)} judgments/s`,
+  );
   console.log(`ratio HTTP/direct: ${(httpRate / directRate).toFixed(2)}`);
-  console.log(`violations (over k, same annotator twice, slot judged twice): HTTP ${await violations(db, project.id)}, direct ${await violations(db, baselineProject.id)}`);
+  console.log(
+    `violations (over k, same annotator twice, slot judged twice): HTTP ${await violations(db, project.id)}, direct ${await violations(db, baselineProject.id)}`,
+  );
   console.log(`server peak RSS: ${serverRss.toFixed(0)} MB; load generator peak RSS: ${peakRssMb().toFixed(0)} MB`);
 }, 40);

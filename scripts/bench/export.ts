@@ -31,9 +31,14 @@ function countingSink() {
 runBenchmark(async ({ url: benchUrl, store }) => {
   const { db } = store;
   const admin = await insertUser(db, { email: 'admin@bench', name: 'admin', passwordHash: 'x', role: 'admin' });
-  const project = await createProject({ store, events: new DomainEvents() }, { actorId: admin.id, name: 'export', description: '', taskType: 'quality-rating', config: {}, fieldMapping: {}, trainingMode: false });
+  const project = await createProject(
+    { store, events: new DomainEvents() },
+    { actorId: admin.id, name: 'export', description: '', taskType: 'quality-rating', config: {}, fieldMapping: {}, trainingMode: false },
+  );
   // Rows generated in SQL: documents, one batch, items and their aggregates.
-  await db.execute(sql`insert into batches (project_id, name, status, sampling, redundancy, seed) values (${project.id}, 'b', 'closed', '{}'::jsonb, 3, 1)`);
+  await db.execute(
+    sql`insert into batches (project_id, name, status, sampling, redundancy, seed) values (${project.id}, 'b', 'closed', '{}'::jsonb, 3, 1)`,
+  );
   await db.execute(sql`
     insert into documents (project_id, external_id, content_hash, text, meta, source, url, lang, token_estimate)
     select ${project.id}, 'doc-' || g, md5(g::text), 'document ' || g || ' ' || repeat('lorem ipsum dolor sit amet ', 20),
@@ -77,7 +82,11 @@ runBenchmark(async ({ url: benchUrl, store }) => {
 
   console.log(`items: ${N}`);
   for (const r of results) {
-    console.log(`${r.name.padEnd(24)} ${r.seconds.toFixed(2)} s  ${(N / r.seconds).toFixed(0)} rows/s  ${(r.bytes / 1e6).toFixed(0)} MB  ratio vs COPY ${(copySeconds / r.seconds).toFixed(2)}  peak RSS so far ${r.rss.toFixed(0)} MB`);
+    console.log(
+      `${r.name.padEnd(24)} ${r.seconds.toFixed(2)} s  ${(N / r.seconds).toFixed(0)} rows/s  ${(r.bytes / 1e6).toFixed(0)} MB  ratio vs COPY ${(copySeconds / r.seconds).toFixed(2)}  peak RSS so far ${r.rss.toFixed(0)} MB`,
+    );
   }
-  console.log(`${'PostgreSQL COPY TO (csv)'.padEnd(24)} ${copySeconds.toFixed(2)} s  ${(N / copySeconds).toFixed(0)} rows/s  ${(sink.bytes / 1e6).toFixed(0)} MB`);
+  console.log(
+    `${'PostgreSQL COPY TO (csv)'.padEnd(24)} ${copySeconds.toFixed(2)} s  ${(N / copySeconds).toFixed(0)} rows/s  ${(sink.bytes / 1e6).toFixed(0)} MB`,
+  );
 });

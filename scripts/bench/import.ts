@@ -24,7 +24,10 @@ import { runBenchmark, seededRandom, startServerProcess } from './bench-db.ts';
 
 const { values } = parseArgs({ options: { docs: { type: 'string', default: '200000' } } });
 const N = Number(values.docs);
-const words = 'the of and to in is that for it as was with be by on not he this are or his from at which but have an they you were her she there one all we their'.split(' ');
+const words =
+  'the of and to in is that for it as was with be by on not he this are or his from at which but have an they you were her she there one all we their'.split(
+    ' ',
+  );
 const sources = ['wiki', 'forum', 'news', 'code', 'books', 'shop'];
 
 async function generate(file: string) {
@@ -33,7 +36,9 @@ async function generate(file: string) {
   for (let i = 0; i < N; i++) {
     let text = '';
     while (text.length < 1000) text += words[Math.floor(rand() * words.length)] + (rand() < 0.1 ? '. ' : ' ');
-    const line = JSON.stringify({ id: `doc-${i}`, text: `${i} ${text}`, source: sources[i % sources.length], url: `https://example.org/${i}`, lang: 'en' }) + '\n';
+    const line =
+      JSON.stringify({ id: `doc-${i}`, text: `${i} ${text}`, source: sources[i % sources.length], url: `https://example.org/${i}`, lang: 'en' }) +
+      '\n';
     if (!out.write(line)) await once(out, 'drain');
   }
   await new Promise((r) => out.end(r));
@@ -47,7 +52,15 @@ runBenchmark(async ({ url: benchUrl, store }) => {
   try {
     const ctx = { store, events: new DomainEvents() };
     const admin = await createUser(ctx, { actorId: null, email: 'bench@local', name: 'bench', password: 'benchbench', role: 'admin' });
-    const project = await createProject(ctx, { actorId: admin.id, name: 'bench', description: '', taskType: 'quality-rating', config: {}, fieldMapping: {}, trainingMode: false });
+    const project = await createProject(ctx, {
+      actorId: admin.id,
+      name: 'bench',
+      description: '',
+      taskType: 'quality-rating',
+      config: {},
+      fieldMapping: {},
+      trainingMode: false,
+    });
     const { secret } = await createApiToken(ctx, { userId: admin.id, name: 'bench' });
     const server = await startServerProcess(benchUrl);
     const url = server.url;
@@ -71,7 +84,21 @@ runBenchmark(async ({ url: benchUrl, store }) => {
     for await (const line of readline.createInterface({ input: fs.createReadStream(file) })) {
       if (!line) continue;
       const r = JSON.parse(line);
-      const row = csvLines([[project.id, `copy-${r.id}`, createHash('sha256').update('copy' + r.text).digest('hex'), r.text, JSON.stringify({ source: r.source, url: r.url, lang: r.lang }), r.source, r.url, r.lang, Math.ceil(r.text.length / 4)]]);
+      const row = csvLines([
+        [
+          project.id,
+          `copy-${r.id}`,
+          createHash('sha256')
+            .update('copy' + r.text)
+            .digest('hex'),
+          r.text,
+          JSON.stringify({ source: r.source, url: r.url, lang: r.lang }),
+          r.source,
+          r.url,
+          r.lang,
+          Math.ceil(r.text.length / 4),
+        ],
+      ]);
       if (!csvOut.write(row)) await once(csvOut, 'drain');
     }
     await new Promise((r) => csvOut.end(r));
@@ -80,7 +107,9 @@ runBenchmark(async ({ url: benchUrl, store }) => {
     const t1 = performance.now();
     await pipeline(
       fs.createReadStream(csvFile),
-      client.query(copyFrom('copy documents (project_id, external_id, content_hash, text, meta, source, url, lang, token_estimate) from stdin (format csv)')),
+      client.query(
+        copyFrom('copy documents (project_id, external_id, content_hash, text, meta, source, url, lang, token_estimate) from stdin (format csv)'),
+      ),
     );
     const copy = (performance.now() - t1) / 1000;
     await client.end();
@@ -88,10 +117,14 @@ runBenchmark(async ({ url: benchUrl, store }) => {
     const oursRate = summary.import.imported / ours;
     const copyRate = N / copy;
     console.log(`documents: ${N} (${(size / 1e6).toFixed(0)} MB JSONL)`);
-    console.log(`curate import (HTTP → parse → validate → hash → unnest insert, one transaction): ${ours.toFixed(2)} s, ${oursRate.toFixed(0)} docs/s  [${summary.import.message}]`);
+    console.log(
+      `curate import (HTTP → parse → validate → hash → unnest insert, one transaction): ${ours.toFixed(2)} s, ${oursRate.toFixed(0)} docs/s  [${summary.import.message}]`,
+    );
     console.log(`PostgreSQL COPY (pre-hashed CSV):                                    ${copy.toFixed(2)} s, ${copyRate.toFixed(0)} docs/s`);
     console.log(`ratio curate/COPY: ${(oursRate / copyRate).toFixed(2)}   (target >= 0.50: ${oursRate / copyRate >= 0.5 ? 'met' : 'NOT met'})`);
-    console.log(`server peak RSS: ${rssOurs.toFixed(0)} MB during the import (${rssBefore.toFixed(0)} MB when idle; target < 300 MB: ${rssOurs < 300 ? 'met' : 'NOT met'})`);
+    console.log(
+      `server peak RSS: ${rssOurs.toFixed(0)} MB during the import (${rssBefore.toFixed(0)} MB when idle; target < 300 MB: ${rssOurs < 300 ? 'met' : 'NOT met'})`,
+    );
   } finally {
     await fs.promises.rm(dir, { recursive: true, force: true });
   }

@@ -41,7 +41,8 @@ function reach(manifest: Manifest, from: string[], follow: (key: string) => bool
   return into;
 }
 
-const jsFiles = (manifest: Manifest, keys: Set<string>) => [...new Set([...keys].map((key) => manifest[key].file).filter((f) => f.endsWith('.js')))].sort();
+const jsFiles = (manifest: Manifest, keys: Set<string>) =>
+  [...new Set([...keys].map((key) => manifest[key].file).filter((f) => f.endsWith('.js')))].sort();
 
 /**
  * For every page the entry imports on demand (each route's component): what the browser fetches to show it (Vite
@@ -54,7 +55,10 @@ export function pageLoads(manifest: Manifest): PageLoad[] {
   return [...pages].sort().map((page) => {
     const shown = reach(manifest, [page], () => false, new Set(shell));
     const js = jsFiles(manifest, shown);
-    const all = jsFiles(manifest, reach(manifest, [page], (key) => !pages.has(key), new Set(shell)));
+    const all = jsFiles(
+      manifest,
+      reach(manifest, [page], (key) => !pages.has(key), new Set(shell)),
+    );
     return {
       page,
       js,

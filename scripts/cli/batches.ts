@@ -63,7 +63,8 @@ const command: CliCommand = {
     );
     if (values.help) return (console.log(usage), 0);
     const action = positionals[0];
-    if (!['create', 'list', 'open', 'close', 'aggregate', 'archive', 'delete'].includes(action ?? '')) throw new CliError(`unknown action "${action ?? ''}"; see --help`, 2);
+    if (!['create', 'list', 'open', 'close', 'aggregate', 'archive', 'delete'].includes(action ?? ''))
+      throw new CliError(`unknown action "${action ?? ''}"; see --help`, 2);
     const client = await ApiClient.fromEnv();
     if (action === 'open' || action === 'close') {
       const { batch } = await client.request<{ batch: BatchRow }>('POST', `/api/batches/${required(values.batch, '--batch')}/${action}`);
@@ -72,7 +73,9 @@ const command: CliCommand = {
     }
     if (action === 'archive' || action === 'delete') {
       const path = `/api/batches/${required(values.batch, '--batch')}`;
-      console.log(`batch ${values.batch}: ${action === 'archive' ? await archiveAt(client, path, values.restore) : await deleteAt(client, path, values)}`);
+      console.log(
+        `batch ${values.batch}: ${action === 'archive' ? await archiveAt(client, path, values.restore) : await deleteAt(client, path, values)}`,
+      );
       return 0;
     }
     const project = await client.projectByName(required(values.project, '--project'));
@@ -88,18 +91,22 @@ const command: CliCommand = {
         console.log([b.id, b.name, b.status, b.channel, b.redundancy, p.items, p.itemsComplete, p.itemsBroken, p.done, p.leased, p.open].join('\t'));
       }
     } else {
-      const result = await client.request<{ batch: BatchRow; items: number; goldItems: number; slots: number; warnings: string[] }>('POST', `/api/projects/${project.id}/batches`, {
-        json: {
-          name: required(values.name, '--name'),
-          size: Number(required(values.size, '--size')),
-          redundancy: values.redundancy ? Number(values.redundancy) : undefined,
-          goldRate: values['gold-rate'] ? Number(values['gold-rate']) : undefined,
-          channel: values.channel,
-          seed: values.seed ? Number(values.seed) : undefined,
-          sampling: samplingOf(values),
-          excludeUsed: !values['include-used'],
+      const result = await client.request<{ batch: BatchRow; items: number; goldItems: number; slots: number; warnings: string[] }>(
+        'POST',
+        `/api/projects/${project.id}/batches`,
+        {
+          json: {
+            name: required(values.name, '--name'),
+            size: Number(required(values.size, '--size')),
+            redundancy: values.redundancy ? Number(values.redundancy) : undefined,
+            goldRate: values['gold-rate'] ? Number(values['gold-rate']) : undefined,
+            channel: values.channel,
+            seed: values.seed ? Number(values.seed) : undefined,
+            sampling: samplingOf(values),
+            excludeUsed: !values['include-used'],
+          },
         },
-      });
+      );
       for (const w of result.warnings) console.error(`warning: ${w}`);
       console.log(`created batch ${result.batch.id} (draft): ${result.items} item(s), ${result.goldItems} gold, ${result.slots} slot(s)`);
     }

@@ -28,7 +28,8 @@ const command: CliCommand = {
     );
     if (values.help) return (console.log(usage), 0);
     const action = positionals[0];
-    if (!['list', 'add', 'remove', 'open'].includes(action ?? '')) throw new CliError(`unknown action "${action ?? ''}": use list, add, remove or open`, 2);
+    if (!['list', 'add', 'remove', 'open'].includes(action ?? ''))
+      throw new CliError(`unknown action "${action ?? ''}": use list, add, remove or open`, 2);
     const client = await ApiClient.fromEnv();
     const project = await client.projectByName(required(values.project, '--project'));
     const base = `/api/projects/${project.id}/members`;
@@ -40,8 +41,12 @@ const command: CliCommand = {
     } else if (action === 'add') {
       const role = values.role ?? 'annotator';
       if (!(projectRoles as readonly string[]).includes(role)) throw new CliError(`--role must be one of ${projectRoles.join(', ')}`, 2);
-      const { member } = await client.request<{ member: Member }>('POST', base, { json: { email: required(values.email, '--email'), role: role as ProjectRole } });
-      console.log(`${member.email} is now ${member.role} of ${project.name}${member.globalRole === 'annotator' && member.role === 'reviewer' ? ' (labels only: their global role is annotator)' : ''}`);
+      const { member } = await client.request<{ member: Member }>('POST', base, {
+        json: { email: required(values.email, '--email'), role: role as ProjectRole },
+      });
+      console.log(
+        `${member.email} is now ${member.role} of ${project.name}${member.globalRole === 'annotator' && member.role === 'reviewer' ? ' (labels only: their global role is annotator)' : ''}`,
+      );
     } else if (action === 'remove') {
       const email = required(values.email, '--email').toLowerCase();
       const { members } = await client.request<{ members: Member[] }>('GET', base);

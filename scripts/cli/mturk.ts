@@ -51,55 +51,71 @@ const command: CliCommand = {
     );
     if (values.help) return (console.log(usage), 0);
     const action = positionals[0];
-    if (!['estimate', 'publish', 'sync', 'status', 'expire'].includes(action ?? '')) throw new CliError(`unknown action "${action ?? ''}"; see --help`, 2);
+    if (!['estimate', 'publish', 'sync', 'status', 'expire'].includes(action ?? ''))
+      throw new CliError(`unknown action "${action ?? ''}"; see --help`, 2);
     const client = await ApiClient.fromEnv();
     const itemsPerHit = values['items-per-hit'] ? Number(values['items-per-hit']) : 5;
     const { channel, vocabulary: w } = await client.request<{ channel: string; vocabulary: Vocabulary }>('GET', '/api/crowd/channel');
     // Each channel takes its own settings; the server refuses what its channel does not know.
     const channelOptions =
       channel === 'prolific'
-        ? { estimatedCompletionMinutes: values.minutes ? Number(values.minutes) : undefined, filters: values.filters ? (JSON.parse(values.filters) as unknown) : undefined }
+        ? {
+            estimatedCompletionMinutes: values.minutes ? Number(values.minutes) : undefined,
+            filters: values.filters ? (JSON.parse(values.filters) as unknown) : undefined,
+          }
         : { splitAtFeeCliff: values['split-at-fee-cliff'] ?? false };
     if (action === 'estimate') {
       const e = await client.request<Record<string, string | number>>('POST', `/api/batches/${required(values.batch, '--batch')}/crowd/estimate`, {
         json: { itemsPerHit, reward: required(values.reward, '--reward'), ...channelOptions },
       });
-      console.log(`${e.hitCount} ${w.units}, ${e.assignmentCount} ${w.places}: rewards $${e.rewardTotal} + ${w.marketplace} fees $${e.fees} = $${e.grandTotal}`);
+      console.log(
+        `${e.hitCount} ${w.units}, ${e.assignmentCount} ${w.places}: rewards $${e.rewardTotal} + ${w.marketplace} fees $${e.fees} = $${e.grandTotal}`,
+      );
       if (e.warning) console.error(`warning: ${e.warning} ${e.suggestion ?? ''}`);
     } else if (action === 'publish' && channel === 'prolific') {
-      const result = await client.request<{ published: number; alreadyPublished: number; estimate: { cost: string } }>('POST', `/api/batches/${required(values.batch, '--batch')}/crowd/publish`, {
-        json: {
-          itemsPerHit,
-          reward: required(values.reward, '--reward'),
-          budget: required(values.budget, '--budget'),
-          title: required(values.title, '--title'),
-          description: required(values.description, '--description'),
-          purpose: values['qualification-test'] ? 'qualification' : 'work',
-          ...channelOptions,
+      const result = await client.request<{ published: number; alreadyPublished: number; estimate: { cost: string } }>(
+        'POST',
+        `/api/batches/${required(values.batch, '--batch')}/crowd/publish`,
+        {
+          json: {
+            itemsPerHit,
+            reward: required(values.reward, '--reward'),
+            budget: required(values.budget, '--budget'),
+            title: required(values.title, '--title'),
+            description: required(values.description, '--description'),
+            purpose: values['qualification-test'] ? 'qualification' : 'work',
+            ...channelOptions,
+          },
         },
-      });
+      );
       console.log(`published ${result.published} ${w.units} ($${result.estimate.cost}), ${result.alreadyPublished} already published`);
     } else if (action === 'publish') {
       const { balance } = await client.request<{ balance: string }>('GET', '/api/crowd/balance');
-      const result = await client.request<{ published: number; alreadyPublished: number; estimate: { cost: string } }>('POST', `/api/batches/${required(values.batch, '--batch')}/crowd/publish`, {
-        json: {
-          itemsPerHit,
-          reward: required(values.reward, '--reward'),
-          budget: required(values.budget, '--budget'),
-          title: required(values.title, '--title'),
-          description: required(values.description, '--description'),
-          keywords: values.keywords,
-          splitAtFeeCliff: values['split-at-fee-cliff'] ?? false,
-          purpose: values['qualification-test'] ? 'qualification' : 'work',
-          qualifications: {
-            locales: values.locales?.split(',').map((l) => l.trim().toUpperCase()),
-            minApprovalRate: values['min-approval-rate'] ? Number(values['min-approval-rate']) : undefined,
-            minApprovedHits: values['min-approved'] ? Number(values['min-approved']) : undefined,
-            requireOurQualification: values['require-qualification'] ?? false,
+      const result = await client.request<{ published: number; alreadyPublished: number; estimate: { cost: string } }>(
+        'POST',
+        `/api/batches/${required(values.batch, '--batch')}/crowd/publish`,
+        {
+          json: {
+            itemsPerHit,
+            reward: required(values.reward, '--reward'),
+            budget: required(values.budget, '--budget'),
+            title: required(values.title, '--title'),
+            description: required(values.description, '--description'),
+            keywords: values.keywords,
+            splitAtFeeCliff: values['split-at-fee-cliff'] ?? false,
+            purpose: values['qualification-test'] ? 'qualification' : 'work',
+            qualifications: {
+              locales: values.locales?.split(',').map((l) => l.trim().toUpperCase()),
+              minApprovalRate: values['min-approval-rate'] ? Number(values['min-approval-rate']) : undefined,
+              minApprovedHits: values['min-approved'] ? Number(values['min-approved']) : undefined,
+              requireOurQualification: values['require-qualification'] ?? false,
+            },
           },
         },
-      });
-      console.log(`balance before: $${balance}; published ${result.published} HIT(s) ($${result.estimate.cost}), ${result.alreadyPublished} already published`);
+      );
+      console.log(
+        `balance before: $${balance}; published ${result.published} HIT(s) ($${result.estimate.cost}), ${result.alreadyPublished} already published`,
+      );
     } else if (action === 'expire') {
       const { expired } = await client.request<{ expired: number }>('POST', `/api/batches/${required(values.batch, '--batch')}/crowd/expire`);
       console.log(`expired ${expired} ${w.units}`);
@@ -107,12 +123,23 @@ const command: CliCommand = {
       const project = await client.projectByName(required(values.project, '--project'));
       if (action === 'sync') {
         const r = await client.request<Record<string, number>>('POST', `/api/projects/${project.id}/crowd/sync`);
-        console.log(`${w.submissions} seen ${r.assignmentsSeen}; confirmed ${r.confirmed}; approved ${r.approved}; rejected ${r.rejected}; held ${r.held}; bonuses ${r.bonuses}`);
+        console.log(
+          `${w.submissions} seen ${r.assignmentsSeen}; confirmed ${r.confirmed}; approved ${r.approved}; rejected ${r.rejected}; held ${r.held}; bonuses ${r.bonuses}`,
+        );
       } else {
-        const s = await client.request<{ hits: unknown[]; assignments: Record<string, number>; ledger: Record<string, number> }>('GET', `/api/projects/${project.id}/crowd/status`);
+        const s = await client.request<{ hits: unknown[]; assignments: Record<string, number>; ledger: Record<string, number> }>(
+          'GET',
+          `/api/projects/${project.id}/crowd/status`,
+        );
         const dollars = (c: number) => `$${(c / 100).toFixed(2)}`;
-        console.log(`${s.hits.length} ${w.units}; ${w.submissions}: ${Object.entries(s.assignments).map(([k, v]) => `${k} ${v}`).join(', ')}`);
-        console.log(`spent: rewards ${dollars(s.ledger.rewardCents)}, fees ${dollars(s.ledger.feeCents)}, bonuses ${dollars(s.ledger.bonusCents)}, total ${dollars(s.ledger.totalCents)}`);
+        console.log(
+          `${s.hits.length} ${w.units}; ${w.submissions}: ${Object.entries(s.assignments)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ')}`,
+        );
+        console.log(
+          `spent: rewards ${dollars(s.ledger.rewardCents)}, fees ${dollars(s.ledger.feeCents)}, bonuses ${dollars(s.ledger.bonusCents)}, total ${dollars(s.ledger.totalCents)}`,
+        );
       }
     }
     return 0;

@@ -10,7 +10,12 @@ import { CliError } from './command.ts';
 export function parseCliArgs<T extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: T, positionals: number | boolean = 0) {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options: { help: { type: 'boolean', short: 'h' }, ...options }, allowPositionals: positionals !== 0 && positionals !== false, strict: true });
+    parsed = parseArgs({
+      args: argv,
+      options: { help: { type: 'boolean', short: 'h' }, ...options },
+      allowPositionals: positionals !== 0 && positionals !== false,
+      strict: true,
+    });
   } catch (error) {
     throw new CliError(usageMessage(error as Error & { code?: string }), 2);
   }

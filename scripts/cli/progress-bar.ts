@@ -6,7 +6,11 @@
  * seconds the transfer takes (1,800 for an hour's import) rather than per step of progress. This writes at most
  * 11 lines whatever the size or duration, and needs no timer.
  */
-export function progressBar(label: string, total: number, stream: { isTTY?: boolean; columns?: number; write(text: string): unknown } = process.stderr) {
+export function progressBar(
+  label: string,
+  total: number,
+  stream: { isTTY?: boolean; columns?: number; write(text: string): unknown } = process.stderr,
+) {
   let lastStep = -1;
   let lastDraw = 0;
   return {

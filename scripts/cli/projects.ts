@@ -44,7 +44,17 @@ const command: CliCommand = {
       const { projects } = await client.request<{ projects: ProjectRow[] }>('GET', `/api/projects${values.archived ? '?archived=include' : ''}`);
       console.log(['id', 'name', 'task type', 'documents', 'items', 'judgments', ...(values.archived ? ['archived'] : [])].join('\t'));
       for (const p of projects) {
-        console.log([p.id, p.name, p.taskType, p.counts?.documents, p.counts?.items, p.counts?.judgments, ...(values.archived ? [p.archivedAt ? 'yes' : 'no'] : [])].join('\t'));
+        console.log(
+          [
+            p.id,
+            p.name,
+            p.taskType,
+            p.counts?.documents,
+            p.counts?.items,
+            p.counts?.judgments,
+            ...(values.archived ? [p.archivedAt ? 'yes' : 'no'] : []),
+          ].join('\t'),
+        );
       }
       return 0;
     }
@@ -67,7 +77,12 @@ const command: CliCommand = {
       }
       const client = await ApiClient.fromEnv();
       const { project } = await client.request<{ project: ProjectRow }>('POST', '/api/projects', {
-        json: { name: required(values.name, '--name'), taskType: required(values['task-type'], '--task-type'), description: values.description ?? '', config },
+        json: {
+          name: required(values.name, '--name'),
+          taskType: required(values['task-type'], '--task-type'),
+          description: values.description ?? '',
+          config,
+        },
       });
       console.log(`created project ${project.id}: ${project.name} (${project.taskType})`);
       return 0;

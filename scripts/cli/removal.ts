@@ -8,7 +8,10 @@ export const removalOptions = {
   'archive-if-labeled': { type: 'boolean' },
 } as const;
 
-export const removalUsage = (noun: string, target: string) => `  npm run curate -- ${noun} archive ${target} [--restore]   (hide and make read-only, or bring back)
+export const removalUsage = (
+  noun: string,
+  target: string,
+) => `  npm run curate -- ${noun} archive ${target} [--restore]   (hide and make read-only, or bring back)
   npm run curate -- ${noun} delete ${target} --yes [--archive-if-labeled]
                    (deletes only what holds no judgments; with --archive-if-labeled a labeled one is archived instead)`;
 
@@ -28,5 +31,7 @@ export async function deleteAt(client: ApiClient, path: string, values: { yes?: 
     json: { confirm: true, whenLabeled: values['archive-if-labeled'] ? 'archive' : 'refuse' },
   });
   if (result.outcome === 'archived') return 'archived instead of deleted: it holds judgments, which stay exportable';
-  return `deleted (${Object.entries(result.removed ?? {}).map(([k, n]) => `${n} ${k}`).join(', ')})`;
+  return `deleted (${Object.entries(result.removed ?? {})
+    .map(([k, n]) => `${n} ${k}`)
+    .join(', ')})`;
 }

@@ -29,14 +29,20 @@ const command: CliCommand = {
     );
     if (values.help) return (console.log(usage), 0);
     const action = positionals[0];
-    if (!['list', 'create', 'set', 'token'].includes(action ?? '')) throw new CliError(`unknown action "${action ?? ''}": use list, create, set or token`, 2);
+    if (!['list', 'create', 'set', 'token'].includes(action ?? ''))
+      throw new CliError(`unknown action "${action ?? ''}": use list, create, set or token`, 2);
     const client = await ApiClient.fromEnv();
     if (action === 'list') {
       const { users } = await client.request<{ users: UserRow[] }>('GET', '/api/users');
       for (const u of users) console.log([u.id, u.email, u.name, u.role, u.disabled ? 'disabled' : 'active'].join('\t'));
     } else if (action === 'create') {
       const { user } = await client.request<{ user: UserRow }>('POST', '/api/users', {
-        json: { email: required(values.email, '--email'), name: required(values.name, '--name'), password: required(values.password, '--password'), role: values.role ?? 'annotator' },
+        json: {
+          email: required(values.email, '--email'),
+          name: required(values.name, '--name'),
+          password: required(values.password, '--password'),
+          role: values.role ?? 'annotator',
+        },
       });
       console.log(`created user ${user.id}: ${user.email} (${user.role})`);
     } else if (action === 'set') {

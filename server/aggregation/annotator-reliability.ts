@@ -149,7 +149,10 @@ export function annotatorReliability(inputs: ReliabilityInputs, thresholds: Reli
         row.flags.push({ code: 'low-entropy', reason: `answer entropy ${row.labelEntropy.toFixed(2)} (1 = uniform over classes)` });
       }
       if (row.dominantPositionShare >= t.dominantPositionShare) {
-        row.flags.push({ code: 'position-pattern', reason: `chose position ${topPosition.index} in ${percent(row.dominantPositionShare)} of answers` });
+        row.flags.push({
+          code: 'position-pattern',
+          reason: `chose position ${topPosition.index} in ${percent(row.dominantPositionShare)} of answers`,
+        });
       }
       if (row.medianSeconds < t.minMedianSeconds) {
         row.flags.push({ code: 'too-fast', reason: `median ${row.medianSeconds.toFixed(1)} s per judgment (< ${t.minMedianSeconds} s)` });

@@ -15,15 +15,24 @@ export class PostgresSessionStore extends session.Store {
   }
 
   override set(sid: string, data: session.SessionData, callback?: (err?: unknown) => void) {
-    writeSession(this.db, sid, data, expiryOf(data)).then(() => callback?.(), (e) => callback?.(e));
+    writeSession(this.db, sid, data, expiryOf(data)).then(
+      () => callback?.(),
+      (e) => callback?.(e),
+    );
   }
 
   override destroy(sid: string, callback?: (err?: unknown) => void) {
-    deleteSession(this.db, sid).then(() => callback?.(), (e) => callback?.(e));
+    deleteSession(this.db, sid).then(
+      () => callback?.(),
+      (e) => callback?.(e),
+    );
   }
 
   override touch(sid: string, data: session.SessionData, callback?: () => void) {
-    touchSession(this.db, sid, expiryOf(data)).then(() => callback?.(), () => callback?.());
+    touchSession(this.db, sid, expiryOf(data)).then(
+      () => callback?.(),
+      () => callback?.(),
+    );
   }
 }
 

@@ -51,12 +51,19 @@ export async function aggregateProject(ctx: AppContext, props: { projectId: numb
     const edits = await editReviews(tx, project, labels);
     const output = compute(project, labels, gold, edits?.reviews);
     await upsertAggregates(tx, project.id, output.items);
-    await replaceAnnotatorStats(tx, project.id, output.workers.map(({ workerKey, ...stats }) => ({ workerKey, stats })));
+    await replaceAnnotatorStats(
+      tx,
+      project.id,
+      output.workers.map(({ workerKey, ...stats }) => ({ workerKey, stats })),
+    );
     const settings = aggregationSettingsOf(project.settings);
-    const route = routeLowConfidence(Float64Array.from(output.items, (i) => i.confidence), {
-      threshold: settings.reviewBelowConfidence,
-      maxExtraPerItem: settings.maxRedundancy,
-    });
+    const route = routeLowConfidence(
+      Float64Array.from(output.items, (i) => i.confidence),
+      {
+        threshold: settings.reviewBelowConfidence,
+        maxExtraPerItem: settings.maxRedundancy,
+      },
+    );
     const low = Array.from(route.items, (i) => output.items[i]);
     if (settings.adaptiveRedundancy) {
       const extra = low
@@ -64,7 +71,10 @@ export async function aggregateProject(ctx: AppContext, props: { projectId: numb
         .filter((e) => e.slots > 0);
       await openExtraSlots(tx, extra);
     } else {
-      await sendItemsToReview(tx, low.map((i) => i.itemId));
+      await sendItemsToReview(
+        tx,
+        low.map((i) => i.itemId),
+      );
     }
     await saveProjectQuality(tx, project.id, {
       agreement: output.agreement,

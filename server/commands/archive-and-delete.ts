@@ -43,7 +43,11 @@ export function setProjectArchive(ctx: CommandContext, props: Actor & { projectI
     const project = await projectOrFail(tx, props.projectId);
     if ((project.archivedAt !== null) === props.archived) throw conflict(`The project is ${props.archived ? 'already archived' : 'not archived'}`);
     await setProjectArchived(tx, project.id, props.archived);
-    await appendAudit(tx, { actorId: props.actorId, action: props.archived ? 'project.archive' : 'project.restore', target: `project:${project.id}` });
+    await appendAudit(tx, {
+      actorId: props.actorId,
+      action: props.archived ? 'project.archive' : 'project.restore',
+      target: `project:${project.id}`,
+    });
     return projectOrFail(tx, project.id);
   });
 }
@@ -76,11 +80,21 @@ export function deleteBatch(ctx: CommandContext, props: Actor & { batchId: numbe
     if (plan.kind === 'refuse') throw conflict(plan.message, holdings);
     if (plan.kind === 'archive') {
       if (batch.archivedAt === null) await setBatchArchived(tx, batch.id, true);
-      await appendAudit(tx, { actorId: props.actorId, action: 'batch.archive', target: `batch:${batch.id}`, details: { projectId: batch.projectId, insteadOfDelete: holdings } });
+      await appendAudit(tx, {
+        actorId: props.actorId,
+        action: 'batch.archive',
+        target: `batch:${batch.id}`,
+        details: { projectId: batch.projectId, insteadOfDelete: holdings },
+      });
       return { outcome: 'archived' as const, batch: await batchOrFail(tx, batch.id) };
     }
     const removed = await deleteBatchRows(tx, batch.id);
-    await appendAudit(tx, { actorId: props.actorId, action: 'batch.delete', target: `batch:${batch.id}`, details: { projectId: batch.projectId, name: batch.name, ...removed } });
+    await appendAudit(tx, {
+      actorId: props.actorId,
+      action: 'batch.delete',
+      target: `batch:${batch.id}`,
+      details: { projectId: batch.projectId, name: batch.name, ...removed },
+    });
     return { outcome: 'deleted' as const, removed };
   });
 }
@@ -97,11 +111,21 @@ export function deleteProject(ctx: CommandContext, props: Actor & { projectId: n
     if (plan.kind === 'refuse') throw conflict(plan.message, holdings);
     if (plan.kind === 'archive') {
       if (project.archivedAt === null) await setProjectArchived(tx, project.id, true);
-      await appendAudit(tx, { actorId: props.actorId, action: 'project.archive', target: `project:${project.id}`, details: { insteadOfDelete: holdings } });
+      await appendAudit(tx, {
+        actorId: props.actorId,
+        action: 'project.archive',
+        target: `project:${project.id}`,
+        details: { insteadOfDelete: holdings },
+      });
       return { outcome: 'archived' as const, project: await projectOrFail(tx, project.id) };
     }
     const removed = await deleteProjectRows(tx, project.id);
-    await appendAudit(tx, { actorId: props.actorId, action: 'project.delete', target: `project:${project.id}`, details: { name: project.name, ...removed } });
+    await appendAudit(tx, {
+      actorId: props.actorId,
+      action: 'project.delete',
+      target: `project:${project.id}`,
+      details: { name: project.name, ...removed },
+    });
     return { outcome: 'deleted' as const, removed };
   });
 }

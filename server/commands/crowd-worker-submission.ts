@@ -1,7 +1,14 @@
 import { documentPayload } from './document-payload.ts';
 import { randomBytes } from 'node:crypto';
 import type { AppContext } from '../context.ts';
-import { countSubmissionsOfHit, findHitByExternalId, insertCrowdSubmission, lockHit, resetSubmission, submissionOfHitAssignment } from '../db/queries/crowd.ts';
+import {
+  countSubmissionsOfHit,
+  findHitByExternalId,
+  insertCrowdSubmission,
+  lockHit,
+  resetSubmission,
+  submissionOfHitAssignment,
+} from '../db/queries/crowd.ts';
 import { findProject } from '../db/queries/projects.ts';
 import { documentsByIds } from '../db/queries/items.ts';
 import { insertJudgment } from '../db/queries/judgments.ts';
@@ -28,8 +35,18 @@ async function loadHit(ctx: AppContext, hitExternalId: string) {
  */
 export async function crowdHitTasks(ctx: AppContext, props: { hitExternalId: string; assignmentId: string }) {
   const { hit, project, itemIds } = await loadHit(ctx, props.hitExternalId);
-  const items = await rowsOf<{ id: number; document_id: number }>(ctx.store.db, sql`select id, document_id from items where id = any(${sql.param(itemIds)}::bigint[])`);
-  const docs = new Map((await documentsByIds(ctx.store.db, items.map((i) => Number(i.document_id)))).map((d) => [d.id, d]));
+  const items = await rowsOf<{ id: number; document_id: number }>(
+    ctx.store.db,
+    sql`select id, document_id from items where id = any(${sql.param(itemIds)}::bigint[])`,
+  );
+  const docs = new Map(
+    (
+      await documentsByIds(
+        ctx.store.db,
+        items.map((i) => Number(i.document_id)),
+      )
+    ).map((d) => [d.id, d]),
+  );
   const byId = new Map(items.map((i) => [Number(i.id), docs.get(Number(i.document_id))!]));
   const preview = props.assignmentId === PREVIEW_ASSIGNMENT_ID;
   return {
@@ -91,7 +108,13 @@ export async function recordCrowdSubmission(ctx: AppContext, props: CrowdSubmiss
     }
     if (earlier) await resetSubmission(tx, earlier.id, props.workerId);
     const submission =
-      earlier ?? (await insertCrowdSubmission(tx, { token: randomBytes(18).toString('base64url'), hitId: hit.id, externalAssignmentId: props.assignmentId, claimedWorkerId: props.workerId }));
+      earlier ??
+      (await insertCrowdSubmission(tx, {
+        token: randomBytes(18).toString('base64url'),
+        hitId: hit.id,
+        externalAssignmentId: props.assignmentId,
+        claimedWorkerId: props.workerId,
+      }));
     const { token } = submission;
     for (const j of values) {
       await insertJudgment(tx, {

@@ -17,11 +17,19 @@ export function documentPayload(project: Pick<Project, 'taskType' | 'fieldMappin
  * missing, or holds the wrong type). Pure and total, so an import can refuse such a document by line and a lease can
  * set its item aside instead of failing.
  */
-export function tryDocumentPayload(project: Pick<Project, 'taskType' | 'fieldMapping'>, doc: PayloadSource): { payload: unknown } | { problem: string } {
+export function tryDocumentPayload(
+  project: Pick<Project, 'taskType' | 'fieldMapping'>,
+  doc: PayloadSource,
+): { payload: unknown } | { problem: string } {
   const type = findTaskType(project.taskType);
   if (!type) return { problem: `unknown task type "${project.taskType}"` };
   try {
-    return { payload: type.payloadFromDocument({ text: doc.text, meta: doc.meta as Record<string, unknown> }, project.fieldMapping as Record<string, string>) };
+    return {
+      payload: type.payloadFromDocument(
+        { text: doc.text, meta: doc.meta as Record<string, unknown> },
+        project.fieldMapping as Record<string, string>,
+      ),
+    };
   } catch (error) {
     return { problem: error instanceof $ZodError ? zodProblem(type.name, error) : (error as Error).message };
   }

@@ -88,7 +88,14 @@ export async function exportSet(ctx: AppContext, props: ExportSetProps) {
     facts.annotators = annotators.n;
     progress(0, total);
     for await (const fetched of streamExportRows(tx, props.project.id, o)) {
-      const judgments = groupJudgments(await judgmentsForExport(tx, fetched.map((r) => Number(r.item_id))), fetched, pseudonym);
+      const judgments = groupJudgments(
+        await judgmentsForExport(
+          tx,
+          fetched.map((r) => Number(r.item_id)),
+        ),
+        fetched,
+        pseudonym,
+      );
       const page: ExportDbRow[] = [];
       const rows: Record<string, unknown>[] = [];
       for (const r of fetched) {

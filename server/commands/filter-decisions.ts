@@ -67,7 +67,7 @@ export async function writeFilterIds(ctx: AppContext, props: { project: Project;
   let written = 0;
   await ctx.store.db.transaction(async (tx) => {
     for await (const page of streamFilterRows(tx, props.project.id)) {
-      const lines = page.filter((row) => (score(row) >= props.threshold) === (props.decision === 'keep')).map((row) => row.external_id + '\n');
+      const lines = page.filter((row) => score(row) >= props.threshold === (props.decision === 'keep')).map((row) => row.external_id + '\n');
       written += lines.length;
       if (lines.length && !props.out.write(lines.join(''))) await once(props.out, 'drain');
     }

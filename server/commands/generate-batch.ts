@@ -72,7 +72,12 @@ export async function generateBatch(ctx: CommandContext, props: GenerateBatchPro
       [...documentIds.map((documentId) => ({ documentId, isGold: false })), ...goldIds.map((documentId) => ({ documentId, isGold: true }))],
       input.redundancy,
     );
-    await appendAudit(tx, { actorId: props.actorId, action: 'batch.create', target: `batch:${batch.id}`, details: { size: documentIds.length, gold: goldIds.length } });
+    await appendAudit(tx, {
+      actorId: props.actorId,
+      action: 'batch.create',
+      target: `batch:${batch.id}`,
+      details: { size: documentIds.length, gold: goldIds.length },
+    });
     const warnings: string[] = [];
     if (documentIds.length < input.size) warnings.push(`Only ${documentIds.length} of ${input.size} documents could be sampled`);
     if (goldIds.length < goldWanted) warnings.push(`Only ${goldIds.length} of ${goldWanted} gold items: add gold answers to reach the gold rate`);

@@ -10,9 +10,16 @@ import { runCommand, type CommandContext } from './run-command.ts';
  * Sets gold answers by document external id, each validated by the task type's gold schema. All or nothing:
  * an unknown id or an invalid answer refuses the whole set, naming every problem.
  */
-export async function setGoldAnswers(ctx: CommandContext, props: { project: Project; user: User; answers: { externalId: string; answer: unknown }[] }) {
+export async function setGoldAnswers(
+  ctx: CommandContext,
+  props: { project: Project; user: User; answers: { externalId: string; answer: unknown }[] },
+) {
   const schema = projectTaskType(props.project)!.goldAnswerSchema;
-  const ids = await documentIdsByExternalId(ctx.store.db, props.project.id, props.answers.map((a) => a.externalId));
+  const ids = await documentIdsByExternalId(
+    ctx.store.db,
+    props.project.id,
+    props.answers.map((a) => a.externalId),
+  );
   const problems: string[] = [];
   const rows = props.answers.flatMap((a, index) => {
     const documentId = ids.get(a.externalId);
@@ -50,9 +57,16 @@ export async function adjudicateItem(
     if (!item || item.projectId !== props.project.id) throw notFound('Item');
     await adjudicate(tx, { itemId: item.id, reviewerId: props.user.id, answer: parsed.data, promotedToGold: props.promoteToGold });
     if (props.promoteToGold) {
-      await upsertGoldAnswers(tx, [{ projectId: props.project.id, documentId: item.documentId, answer: parsed.data, source: 'reviewer', createdBy: props.user.id }]);
+      await upsertGoldAnswers(tx, [
+        { projectId: props.project.id, documentId: item.documentId, answer: parsed.data, source: 'reviewer', createdBy: props.user.id },
+      ]);
     }
-    await appendAudit(tx, { actorId: props.user.id, action: 'item.adjudicate', target: `item:${item.id}`, details: { promoteToGold: props.promoteToGold } });
+    await appendAudit(tx, {
+      actorId: props.user.id,
+      action: 'item.adjudicate',
+      target: `item:${item.id}`,
+      details: { promoteToGold: props.promoteToGold },
+    });
     emit({ name: 'judgments:changed', payload: { projectId: props.project.id, batchId: item.batchId, itemId: item.id } });
     return { itemId: item.id, answer: parsed.data, promotedToGold: props.promoteToGold };
   });

@@ -65,7 +65,10 @@ export interface ImportSummary extends ImportProgress {
 export async function importCorpus(ctx: CommandContext, props: ImportCorpusProps): Promise<ImportSummary> {
   const { db } = ctx.store;
   const format = resolveFormat(props.options);
-  if (!format) throw badRequest(`Cannot tell the format of "${props.options.filename}": name it .jsonl, .json, .csv or .parquet (each may end .gz), or pass format`);
+  if (!format)
+    throw badRequest(
+      `Cannot tell the format of "${props.options.filename}": name it .jsonl, .json, .csv or .parquet (each may end .gz), or pass format`,
+    );
   const { projectId } = props;
   const project = await findProject(db, projectId);
   if (!project) throw notFound('Project');
@@ -99,7 +102,13 @@ export async function importCorpus(ctx: CommandContext, props: ImportCorpusProps
         }
         const message = `Imported ${progress.imported} document(s); ${progress.duplicates} exact duplicate(s) skipped; ${progress.rejected} bad record(s) skipped`;
         const summary = { ...progress, status: 'succeeded' as const, message, errors, errorsTruncated: progress.rejected > errors.length };
-        await finishImport(tx, importId, { status: 'succeeded', imported: progress.imported, duplicates: progress.duplicates, rejected: progress.rejected, report: reportOf(summary) });
+        await finishImport(tx, importId, {
+          status: 'succeeded',
+          imported: progress.imported,
+          duplicates: progress.duplicates,
+          rejected: progress.rejected,
+          report: reportOf(summary),
+        });
         await appendAudit(tx, { actorId: props.userId, action: 'import.succeeded', target: `project:${projectId}`, details: { importId, message } });
         report(true);
         announceDone(emit, summary);
@@ -119,7 +128,12 @@ export async function importCorpus(ctx: CommandContext, props: ImportCorpusProps
   await runCommand(ctx, async (tx, emit) => {
     await failInterruptedImports(tx, projectId, interrupted);
     await insertImport(tx, { ...row, status: 'failed', rejected: progress.rejected, report: reportOf(summary) });
-    await appendAudit(tx, { actorId: props.userId, action: 'import.failed', target: `project:${projectId}`, details: { importId, message: failure } });
+    await appendAudit(tx, {
+      actorId: props.userId,
+      action: 'import.failed',
+      target: `project:${projectId}`,
+      details: { importId, message: failure },
+    });
     announceDone(emit, summary);
   });
   return summary;

@@ -95,14 +95,27 @@ async function withdrawBrokenItem(ctx: AppContext, user: User, lease: LeaseRow, 
   await runCommand(ctx, async (tx) => {
     await releaseLease(tx, Number(lease.slot_id), user.id);
     if (await markItemBroken(tx, Number(lease.item_id))) {
-      await insertFlag(tx, { itemId: Number(lease.item_id), documentId: document.id, userId: null, reason: 'broken', note: `Cannot be shown: ${problem}` });
+      await insertFlag(tx, {
+        itemId: Number(lease.item_id),
+        documentId: document.id,
+        userId: null,
+        reason: 'broken',
+        note: `Cannot be shown: ${problem}`,
+      });
     }
   });
 }
 
 /** Turns lease rows into tasks with their payloads, or, for a document the task type cannot show, the reason. */
 export async function buildTasks(db: Tx, project: Project, leases: LeaseRow[]) {
-  const docs = new Map((await documentsByIds(db, leases.map((l) => Number(l.document_id)))).map((d) => [d.id, d]));
+  const docs = new Map(
+    (
+      await documentsByIds(
+        db,
+        leases.map((l) => Number(l.document_id)),
+      )
+    ).map((d) => [d.id, d]),
+  );
   return leases.map((lease): Task | { lease: LeaseRow; document: DocumentRow; problem: string } => {
     const document = docs.get(Number(lease.document_id))!;
     const built = tryDocumentPayload(project, document);

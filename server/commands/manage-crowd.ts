@@ -16,7 +16,9 @@ import { runCommand } from './run-command.ts';
 export async function expireCrowdBatch(ctx: AppContext, channel: CrowdChannel, props: { actorId: number; batchId: number }) {
   const batch = await findBatch(ctx.store.db, props.batchId);
   if (!batch) throw notFound('Batch');
-  const live = (await listHits(ctx.store.db, { batchId: batch.id })).filter((hit) => hit.externalId && hit.status !== 'expired' && hit.channel === channel.name);
+  const live = (await listHits(ctx.store.db, { batchId: batch.id })).filter(
+    (hit) => hit.externalId && hit.status !== 'expired' && hit.channel === channel.name,
+  );
   for (const hit of live) await channel.expire(hit.externalId!);
   return runCommand(ctx, async (tx) => {
     for (const hit of live) await setHitStatus(tx, hit.id, 'expired');
@@ -51,10 +53,21 @@ export async function decideHeldAssignment(
   // Recorded with its audit entry before the channel is called, like an automatic decision: applyDecision then
   // carries it out, and a sync finishes the job if that call fails.
   await runCommand(ctx, async (tx) => {
-    await recordDecision(tx, row.id, { decision: props.decision, reason: props.reason, bonus: bonus?.amount ?? null, goldCorrect: row.goldCorrect ?? 0, goldTotal: row.goldTotal ?? 0 });
-    await appendAudit(tx, { actorId: props.actorId, action: `crowd.${props.decision}`, target: `assignment:${row.externalId}`, details: { reason: props.reason, bonus: bonus?.amount } });
+    await recordDecision(tx, row.id, {
+      decision: props.decision,
+      reason: props.reason,
+      bonus: bonus?.amount ?? null,
+      goldCorrect: row.goldCorrect ?? 0,
+      goldTotal: row.goldTotal ?? 0,
+    });
+    await appendAudit(tx, {
+      actorId: props.actorId,
+      action: `crowd.${props.decision}`,
+      target: `assignment:${row.externalId}`,
+      details: { reason: props.reason, bonus: bonus?.amount },
+    });
   });
-  const decision = props.decision === 'approve' ? { action: 'approve' as const, reason: props.reason, bonus } : { action: 'reject' as const, reason: props.reason };
+  const decision =
+    props.decision === 'approve' ? { action: 'approve' as const, reason: props.reason, bonus } : { action: 'reject' as const, reason: props.reason };
   return applyDecision(ctx, channel, { project, hit, row, decision });
 }
-

@@ -35,7 +35,15 @@ export async function addProjectMember(ctx: CommandContext, props: AddMemberProp
       target: `project:${props.projectId}`,
       details: { userId: user.id, role: props.role, ...(previous ? { previousRole: previous.role } : {}) },
     });
-    const member = { userId: user.id, email: user.email, name: user.name, globalRole: user.role, disabled: user.disabled, role: row.role, createdAt: row.createdAt };
+    const member = {
+      userId: user.id,
+      email: user.email,
+      name: user.name,
+      globalRole: user.role,
+      disabled: user.disabled,
+      role: row.role,
+      createdAt: row.createdAt,
+    };
     return { member, created: !previous };
   });
 }
@@ -49,7 +57,12 @@ export async function removeProjectMember(ctx: CommandContext, props: { actorId:
     const removed = await deleteMember(tx, props.projectId, props.userId);
     if (!removed) throw notFound('Member');
     emit({ name: 'user:access-changed', payload: { userId: props.userId } });
-    await appendAudit(tx, { actorId: props.actorId, action: 'member.remove', target: `project:${props.projectId}`, details: { userId: props.userId, role: removed.role } });
+    await appendAudit(tx, {
+      actorId: props.actorId,
+      action: 'member.remove',
+      target: `project:${props.projectId}`,
+      details: { userId: props.userId, role: removed.role },
+    });
     return removed;
   });
 }

@@ -39,7 +39,11 @@ export function createProject(ctx: CommandContext, props: CreateProjectProps) {
  */
 export function updateProjectSettings(
   ctx: CommandContext,
-  props: { actorId: number; projectId: number; changes: Partial<Omit<CreateProjectProps, 'actorId' | 'taskType'> & { settings: Record<string, unknown> }> },
+  props: {
+    actorId: number;
+    projectId: number;
+    changes: Partial<Omit<CreateProjectProps, 'actorId' | 'taskType'> & { settings: Record<string, unknown> }>;
+  },
 ) {
   return runCommand(ctx, async (tx) => {
     const project = await findProject(tx, props.projectId);
@@ -67,7 +71,10 @@ export function updateProjectSettings(
  */
 async function restoreShowableItems(tx: Tx, project: Project): Promise<number> {
   const showable = (await brokenItemsWithDocuments(tx, project.id)).filter((row) => !('problem' in tryDocumentPayload(project, row)));
-  await restoreBrokenItems(tx, showable.map((row) => Number(row.item_id)));
+  await restoreBrokenItems(
+    tx,
+    showable.map((row) => Number(row.item_id)),
+  );
   return showable.length;
 }
 

@@ -48,7 +48,12 @@ export async function updateUserAccount(ctx: CommandContext, props: UpdateUserPr
     if (losesAdmin && (await countActiveAdmins(tx)) <= 1) throw conflict('The last enabled admin cannot be demoted or disabled');
     const updated = await updateUser(tx, user.id, { ...rest, ...(passwordHash ? { passwordHash } : {}) });
     if (rest.disabled) await deleteSessionsOfUser(tx, user.id);
-    await appendAudit(tx, { actorId: props.actorId, action: 'user.update', target: `user:${user.id}`, details: { ...rest, password: password ? 'changed' : undefined } });
+    await appendAudit(tx, {
+      actorId: props.actorId,
+      action: 'user.update',
+      target: `user:${user.id}`,
+      details: { ...rest, password: password ? 'changed' : undefined },
+    });
     if (updated.disabled !== user.disabled || updated.role !== user.role) emit({ name: 'user:access-changed', payload: { userId: user.id } });
     return updated;
   });

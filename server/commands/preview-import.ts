@@ -39,7 +39,10 @@ export interface ImportPreview {
  */
 export async function previewImport(db: Db, props: PreviewImportProps): Promise<ImportPreview> {
   const format = resolveFormat(props.options);
-  if (!format) throw badRequest(`Cannot tell the format of "${props.options.filename}": name it .jsonl, .json, .csv or .parquet (each may end .gz), or pass format`);
+  if (!format)
+    throw badRequest(
+      `Cannot tell the format of "${props.options.filename}": name it .jsonl, .json, .csv or .parquet (each may end .gz), or pass format`,
+    );
   if (format === 'parquet' && props.partial) {
     throw badRequest('A Parquet file keeps its schema at its end: its first bytes cannot be previewed, only the whole file');
   }
@@ -70,7 +73,11 @@ export async function previewImport(db: Db, props: PreviewImportProps): Promise<
     }
     const { externalId, text, meta, url, source: origin, lang } = outcome.document;
     const payload = tryDocumentPayload(project, outcome.document);
-    records.push('problem' in payload ? { line: source.line, error: payload.problem } : { line: source.line, document: { externalId, text, meta, url, source: origin, lang }, payload: payload.payload });
+    records.push(
+      'problem' in payload
+        ? { line: source.line, error: payload.problem }
+        : { line: source.line, document: { externalId, text, meta, url, source: origin, lang }, payload: payload.payload },
+    );
   }
   if (props.partial && ended && records.length > 1 && 'error' in records[records.length - 1]) records.pop();
   return { format, fields: [...fields], records };

@@ -12,7 +12,6 @@ import { crowdSettingsOf } from '../crowd/crowd-settings.ts';
 import { findTaskType } from '../../tasks/registry.ts';
 import { runCommand } from './run-command.ts';
 
-
 /** Cost of the planned units, rewards and the channel's fees, in cents (fees may depend on each unit's places). */
 function planCostCents(channel: AnyCrowdChannel, units: PlannedUnit[], rewardCents: number, options: Partial<BasePublishOptions>) {
   return units.reduce((sum, u) => sum + u.places * (rewardCents + channel.placeFeeCents(rewardCents, u.places, options)), 0);
@@ -76,7 +75,10 @@ export async function publishCrowdBatch(ctx: AppContext, channel: AnyCrowdChanne
   if (wantsQualification && !settings.qualificationTypeId) {
     throw conflict('This project has no qualification yet: publish a qualification test first');
   }
-  const ownQualification = wantsQualification && settings.qualificationTypeId ? { typeId: settings.qualificationTypeId, minScore: Math.round(settings.qualificationPassMark * 100) } : undefined;
+  const ownQualification =
+    wantsQualification && settings.qualificationTypeId
+      ? { typeId: settings.qualificationTypeId, minScore: Math.round(settings.qualificationPassMark * 100) }
+      : undefined;
   const taskUrl = `${(ctx.config.PUBLIC_URL ?? `http://localhost:${ctx.config.PORT}`).replace(/\/$/, '')}/${channel.name}`;
   for (const hit of toCreate) {
     const row = await insertPlannedHit(db, {
@@ -90,15 +92,30 @@ export async function publishCrowdBatch(ctx: AppContext, channel: AnyCrowdChanne
       rewardCents,
       status: 'planned',
     });
-    const externalId = await channel.publish({ token: hit.token, taskUrl, frameHeight: taskType.mturkFrameHeight, places: hit.places, options: o, ownQualification });
+    const externalId = await channel.publish({
+      token: hit.token,
+      taskUrl,
+      frameHeight: taskType.mturkFrameHeight,
+      places: hit.places,
+      options: o,
+      ownQualification,
+    });
     // Counted from after the channel created it, so never earlier than the channel's own expiry.
-    await setHitPublished(db, row.id, externalId, { expiresAt: new Date(Date.now() + o.lifetimeSeconds * 1000), assignmentDurationSeconds: o.assignmentDurationSeconds });
+    await setHitPublished(db, row.id, externalId, {
+      expiresAt: new Date(Date.now() + o.lifetimeSeconds * 1000),
+      assignmentDurationSeconds: o.assignmentDurationSeconds,
+    });
   }
   // Each HIT above commits on its own around the channel's call (see the doc comment); the batch opens together with
   // the audit entry once they all exist.
   await runCommand(ctx, async (tx) => {
     if (batch.status === 'draft') await setBatchStatus(tx, batch.id, 'open');
-    await appendAudit(tx, { actorId: props.actorId, action: 'crowd.publish', target: `batch:${batch.id}`, details: { created: toCreate.length, cost: centsToMoney(costCents) } });
+    await appendAudit(tx, {
+      actorId: props.actorId,
+      action: 'crowd.publish',
+      target: `batch:${batch.id}`,
+      details: { created: toCreate.length, cost: centsToMoney(costCents) },
+    });
   });
   const hits = await listHits(db, { batchId: batch.id });
   return {

@@ -19,7 +19,8 @@ export async function seedDemo(ctx: AppContext, admin: User) {
   const project = await createProject(ctx, {
     actorId: admin.id,
     name: 'Demo: web sample quality',
-    description: 'Educational value (0-5) of a small mixed web sample. Created on first run; keep it, or archive or delete it under Project settings.',
+    description:
+      'Educational value (0-5) of a small mixed web sample. Created on first run; keep it, or archive or delete it under Project settings.',
     taskType: 'quality-rating',
     config: {},
     fieldMapping: {},
@@ -34,7 +35,13 @@ export async function seedDemo(ctx: AppContext, admin: User) {
     input: fs.createReadStream(demoCorpus),
     maxDocumentBytes: ctx.config.MAX_DOCUMENT_BYTES,
   });
-  const input = createBatchBody.parse({ name: 'Demo batch', size: 16, redundancy: 1, sampling: { strategy: 'stratified', field: 'source' }, seed: 1 });
+  const input = createBatchBody.parse({
+    name: 'Demo batch',
+    size: 16,
+    redundancy: 1,
+    sampling: { strategy: 'stratified', field: 'source' },
+    seed: 1,
+  });
   const { batch } = await generateBatch(ctx, { actorId: admin.id, projectId: project.id, input });
   await openBatch(ctx, { actorId: admin.id, batchId: batch.id });
   return project;

@@ -46,7 +46,8 @@ export async function submitJudgment(ctx: AppContext, props: SubmitJudgmentProps
     // is kept. Once another annotator has leased the slot, the late submit is refused with 'lease_expired' and never
     // moves to another slot of the item, which would hand out slots nobody was served.
     if (slot.channel !== 'inhouse' || slot.leasedBy === null) throw new AppError(409, 'not_leased', 'This task is not leased to you: lease it first');
-    if (slot.leasedBy !== props.user.id) throw new AppError(409, 'lease_expired', 'Your lease on this task expired and another annotator has taken it');
+    if (slot.leasedBy !== props.user.id)
+      throw new AppError(409, 'lease_expired', 'Your lease on this task expired and another annotator has taken it');
     if (slot.status === 'done') throw conflict('You already submitted this task');
     const parsed = taskType.judgmentSchema.safeParse(props.value);
     if (!parsed.success) throw badRequest(`value: ${describeZodError(parsed.error)}`);

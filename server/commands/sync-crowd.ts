@@ -64,7 +64,9 @@ export async function syncCrowdProject(ctx: AppContext, channel: CrowdChannel, p
         for (const p of toApprove) p.row = { ...p.row, status: 'Approved' };
       }
       for (const p of prepared) {
-        const outcome = p.decision ? { ...(await applyDecision(ctx, channel, { project, hit, row: p.row, decision: p.decision })), confirmed: p.confirmed } : { confirmed: p.confirmed, applied: null, bonus: false };
+        const outcome = p.decision
+          ? { ...(await applyDecision(ctx, channel, { project, hit, row: p.row, decision: p.decision })), confirmed: p.confirmed }
+          : { confirmed: p.confirmed, applied: null, bonus: false };
         if (outcome.confirmed) counts.confirmed++;
         if (outcome.applied === 'approve') counts.approved++;
         if (outcome.applied === 'reject') counts.rejected++;
@@ -82,13 +84,21 @@ export async function syncCrowdProject(ctx: AppContext, channel: CrowdChannel, p
 /** Confirms a listed submission that is ours and records the decision on it; null once it was carried out. */
 async function prepareAssignment(ctx: AppContext, channel: CrowdChannel, project: Project, hit: HitRow, a: CrowdAssignment) {
   const { db } = ctx.store;
-  const row = await upsertCrowdAssignment(db, { hitId: hit.id, externalId: a.assignmentId, workerId: a.workerId, status: a.status, submittedAt: a.submittedAt });
+  const row = await upsertCrowdAssignment(db, {
+    hitId: hit.id,
+    externalId: a.assignmentId,
+    workerId: a.workerId,
+    status: a.status,
+    submittedAt: a.submittedAt,
+  });
   let confirmed = false;
   // A channel that carries our token back (MTurk) is matched by it; one that carries no answer (Prolific) by its own
   // submission id and the worker it names, both of which only the marketplace hands out.
   const submission =
     channel.confirmsBy === 'answer-token'
-      ? a.answers.curateToken ? await findSubmissionByToken(db, a.answers.curateToken) : undefined
+      ? a.answers.curateToken
+        ? await findSubmissionByToken(db, a.answers.curateToken)
+        : undefined
       : await submissionOfHitAssignment(db, hit.id, a.assignmentId).then((s) => (s?.claimedWorkerId === a.workerId ? s : undefined));
   const genuine = submission && Number(submission.hitId) === hit.id && submission.externalAssignmentId === a.assignmentId;
   if (genuine && !submission.confirmedAt) {
@@ -101,7 +111,11 @@ async function prepareAssignment(ctx: AppContext, channel: CrowdChannel, project
   if (row.decisionSyncedAt) return { confirmed, row, decision: null };
   let decision: ReviewDecision;
   if (row.decision) {
-    decision = { action: row.decision, reason: row.decisionReason ?? '', ...(row.decisionBonus ? { bonus: { amount: row.decisionBonus, reason: row.decisionReason ?? '' } } : {}) } as ReviewDecision;
+    decision = {
+      action: row.decision,
+      reason: row.decisionReason ?? '',
+      ...(row.decisionBonus ? { bonus: { amount: row.decisionBonus, reason: row.decisionReason ?? '' } } : {}),
+    } as ReviewDecision;
   } else {
     const gold = genuine ? await gradeSubmission(ctx, project, submission.id) : { correct: 0, total: 0 };
     decision = genuine
@@ -144,7 +158,9 @@ async function grantIfPassed(ctx: AppContext, channel: CrowdChannel, project: Pr
   if (!typeId) {
     typeId = await channel.qualification.createType(`Curate: ${project.name} (${project.id})`, `Passed the qualification test of "${project.name}".`);
     const fresh = (await findProject(ctx.store.db, project.id))!;
-    await updateProject(ctx.store.db, project.id, { settings: { ...(fresh.settings as object), crowd: { ...crowdSettingsOf(fresh.settings), qualificationTypeId: typeId } } });
+    await updateProject(ctx.store.db, project.id, {
+      settings: { ...(fresh.settings as object), crowd: { ...crowdSettingsOf(fresh.settings), qualificationTypeId: typeId } },
+    });
   }
   await channel.qualification.grant(typeId, workerId, Math.round((100 * gold.correct) / gold.total));
 }
@@ -172,18 +188,54 @@ export async function applyDecision(
     return { applied: 'reject' as const, bonus: false };
   }
   if (row.status !== 'Approved') await channel.approve(row.externalId, decision.reason);
-  await appendLedger(db, { projectId: project.id, hitId: hit.id, workerId: row.workerId, kind: 'reward', amountCents: hit.rewardCents, idempotencyKey: `reward:${row.externalId}` });
-  await appendLedger(db, { projectId: project.id, hitId: hit.id, workerId: row.workerId, kind: 'fee', amountCents: channel.placeFeeCents(hit.rewardCents, hit.maxAssignments), idempotencyKey: `fee:${row.externalId}` });
+  await appendLedger(db, {
+    projectId: project.id,
+    hitId: hit.id,
+    workerId: row.workerId,
+    kind: 'reward',
+    amountCents: hit.rewardCents,
+    idempotencyKey: `reward:${row.externalId}`,
+  });
+  await appendLedger(db, {
+    projectId: project.id,
+    hitId: hit.id,
+    workerId: row.workerId,
+    kind: 'fee',
+    amountCents: channel.placeFeeCents(hit.rewardCents, hit.maxAssignments),
+    idempotencyKey: `fee:${row.externalId}`,
+  });
   const bonus = decision.action === 'approve' ? decision.bonus : undefined;
   if (bonus) {
     const cents = moneyToCents(bonus.amount);
-    const book = () => appendLedger(db, { projectId: project.id, hitId: hit.id, workerId: row.workerId, kind: 'bonus', amountCents: cents, idempotencyKey: `bonus:${row.externalId}` });
+    const book = () =>
+      appendLedger(db, {
+        projectId: project.id,
+        hitId: hit.id,
+        workerId: row.workerId,
+        kind: 'bonus',
+        amountCents: cents,
+        idempotencyKey: `bonus:${row.externalId}`,
+      });
     await channel.bonus(
-      { workerId: row.workerId, assignmentId: row.externalId, hitId: hit.externalId!, amount: bonus.amount, reason: bonus.reason, token: `bonus-${row.externalId}`.slice(0, 64) },
+      {
+        workerId: row.workerId,
+        assignmentId: row.externalId,
+        hitId: hit.externalId!,
+        amount: bonus.amount,
+        reason: bonus.reason,
+        token: `bonus-${row.externalId}`.slice(0, 64),
+      },
       book,
     );
     await book();
-    await appendLedger(db, { projectId: project.id, hitId: hit.id, workerId: row.workerId, kind: 'fee', amountCents: channel.bonusFeeCents(cents), idempotencyKey: `bonus-fee:${row.externalId}` });
+    await appendLedger(db, {
+      projectId: project.id,
+      hitId: hit.id,
+      workerId: row.workerId,
+      kind: 'fee',
+      amountCents: channel.bonusFeeCents(cents),
+      idempotencyKey: `bonus-fee:${row.externalId}`,
+    });
   }
   await markDecisionSynced(db, row.id, 'Approved');
   return { applied: 'approve' as const, bonus: !!bonus };

@@ -12,7 +12,12 @@ export function crowdChannelOf(ctx: AppContext): AnyCrowdChannel {
     const c = ctx.config;
     channel =
       c.CROWD_CHANNEL === 'prolific'
-        ? new ProlificChannel({ endpoint: c.PROLIFIC_ENDPOINT, token: c.PROLIFIC_TOKEN, serviceFeePercent: c.PROLIFIC_SERVICE_FEE_PERCENT, minHourlyCents: c.PROLIFIC_MIN_HOURLY_CENTS })
+        ? new ProlificChannel({
+            endpoint: c.PROLIFIC_ENDPOINT,
+            token: c.PROLIFIC_TOKEN,
+            serviceFeePercent: c.PROLIFIC_SERVICE_FEE_PERCENT,
+            minHourlyCents: c.PROLIFIC_MIN_HOURLY_CENTS,
+          })
         : new MturkChannel({ endpoint: c.MTURK_ENDPOINT, region: c.MTURK_REGION });
     channels.set(ctx, channel);
   }

@@ -17,9 +17,19 @@ export const basePublishOptionsSchema = z.object({
   title: z.string().min(1).max(128),
   description: z.string().min(1).max(2000),
   /** Time a worker has once they start (MTurk's assignment duration; Prolific's is derived from the estimate). */
-  assignmentDurationSeconds: z.number().int().min(30).max(365 * 24 * 3600).default(3600),
+  assignmentDurationSeconds: z
+    .number()
+    .int()
+    .min(30)
+    .max(365 * 24 * 3600)
+    .default(3600),
   /** How long the work stays open (MTurk expires the HIT; a Prolific study is stopped by expire, and we take no more). */
-  lifetimeSeconds: z.number().int().min(30).max(365 * 24 * 3600).default(7 * 24 * 3600),
+  lifetimeSeconds: z
+    .number()
+    .int()
+    .min(30)
+    .max(365 * 24 * 3600)
+    .default(7 * 24 * 3600),
   /** Most this publish may cost, rewards and fees included. */
   budget: moneyAmount,
   /** A qualification test: the batch should be made of gold items; passing grants our qualification. */
@@ -114,13 +124,21 @@ export interface CrowdChannel<Options extends BasePublishOptions = BasePublishOp
   /** Available balance as a money string, or null where the marketplace's API tells none (then the budget is the cap). */
   balance(): Promise<string | null>;
   /** Splits a batch's items into units of work. */
-  plan(itemIds: readonly string[], args: { batchId: string; placesPerItem: number; options: Partial<Options> & Pick<Options, 'itemsPerHit'> }): PlannedUnit[];
+  plan(
+    itemIds: readonly string[],
+    args: { batchId: string; placesPerItem: number; options: Partial<Options> & Pick<Options, 'itemsPerHit'> },
+  ): PlannedUnit[];
   /** The channel's fee on one place's reward, in a unit of `places` places. */
   placeFeeCents(rewardCents: number, places: number, options?: Partial<Options>): number;
   /** The channel's fee on one bonus. */
   bonusFeeCents(bonusCents: number): number;
   /** Advice on the estimate (a fee cliff, a cheaper split), if any. */
-  advice(args: { placesPerItem: number; rewardCents: number; placeCount: number; options: Partial<Options> }): Pick<PublishCostEstimate, 'warning' | 'suggestion'>;
+  advice(args: {
+    placesPerItem: number;
+    rewardCents: number;
+    placeCount: number;
+    options: Partial<Options>;
+  }): Pick<PublishCostEstimate, 'warning' | 'suggestion'>;
   /** Why these settings cannot be published (e.g. under the channel's minimum pay), or undefined. */
   refusal(options: Options): string | undefined;
   /** Whether these settings admit only workers who passed our qualification test. */
@@ -140,7 +158,10 @@ export interface CrowdChannel<Options extends BasePublishOptions = BasePublishOp
    * whether this was the first booking: a channel whose pay call is not idempotent (Prolific) books right before
    * paying and pays only on a first booking, so a crash or retry can leave a bonus unpaid but never pays it twice.
    */
-  bonus(args: { workerId: string; assignmentId: string; hitId: string; amount: string; reason: string; token: string }, book: () => Promise<boolean>): Promise<void>;
+  bonus(
+    args: { workerId: string; assignmentId: string; hitId: string; amount: string; reason: string; token: string },
+    book: () => Promise<boolean>,
+  ): Promise<void>;
   /** Ends a unit's availability now. */
   expire(hitId: string): Promise<void>;
   /** Blocks a worker from all our future work. */

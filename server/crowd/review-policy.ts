@@ -24,7 +24,10 @@ export const reviewPolicySchema = z
 export type ReviewPolicy = z.infer<typeof reviewPolicySchema>;
 
 /** Gold results of one assignment. */
-export interface GoldResult { correct: number; total: number }
+export interface GoldResult {
+  correct: number;
+  total: number;
+}
 
 /** What to do with a submission; `reason` is shown to the worker (MTurk RequesterFeedback, Prolific's message). */
 export type ReviewDecision =

@@ -40,7 +40,9 @@ export const apiTokens = pgTable(
   'api_tokens',
   {
     id: id(),
-    userId: ref('user_id').notNull().references(() => users.id),
+    userId: ref('user_id')
+      .notNull()
+      .references(() => users.id),
     name: text('name').notNull(),
     /** sha256 of the secret; the secret itself is shown once and never stored. */
     tokenHash: text('token_hash').notNull().unique(),
@@ -95,8 +97,12 @@ export const projectRoles = ['annotator', 'reviewer'] as const;
 export const projectMembers = pgTable(
   'project_members',
   {
-    projectId: ref('project_id').notNull().references(() => projects.id),
-    userId: ref('user_id').notNull().references(() => users.id),
+    projectId: ref('project_id')
+      .notNull()
+      .references(() => projects.id),
+    userId: ref('user_id')
+      .notNull()
+      .references(() => users.id),
     role: text('role', { enum: projectRoles }).notNull(),
     createdAt: createdAt(),
   },
@@ -107,7 +113,9 @@ export const imports = pgTable(
   'imports',
   {
     id: id(),
-    projectId: ref('project_id').notNull().references(() => projects.id),
+    projectId: ref('project_id')
+      .notNull()
+      .references(() => projects.id),
     filename: text('filename').notNull(),
     format: text('format', { enum: ['jsonl', 'json', 'csv', 'parquet'] }).notNull(),
     status: text('status', { enum: ['running', 'succeeded', 'failed'] }).notNull(),
@@ -127,7 +135,9 @@ export const documents = pgTable(
   'documents',
   {
     id: id(),
-    projectId: ref('project_id').notNull().references(() => projects.id),
+    projectId: ref('project_id')
+      .notNull()
+      .references(() => projects.id),
     importId: ref('import_id').references(() => imports.id),
     externalId: text('external_id').notNull(),
     /** sha256 of the text, hex: exact duplicates within a project are skipped on import. */
@@ -151,10 +161,16 @@ export const batches = pgTable(
   'batches',
   {
     id: id(),
-    projectId: ref('project_id').notNull().references(() => projects.id),
+    projectId: ref('project_id')
+      .notNull()
+      .references(() => projects.id),
     name: text('name').notNull(),
-    status: text('status', { enum: ['draft', 'open', 'closed'] }).notNull().default('draft'),
-    channel: text('channel', { enum: ['inhouse', 'crowd'] }).notNull().default('inhouse'),
+    status: text('status', { enum: ['draft', 'open', 'closed'] })
+      .notNull()
+      .default('draft'),
+    channel: text('channel', { enum: ['inhouse', 'crowd'] })
+      .notNull()
+      .default('inhouse'),
     /** Sampling plan: strategy, strata and target proportions, size, seed. */
     sampling: jsonb('sampling').notNull(),
     redundancy: integer('redundancy').notNull(),
@@ -173,46 +189,62 @@ export const items = pgTable(
   'items',
   {
     id: id(),
-    batchId: ref('batch_id').notNull().references(() => batches.id),
-    projectId: ref('project_id').notNull().references(() => projects.id),
-    documentId: ref('document_id').notNull().references(() => documents.id),
+    batchId: ref('batch_id')
+      .notNull()
+      .references(() => batches.id),
+    projectId: ref('project_id')
+      .notNull()
+      .references(() => projects.id),
+    documentId: ref('document_id')
+      .notNull()
+      .references(() => documents.id),
     isGold: boolean('is_gold').notNull().default(false),
     /** Judgments wanted; raised by adaptive redundancy up to the project's maximum. */
     targetK: integer('target_k').notNull(),
     /** broken: withdrawn from serving because the task type cannot show its document (a flag says why). */
-    status: text('status', { enum: ['open', 'complete', 'review', 'adjudicated', 'broken'] }).notNull().default('open'),
+    status: text('status', { enum: ['open', 'complete', 'review', 'adjudicated', 'broken'] })
+      .notNull()
+      .default('open'),
     createdAt: createdAt(),
   },
-  (t) => [
-    index('items_batch_idx').on(t.batchId),
-    index('items_project_idx').on(t.projectId, t.status),
-    index('items_document_idx').on(t.documentId),
-  ],
+  (t) => [index('items_batch_idx').on(t.batchId), index('items_project_idx').on(t.projectId, t.status), index('items_document_idx').on(t.documentId)],
 );
 
 export const slots = pgTable(
   'slots',
   {
     id: id(),
-    itemId: ref('item_id').notNull().references(() => items.id),
-    batchId: ref('batch_id').notNull().references(() => batches.id),
+    itemId: ref('item_id')
+      .notNull()
+      .references(() => items.id),
+    batchId: ref('batch_id')
+      .notNull()
+      .references(() => batches.id),
     /** Serving order: lower first; breadth-first over items when k > 1. */
     ordinal: integer('ordinal').notNull(),
-    status: text('status', { enum: ['open', 'leased', 'done'] }).notNull().default('open'),
+    status: text('status', { enum: ['open', 'leased', 'done'] })
+      .notNull()
+      .default('open'),
     leasedBy: ref('leased_by').references(() => users.id),
     leaseExpiresAt: timestamp('lease_expires_at', { withTimezone: true }),
     /** Pairwise tasks: whether the responses are shown right-to-left, recorded to measure position bias. */
     swapped: boolean('swapped').notNull().default(false),
     /** 'inhouse' slots are leased in the app; 'crowd' slots are fulfilled through a crowd channel. */
-    channel: text('channel', { enum: ['inhouse', 'crowd'] }).notNull().default('inhouse'),
+    channel: text('channel', { enum: ['inhouse', 'crowd'] })
+      .notNull()
+      .default('inhouse'),
   },
   (t) => [
     // Leasing walks this in serving order and stops at the first free slot; finished slots drop out of it.
-    index('slots_serve_idx').on(t.batchId, t.ordinal).where(sql`status <> 'done'`),
+    index('slots_serve_idx')
+      .on(t.batchId, t.ordinal)
+      .where(sql`status <> 'done'`),
     index('slots_item_idx').on(t.itemId),
     index('slots_lease_idx').on(t.status, t.leaseExpiresAt),
     // The guarantee behind "never the same item twice to one annotator", whatever races the lease query loses.
-    uniqueIndex('slots_item_holder_idx').on(t.itemId, t.leasedBy).where(sql`leased_by is not null`),
+    uniqueIndex('slots_item_holder_idx')
+      .on(t.itemId, t.leasedBy)
+      .where(sql`leased_by is not null`),
   ],
 );
 
@@ -223,8 +255,12 @@ export const judgments = pgTable(
     /** Client-generated id: a retried submit returns the first result. */
     clientId: text('client_id').notNull().unique(),
     slotId: ref('slot_id').references(() => slots.id),
-    itemId: ref('item_id').notNull().references(() => items.id),
-    projectId: ref('project_id').notNull().references(() => projects.id),
+    itemId: ref('item_id')
+      .notNull()
+      .references(() => items.id),
+    projectId: ref('project_id')
+      .notNull()
+      .references(() => projects.id),
     userId: ref('user_id').references(() => users.id),
     /** Crowd work: the submission it arrived in; it stays pending until the channel's API confirms that submission. */
     crowdSubmissionId: ref('crowd_submission_id'),
@@ -237,7 +273,9 @@ export const judgments = pgTable(
     /** Pairwise: response B was shown on the left for this judgment (recorded to measure position bias). */
     swapped: boolean('swapped').notNull().default(false),
     /** pending: crowd work not yet confirmed by the channel; undone: withdrawn by its author. */
-    status: text('status', { enum: ['final', 'pending', 'undone', 'rejected'] }).notNull().default('final'),
+    status: text('status', { enum: ['final', 'pending', 'undone', 'rejected'] })
+      .notNull()
+      .default('final'),
     createdAt: createdAt(),
   },
   (t) => [
@@ -245,17 +283,25 @@ export const judgments = pgTable(
     index('judgments_project_idx').on(t.projectId, t.id),
     index('judgments_worker_idx').on(t.projectId, t.workerKey),
     // One live label per annotator per item, enforced by the store itself.
-    uniqueIndex('judgments_item_worker_idx').on(t.itemId, t.workerKey).where(sql`kind = 'label' and status in ('final', 'pending')`),
+    uniqueIndex('judgments_item_worker_idx')
+      .on(t.itemId, t.workerKey)
+      .where(sql`kind = 'label' and status in ('final', 'pending')`),
     // Replacing or purging a crowd submission finds its judgments by it.
-    index('judgments_crowd_submission_idx').on(t.crowdSubmissionId).where(sql`crowd_submission_id is not null`),
+    index('judgments_crowd_submission_idx')
+      .on(t.crowdSubmissionId)
+      .where(sql`crowd_submission_id is not null`),
   ],
 );
 
 export const goldAnswers = pgTable(
   'gold_answers',
   {
-    projectId: ref('project_id').notNull().references(() => projects.id),
-    documentId: ref('document_id').notNull().references(() => documents.id),
+    projectId: ref('project_id')
+      .notNull()
+      .references(() => projects.id),
+    documentId: ref('document_id')
+      .notNull()
+      .references(() => documents.id),
     answer: jsonb('answer').notNull(),
     source: text('source', { enum: ['import', 'reviewer'] }).notNull(),
     createdBy: ref('created_by').references(() => users.id),
@@ -268,8 +314,12 @@ export const flags = pgTable(
   'flags',
   {
     id: id(),
-    itemId: ref('item_id').notNull().references(() => items.id),
-    documentId: ref('document_id').notNull().references(() => documents.id),
+    itemId: ref('item_id')
+      .notNull()
+      .references(() => items.id),
+    documentId: ref('document_id')
+      .notNull()
+      .references(() => documents.id),
     userId: ref('user_id').references(() => users.id),
     reason: text('reason', { enum: ['pii', 'harmful', 'broken', 'other'] }).notNull(),
     note: text('note').notNull().default(''),
@@ -280,7 +330,9 @@ export const flags = pgTable(
 );
 
 export const adjudications = pgTable('adjudications', {
-  itemId: ref('item_id').primaryKey().references(() => items.id),
+  itemId: ref('item_id')
+    .primaryKey()
+    .references(() => items.id),
   reviewerId: ref('reviewer_id').references(() => users.id),
   answer: jsonb('answer').notNull(),
   promotedToGold: boolean('promoted_to_gold').notNull().default(false),
@@ -290,8 +342,12 @@ export const adjudications = pgTable('adjudications', {
 export const aggregates = pgTable(
   'aggregates',
   {
-    itemId: ref('item_id').primaryKey().references(() => items.id),
-    projectId: ref('project_id').notNull().references(() => projects.id),
+    itemId: ref('item_id')
+      .primaryKey()
+      .references(() => items.id),
+    projectId: ref('project_id')
+      .notNull()
+      .references(() => projects.id),
     method: text('method').notNull(),
     /** Final label (categorical), or null where a continuous score is the result. */
     label: jsonb('label'),
@@ -308,7 +364,9 @@ export const aggregates = pgTable(
 export const annotatorStats = pgTable(
   'annotator_stats',
   {
-    projectId: ref('project_id').notNull().references(() => projects.id),
+    projectId: ref('project_id')
+      .notNull()
+      .references(() => projects.id),
     workerKey: text('worker_key').notNull(),
     stats: jsonb('stats').notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
@@ -320,15 +378,21 @@ export const crowdHits = pgTable(
   'crowd_hits',
   {
     id: id(),
-    batchId: ref('batch_id').notNull().references(() => batches.id),
-    projectId: ref('project_id').notNull().references(() => projects.id),
+    batchId: ref('batch_id')
+      .notNull()
+      .references(() => batches.id),
+    projectId: ref('project_id')
+      .notNull()
+      .references(() => projects.id),
     channel: text('channel').notNull(),
     /** Deterministic per batch and HIT index so a retried publish creates no duplicate. */
     uniqueRequestToken: text('unique_request_token').notNull().unique(),
     externalId: text('external_id'),
     itemIds: jsonb('item_ids').notNull(),
     /** `qualification`: a test made of gold items; passing it grants our qualification. */
-    purpose: text('purpose', { enum: ['work', 'qualification'] }).notNull().default('work'),
+    purpose: text('purpose', { enum: ['work', 'qualification'] })
+      .notNull()
+      .default('work'),
     maxAssignments: integer('max_assignments').notNull(),
     rewardCents: integer('reward_cents').notNull(),
     status: text('status').notNull(),
@@ -347,7 +411,9 @@ export const crowdAssignments = pgTable(
   'crowd_assignments',
   {
     id: id(),
-    hitId: ref('hit_id').notNull().references(() => crowdHits.id),
+    hitId: ref('hit_id')
+      .notNull()
+      .references(() => crowdHits.id),
     externalId: text('external_id').notNull().unique(),
     workerId: text('worker_id').notNull(),
     status: text('status').notNull(),
@@ -375,7 +441,9 @@ export const crowdSubmissions = pgTable(
   {
     id: id(),
     token: text('token').notNull().unique(),
-    hitId: ref('hit_id').notNull().references(() => crowdHits.id),
+    hitId: ref('hit_id')
+      .notNull()
+      .references(() => crowdHits.id),
     externalAssignmentId: text('external_assignment_id').notNull(),
     /** As the browser claimed it; replaced by the channel's own word at confirmation. */
     claimedWorkerId: text('claimed_worker_id').notNull(),
@@ -406,7 +474,9 @@ export const costLedger = pgTable(
   'cost_ledger',
   {
     id: id(),
-    projectId: ref('project_id').notNull().references(() => projects.id),
+    projectId: ref('project_id')
+      .notNull()
+      .references(() => projects.id),
     hitId: ref('hit_id').references(() => crowdHits.id),
     workerId: text('worker_id'),
     kind: text('kind', { enum: ['reward', 'bonus', 'fee'] }).notNull(),

@@ -57,7 +57,15 @@ ${Object.keys(f.labels).length ? table(Object.entries(f.labels).map(([k, v]) => 
 
 ## Score distribution
 
-${Object.keys(f.scores).length ? table(Object.entries(f.scores).sort(([a], [b]) => Number(a) - Number(b)).map(([k, v]) => [k, `${v} (${share(v)})`])) : '_no scores_'}
+${
+  Object.keys(f.scores).length
+    ? table(
+        Object.entries(f.scores)
+          .sort(([a], [b]) => Number(a) - Number(b))
+          .map(([k, v]) => [k, `${v} (${share(v)})`]),
+      )
+    : '_no scores_'
+}
 
 ## Agreement
 

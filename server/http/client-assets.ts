@@ -21,7 +21,9 @@ const PAGES = /^\/(?!api\/|socket\.io\/).*/;
 export function clientRoutes(clientDir: string): Router {
   const router = express.Router();
   if (!fs.existsSync(clientDir)) {
-    router.get(PAGES, (_req, _res, next) => next(new AppError(503, 'client_not_built', 'The web client is not built: run `npm run build` (`npm start` does).')));
+    router.get(PAGES, (_req, _res, next) =>
+      next(new AppError(503, 'client_not_built', 'The web client is not built: run `npm run build` (`npm start` does).')),
+    );
     return router;
   }
   const hashed = path.join(clientDir, 'assets') + path.sep;

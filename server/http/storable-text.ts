@@ -75,10 +75,20 @@ function unstorablePathSegment(path: string): number | undefined {
  */
 export const rejectUnstorableText: RequestHandler = (req, _res, next) => {
   const segment = unstorablePathSegment(req.path);
-  if (segment !== undefined) return next(badRequest(`path: segment ${segment} contains a NUL byte, which no name or id can hold`, { in: 'path', segment }));
-  for (const [where, value] of [['query', req.query], ['body', req.body]] as const) {
+  if (segment !== undefined)
+    return next(badRequest(`path: segment ${segment} contains a NUL byte, which no name or id can hold`, { in: 'path', segment }));
+  for (const [where, value] of [
+    ['query', req.query],
+    ['body', req.body],
+  ] as const) {
     const found = findUnstorableText(value);
-    if (found) return next(badRequest(`${found.field || where}: ${found.problem} (in the ${where === 'query' ? 'query string' : 'body'})`, { in: where, field: found.field }));
+    if (found)
+      return next(
+        badRequest(`${found.field || where}: ${found.problem} (in the ${where === 'query' ? 'query string' : 'body'})`, {
+          in: where,
+          field: found.field,
+        }),
+      );
   }
   next();
 };

@@ -1,9 +1,12 @@
 import { z } from 'zod';
 import { imports } from '../db/schema.ts';
 
-const fieldList = z
-  .string()
-  .transform((s) => s.split(',').map((f) => f.trim()).filter(Boolean));
+const fieldList = z.string().transform((s) =>
+  s
+    .split(',')
+    .map((f) => f.trim())
+    .filter(Boolean),
+);
 
 /** How a corpus file maps onto documents; shared by the HTTP API (query string) and the CLI. */
 export const importOptionsSchema = z.object({

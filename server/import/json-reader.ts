@@ -48,7 +48,12 @@ export const readJson: RecordReader = async function* (input, limits) {
   } catch (error) {
     // The parser's error discards the elements it had parsed but not yet handed on, so the place is a lower bound.
     const line = index + 1;
-    yield { line, error: `malformed JSON array (${(error as Error).message}) at or after element ${line}; the file was not read past it`, bytes: consumed, fatal: true };
+    yield {
+      line,
+      error: `malformed JSON array (${(error as Error).message}) at or after element ${line}; the file was not read past it`,
+      bytes: consumed,
+      fatal: true,
+    };
   } finally {
     elements.destroy();
     await fed;

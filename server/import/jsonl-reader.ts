@@ -32,5 +32,7 @@ export const readJsonl: RecordReader = async function* (input, { maxRecordBytes 
 
 /** A JSON array sent as JSON Lines is the likeliest mistake; say how it is read instead. */
 function arrayHint(line: number, text: string): string {
-  return line === 1 && text.trimStart().startsWith('[') ? ' (a JSON array is read as format json, which a .json name picks; JSON Lines hold one object per line)' : '';
+  return line === 1 && text.trimStart().startsWith('[')
+    ? ' (a JSON array is read as format json, which a .json name picks; JSON Lines hold one object per line)'
+    : '';
 }

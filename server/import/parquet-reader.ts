@@ -33,7 +33,12 @@ export const readParquet: RecordReader = async function* (input, { maxRecordByte
       try {
         rows = await parquetReadObjects({ file: buffer, metadata, rowStart, rowEnd });
       } catch (error) {
-        yield { line: rowStart + 1, error: `unreadable Parquet row group: ${(error as Error).message}; the file was not read past row ${rowStart + 1}`, bytes: size, fatal: true };
+        yield {
+          line: rowStart + 1,
+          error: `unreadable Parquet row group: ${(error as Error).message}; the file was not read past row ${rowStart + 1}`,
+          bytes: size,
+          fatal: true,
+        };
         return;
       }
       const groupBytes = Math.round((size * rowEnd) / Math.max(1, Number(metadata.num_rows)));

@@ -5,8 +5,7 @@ import type { Readable } from 'node:stream';
  * `fatal` problem ends the file: the reader could not find where the next record starts, so nothing past it was read.
  */
 export type SourceRecord =
-  | { line: number; record: Record<string, unknown>; bytes: number }
-  | { line: number; error: string; bytes: number; fatal?: boolean };
+  { line: number; record: Record<string, unknown>; bytes: number } | { line: number; error: string; bytes: number; fatal?: boolean };
 
 /** What a reader may hold in memory for one record. */
 export interface ReaderLimits {

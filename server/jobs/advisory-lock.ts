@@ -7,7 +7,11 @@ import { rowsOf, type Db, type Tx } from '../db/store.ts';
  * same connection, which a pooled driver requires.
  * @returns the work's result, or `undefined` when another process holds the lock.
  */
-export async function withAdvisoryLock<T>(db: Db, key: number, work: (tx: Parameters<Parameters<Db['transaction']>[0]>[0]) => Promise<T>): Promise<T | undefined> {
+export async function withAdvisoryLock<T>(
+  db: Db,
+  key: number,
+  work: (tx: Parameters<Parameters<Db['transaction']>[0]>[0]) => Promise<T>,
+): Promise<T | undefined> {
   return db.transaction(async (tx) => ((await tryAdvisoryXactLock(tx, key)) ? work(tx) : undefined));
 }
 

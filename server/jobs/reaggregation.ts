@@ -26,7 +26,10 @@ export function startReaggregation(ctx: AppContext, debounceMs = DEBOUNCE_MS): {
     const { projectId } = event.payload;
     // A run is already scheduled here: it will read this change too, so neither the flag nor the timer is touched.
     if (timers.has(projectId)) return;
-    timers.set(projectId, setTimeout(() => (timers.delete(projectId), void run(projectId)), debounceMs));
+    timers.set(
+      projectId,
+      setTimeout(() => (timers.delete(projectId), void run(projectId)), debounceMs),
+    );
     requestAggregation(ctx.store.db, projectId).catch((error) => console.error(`could not request aggregation: ${describeForLog(error)}`));
   });
   return {

@@ -36,7 +36,15 @@ export function presentLabelerProject(project: Project, counts?: ProjectCounts) 
 
 /** A project member: the account, its global role and its role in the project. */
 export function presentMember(member: MemberRow) {
-  return { userId: member.userId, email: member.email, name: member.name, globalRole: member.globalRole, disabled: member.disabled, role: member.role, addedAt: member.createdAt };
+  return {
+    userId: member.userId,
+    email: member.email,
+    name: member.name,
+    globalRole: member.globalRole,
+    disabled: member.disabled,
+    role: member.role,
+    addedAt: member.createdAt,
+  };
 }
 
 /** A corpus document; its text is data to be shown as text, never markup. */

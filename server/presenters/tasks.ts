@@ -33,7 +33,14 @@ export function presentTask(task: Task) {
 
 /** A judgment as its author sees it. */
 export function presentOwnJudgment(judgment: JudgmentRow) {
-  return { id: judgment.id, clientId: judgment.clientId, itemId: judgment.itemId, value: judgment.value, status: judgment.status, createdAt: judgment.createdAt };
+  return {
+    id: judgment.id,
+    clientId: judgment.clientId,
+    itemId: judgment.itemId,
+    value: judgment.value,
+    status: judgment.status,
+    createdAt: judgment.createdAt,
+  };
 }
 
 /** What a submit answers: the judgment, whether this was a retry of an earlier submit, and training-mode feedback. */

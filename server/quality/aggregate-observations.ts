@@ -28,7 +28,6 @@ import {
 import type { AggregationSettings } from './aggregation-settings.ts';
 import type { AggregationKind, AspectScale } from '../../tasks/task-type.ts';
 
-
 /** One judgment as a number: a class index, a score, or (pairwise) 1 = A preferred, 0 = B, 0.5 = tie. */
 export interface Observation {
   itemId: number;
@@ -112,7 +111,11 @@ export function aggregateObservations(input: AggregationInput): AggregationOutpu
     ...output,
     agreement: agreementFigures(ratings),
     agreementByBatch: agreementByBatch(input.observations, ratings),
-    agreementByAspect: (input.aspects ?? []).map((aspect) => ({ key: aspect.key, label: aspect.label, agreement: aspectAgreement(input.observations, aspect) })),
+    agreementByAspect: (input.aspects ?? []).map((aspect) => ({
+      key: aspect.key,
+      label: aspect.label,
+      agreement: aspectAgreement(input.observations, aspect),
+    })),
     edits: input.editReviews ? summarizeEditReviews(input.editReviews) : null,
   };
 }
@@ -346,9 +349,7 @@ function subsetOf(r: Ratings, picked: number[]): Ratings {
 function agreementByBatch(observations: Observation[], ratings: Ratings): AggregationOutput['agreementByBatch'] {
   const byBatch = new Map<number, number[]>();
   observations.forEach((o, j) => (byBatch.get(o.batchId) ?? byBatch.set(o.batchId, []).get(o.batchId)!).push(j));
-  return [...byBatch]
-    .sort(([a], [b]) => a - b)
-    .map(([batchId, picked]) => ({ batchId, agreement: agreementFigures(subsetOf(ratings, picked)) }));
+  return [...byBatch].sort(([a], [b]) => a - b).map(([batchId, picked]) => ({ batchId, agreement: agreementFigures(subsetOf(ratings, picked)) }));
 }
 
 /** Agreement on one aspect, over the judgments that scored it, on the aspect's own scale. */

@@ -25,7 +25,8 @@ export function attachRealtime(io: SocketServer, ctx: AppContext, authMiddleware
     void socket.join(`user:${user.id}`);
     if (can(user, 'annotate')) void socket.join('annotators');
     socket.on('watch:project', (projectId: unknown, ack?: (r: { ok: boolean; error?: string }) => void) => {
-      if (typeof projectId !== 'number' || !Number.isInteger(projectId) || !can(user, 'quality.read')) return ack?.({ ok: false, error: 'forbidden' });
+      if (typeof projectId !== 'number' || !Number.isInteger(projectId) || !can(user, 'quality.read'))
+        return ack?.({ ok: false, error: 'forbidden' });
       // Watching follows the same project rules as HTTP: staff of this project only (a hidden one looks the same).
       projectAccessOf(ctx.store.db, 'project', projectId, user.id).then(
         (access) => {

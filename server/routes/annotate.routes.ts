@@ -79,11 +79,22 @@ export function annotateRoutes(ctx: AppContext): Router {
       const project = await loadProject(db, params.projectId);
       const [queue, total] = await Promise.all([reviewQueue(db, params.projectId, query), countReviewQueue(db, params.projectId)]);
       const itemIds = queue.map((q) => Number(q.item_id));
-      const [docs, judgments] = await Promise.all([documentsByIds(db, queue.map((q) => Number(q.document_id))), judgmentsOfItems(db, itemIds)]);
+      const [docs, judgments] = await Promise.all([
+        documentsByIds(
+          db,
+          queue.map((q) => Number(q.document_id)),
+        ),
+        judgmentsOfItems(db, itemIds),
+      ]);
       const docById = new Map(docs.map((d) => [d.id, d]));
       return {
         items: queue.map((q) =>
-          presentReviewItem(project, q, docById.get(Number(q.document_id))!, judgments.filter((j) => j.itemId === Number(q.item_id))),
+          presentReviewItem(
+            project,
+            q,
+            docById.get(Number(q.document_id))!,
+            judgments.filter((j) => j.itemId === Number(q.item_id)),
+          ),
         ),
         /** Every item waiting for review, over all pages. */
         total,

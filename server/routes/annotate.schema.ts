@@ -10,7 +10,12 @@ export const submitBody = z.object({
   clientId: z.string().min(8).max(100),
   slotId: z.number().int().positive(),
   value: z.unknown(),
-  timeSpentMs: z.number().int().min(0).max(24 * 3600 * 1000).default(0),
+  timeSpentMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 3600 * 1000)
+    .default(0),
 });
 
 export const skipBody = z.object({
@@ -25,7 +30,10 @@ export const itemParams = z.object({ itemId: z.coerce.number().int().positive() 
 export const adjudicateBody = z.object({ answer: z.unknown(), promoteToGold: z.boolean().default(false) });
 
 export const goldBody = z.object({
-  answers: z.array(z.object({ externalId: z.string().min(1), answer: z.unknown() })).min(1).max(100_000),
+  answers: z
+    .array(z.object({ externalId: z.string().min(1), answer: z.unknown() }))
+    .min(1)
+    .max(100_000),
 });
 
 /** A page of the review queue: items after this item id. */

@@ -33,11 +33,15 @@ export function batchRoutes(ctx: AppContext): Router {
   );
   router.post(
     '/batches/:batchId/open',
-    endpoint('batches.manage', { params: batchParams }, async ({ params, user }) => ({ batch: await openBatch(ctx, { actorId: user.id, batchId: params.batchId }) })),
+    endpoint('batches.manage', { params: batchParams }, async ({ params, user }) => ({
+      batch: await openBatch(ctx, { actorId: user.id, batchId: params.batchId }),
+    })),
   );
   router.post(
     '/batches/:batchId/close',
-    endpoint('batches.manage', { params: batchParams }, async ({ params, user }) => ({ batch: await closeBatch(ctx, { actorId: user.id, batchId: params.batchId }) })),
+    endpoint('batches.manage', { params: batchParams }, async ({ params, user }) => ({
+      batch: await closeBatch(ctx, { actorId: user.id, batchId: params.batchId }),
+    })),
   );
   router.get(
     '/batches/:batchId/progress',

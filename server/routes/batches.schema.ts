@@ -29,7 +29,12 @@ export const createBatchBody = z.object({
   channel: z.enum(['inhouse', 'crowd']).default('inhouse'),
   /** Documents already in another batch of the project are left out unless this is false. */
   excludeUsed: z.boolean().default(true),
-  seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .optional(),
 });
 
 export type SamplingPlan = z.infer<typeof samplingSchema>;

@@ -19,13 +19,23 @@ export function crowdRoutes(ctx: AppContext): Router {
   const channel = () => crowdChannelOf(ctx);
   router.get(
     '/crowd/channel',
-    endpoint('crowd.manage', {}, async () => ({ channel: channel().name, vocabulary: channel().vocabulary, endpoint: channel().endpoint, ...(await channel().readiness()) })),
+    endpoint('crowd.manage', {}, async () => ({
+      channel: channel().name,
+      vocabulary: channel().vocabulary,
+      endpoint: channel().endpoint,
+      ...(await channel().readiness()),
+    })),
   );
-  router.get('/crowd/balance', endpoint('crowd.manage', {}, async () => ({ balance: await channel().balance(), endpoint: channel().endpoint })));
+  router.get(
+    '/crowd/balance',
+    endpoint('crowd.manage', {}, async () => ({ balance: await channel().balance(), endpoint: channel().endpoint })),
+  );
   router.post(
     '/batches/:batchId/crowd/estimate',
     // The body is the channel's own estimate settings, which the command validates.
-    endpoint('crowd.manage', { params: batchParams }, ({ params, body }) => estimateCrowdBatch(ctx, channel(), { batchId: params.batchId, input: body ?? {} })),
+    endpoint('crowd.manage', { params: batchParams }, ({ params, body }) =>
+      estimateCrowdBatch(ctx, channel(), { batchId: params.batchId, input: body ?? {} }),
+    ),
   );
   router.post(
     '/batches/:batchId/crowd/publish',
@@ -35,7 +45,9 @@ export function crowdRoutes(ctx: AppContext): Router {
   );
   router.post(
     '/batches/:batchId/crowd/expire',
-    endpoint('crowd.manage', { params: batchParams }, ({ params, user }) => expireCrowdBatch(ctx, channel(), { actorId: user.id, batchId: params.batchId })),
+    endpoint('crowd.manage', { params: batchParams }, ({ params, user }) =>
+      expireCrowdBatch(ctx, channel(), { actorId: user.id, batchId: params.batchId }),
+    ),
   );
   router.post(
     '/projects/:projectId/crowd/sync',
@@ -51,7 +63,9 @@ export function crowdRoutes(ctx: AppContext): Router {
   );
   router.get(
     '/projects/:projectId/crowd/held',
-    endpoint('crowd.manage', { params: projectParams }, async ({ params }) => ({ assignments: (await heldAssignments(db, params.projectId)).map(presentHeldAssignment) })),
+    endpoint('crowd.manage', { params: projectParams }, async ({ params }) => ({
+      assignments: (await heldAssignments(db, params.projectId)).map(presentHeldAssignment),
+    })),
   );
   router.post(
     '/crowd/assignments/:assignmentId/decide',

@@ -8,7 +8,12 @@ import { countExportRows } from '../db/queries/export.ts';
 import { loadProject } from './load-project.ts';
 import type { AppContext } from '../context.ts';
 
-const contentTypes = { jsonl: 'application/x-ndjson', csv: 'text/csv; charset=utf-8', parquet: 'application/vnd.apache.parquet', hf: 'application/x-tar' };
+const contentTypes = {
+  jsonl: 'application/x-ndjson',
+  csv: 'text/csv; charset=utf-8',
+  parquet: 'application/vnd.apache.parquet',
+  hf: 'application/x-tar',
+};
 const extensions = { jsonl: 'jsonl', csv: 'csv', parquet: 'parquet', hf: 'tar' };
 const exportQuery = z.object({ exportId: z.string().max(100).optional() });
 

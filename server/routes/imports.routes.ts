@@ -50,7 +50,14 @@ export function importRoutes(ctx: AppContext): Router {
       const { partial, limit, ...options } = query;
       const head = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       return {
-        preview: await previewImport(db, { projectId: params.projectId, options, head, partial, limit, maxDocumentBytes: ctx.config.MAX_DOCUMENT_BYTES }),
+        preview: await previewImport(db, {
+          projectId: params.projectId,
+          options,
+          head,
+          partial,
+          limit,
+          maxDocumentBytes: ctx.config.MAX_DOCUMENT_BYTES,
+        }),
       };
     }),
   );

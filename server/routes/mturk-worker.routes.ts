@@ -12,7 +12,10 @@ export const submissionBody = z.object({
   hitId: z.string().min(1).max(100),
   assignmentId: z.string().min(1).max(100),
   workerId: z.string().min(1).max(100),
-  judgments: z.array(z.object({ itemId: z.number().int().positive(), value: z.unknown(), timeSpentMs: z.number().int().min(0).default(0) })).min(1).max(100),
+  judgments: z
+    .array(z.object({ itemId: z.number().int().positive(), value: z.unknown(), timeSpentMs: z.number().int().min(0).default(0) }))
+    .min(1)
+    .max(100),
 });
 
 const SUBMISSION_WINDOW_MS = 10 * 60_000;
@@ -46,13 +49,21 @@ const hitOfBody = (req: Request) => `hit:${String((req.body as { hitId?: unknown
  */
 export function mturkWorkerRoutes(ctx: AppContext): Router {
   const router = Router();
-  router.get('/mturk/hit', endpoint('public', { query: hitQuery }, ({ query }) => crowdHitTasks(ctx, { hitExternalId: query.hitId, assignmentId: query.assignmentId })));
+  router.get(
+    '/mturk/hit',
+    endpoint('public', { query: hitQuery }, ({ query }) => crowdHitTasks(ctx, { hitExternalId: query.hitId, assignmentId: query.assignmentId })),
+  );
   router.post(
     '/mturk/submissions',
     submissionLimit(SUBMISSIONS_PER_ADDRESS),
     submissionLimit(SUBMISSIONS_PER_HIT, hitOfBody),
     endpoint('public', { body: submissionBody }, async ({ body, res }) => {
-      const { token, created } = await recordCrowdSubmission(ctx, { hitExternalId: body.hitId, assignmentId: body.assignmentId, workerId: body.workerId, judgments: body.judgments });
+      const { token, created } = await recordCrowdSubmission(ctx, {
+        hitExternalId: body.hitId,
+        assignmentId: body.assignmentId,
+        workerId: body.workerId,
+        judgments: body.judgments,
+      });
       res.status(created ? 201 : 200);
       return { token };
     }),

@@ -6,7 +6,15 @@ import { createProject, updateProjectSettings } from '../commands/manage-project
 import { addProjectMember, removeProjectMember } from '../commands/manage-members.ts';
 import { listProjectsWithCounts } from '../db/queries/projects.ts';
 import { listMembers } from '../db/queries/members.ts';
-import { countDocuments, documentStats, findDocument, isFiltered, itemsOfDocument, judgmentsOfDocument, listDocuments } from '../db/queries/documents.ts';
+import {
+  countDocuments,
+  documentStats,
+  findDocument,
+  isFiltered,
+  itemsOfDocument,
+  judgmentsOfDocument,
+  listDocuments,
+} from '../db/queries/documents.ts';
 import { presentDocument, presentLabelerProject, presentMember, presentProject } from '../presenters/projects.ts';
 import { presentDocumentDetail } from '../presenters/documents.ts';
 import { can, presentAbilities } from '../auth/policies.ts';
@@ -23,7 +31,10 @@ import type { AppContext } from '../context.ts';
 export function projectRoutes(ctx: AppContext): Router {
   const { db } = ctx.store;
   const router = Router();
-  router.get('/task-types', endpoint('projects.read', {}, () => ({ taskTypes: taskTypeSummaries() })));
+  router.get(
+    '/task-types',
+    endpoint('projects.read', {}, () => ({ taskTypes: taskTypeSummaries() })),
+  );
   router.get(
     '/projects',
     endpoint('projects.read', { query: listArchivedQuery }, async ({ user, query }) => {

@@ -36,7 +36,10 @@ const studyOfBody = (req: Request) => `study:${String((req.body as { STUDY_ID?: 
  */
 export function prolificWorkerRoutes(ctx: AppContext): Router {
   const router = Router();
-  router.get('/prolific/study', endpoint('public', { query: studyQuery }, ({ query }) => crowdHitTasks(ctx, { hitExternalId: query.STUDY_ID, assignmentId: query.SESSION_ID })));
+  router.get(
+    '/prolific/study',
+    endpoint('public', { query: studyQuery }, ({ query }) => crowdHitTasks(ctx, { hitExternalId: query.STUDY_ID, assignmentId: query.SESSION_ID })),
+  );
   router.post(
     '/prolific/submissions',
     submissionLimit(SUBMISSIONS_PER_ADDRESS),
@@ -44,7 +47,12 @@ export function prolificWorkerRoutes(ctx: AppContext): Router {
     endpoint('public', { body: prolificSubmissionBody }, async ({ body, res }) => {
       const hit = await findHitByExternalId(ctx.store.db, body.STUDY_ID);
       if (!hit || hit.channel !== 'prolific') throw notFound('Study');
-      const { created } = await recordCrowdSubmission(ctx, { hitExternalId: body.STUDY_ID, assignmentId: body.SESSION_ID, workerId: body.PROLIFIC_PID, judgments: body.judgments });
+      const { created } = await recordCrowdSubmission(ctx, {
+        hitExternalId: body.STUDY_ID,
+        assignmentId: body.SESSION_ID,
+        workerId: body.PROLIFIC_PID,
+        judgments: body.judgments,
+      });
       res.status(created ? 201 : 200);
       // The token stays with us: Prolific carries no answer back, and sync matches the session and participant instead.
       return { completeUrl: `${ctx.config.PROLIFIC_COMPLETE_URL}?cc=${completionCodesOf(hit.uniqueRequestToken).completed}` };
@@ -56,7 +64,8 @@ export function prolificWorkerRoutes(ctx: AppContext): Router {
     endpoint('public', {}, async ({ req, body }) => {
       const secret = ctx.config.PROLIFIC_HOOK_SECRET;
       const raw = typeof body === 'string' ? body : '';
-      const valid = !!secret && verifyProlificHook(secret, req.get('X-Prolific-Request-Timestamp') ?? '', raw, req.get('X-Prolific-Request-Signature') ?? '');
+      const valid =
+        !!secret && verifyProlificHook(secret, req.get('X-Prolific-Request-Timestamp') ?? '', raw, req.get('X-Prolific-Request-Signature') ?? '');
       if (!valid) {
         console.warn(`Prolific hook refused: ${secret ? 'bad signature' : 'PROLIFIC_HOOK_SECRET is not set'} (from ${req.ip})`);
         throw new AppError(401, 'bad_signature', 'The X-Prolific-Request-Signature of this delivery does not verify');
@@ -67,7 +76,9 @@ export function prolificWorkerRoutes(ctx: AppContext): Router {
       const [submission] = await submissionsByExternalAssignment(ctx.store.db, payload.data.resource_id);
       const hit = submission && (await findHit(ctx.store.db, Number(submission.hitId)));
       if (!hit) return { received: true, synced: false };
-      void syncCrowdProject(ctx, crowdChannelOf(ctx), { projectId: hit.projectId }).catch((error: unknown) => console.warn(`Prolific hook: sync of project ${hit.projectId} failed: ${String(error)}`));
+      void syncCrowdProject(ctx, crowdChannelOf(ctx), { projectId: hit.projectId }).catch((error: unknown) =>
+        console.warn(`Prolific hook: sync of project ${hit.projectId} failed: ${String(error)}`),
+      );
       return { received: true, synced: true };
     }),
   );

@@ -36,7 +36,10 @@ export function qualityRoutes(ctx: AppContext): Router {
         itemStatusCounts(db, project.id),
         listBatches(db, project.id),
       ]);
-      const names = await annotatorNames(db, stats.map((s) => s.workerKey));
+      const names = await annotatorNames(
+        db,
+        stats.map((s) => s.workerKey),
+      );
       return presentQualityReport(project, {
         histogram,
         confidence,

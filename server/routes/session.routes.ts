@@ -15,7 +15,10 @@ const loginBody = z.object({ email: z.string().email(), password: z.string().min
 /** Sign-in, sign-out and the caller's session (user, abilities, CSRF token). */
 export function sessionRoutes(ctx: AppContext, passport: PassportStatic): Router {
   const router = Router();
-  router.get('/session', endpoint('public', {}, ({ req, res }) => presentSession(req.user, csrfTokenOf(req, res))));
+  router.get(
+    '/session',
+    endpoint('public', {}, ({ req, res }) => presentSession(req.user, csrfTokenOf(req, res))),
+  );
 
   router.post(
     '/auth/login',
@@ -24,19 +27,22 @@ export function sessionRoutes(ctx: AppContext, passport: PassportStatic): Router
       perAddress: ctx.config.LOGIN_RATE_LIMIT_PER_ADDRESS,
       windowMs: 15 * 60 * 1000,
     }),
-    endpoint('public', { body: loginBody }, ({ req, res }) =>
-      new Promise((resolve, reject) => {
-        passport.authenticate('local', (error: unknown, user: User | false, info?: { message?: string }) => {
-          if (error) return reject(error);
-          if (!user) return reject(unauthenticated(info?.message ?? 'Wrong email or password'));
-          // passport regenerates the session on login (no session fixation); a new CSRF token comes with it.
-          req.logIn(user, (loginError) => {
-            if (loginError) return reject(loginError);
-            req.authVia = 'session';
-            resolve(presentSession(user, csrfTokenOf(req, res)));
-          });
-        })(req, res);
-      }),
+    endpoint(
+      'public',
+      { body: loginBody },
+      ({ req, res }) =>
+        new Promise((resolve, reject) => {
+          passport.authenticate('local', (error: unknown, user: User | false, info?: { message?: string }) => {
+            if (error) return reject(error);
+            if (!user) return reject(unauthenticated(info?.message ?? 'Wrong email or password'));
+            // passport regenerates the session on login (no session fixation); a new CSRF token comes with it.
+            req.logIn(user, (loginError) => {
+              if (loginError) return reject(loginError);
+              req.authVia = 'session';
+              resolve(presentSession(user, csrfTokenOf(req, res)));
+            });
+          })(req, res);
+        }),
     ),
   );
 

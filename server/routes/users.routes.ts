@@ -15,7 +15,10 @@ const idParams = z.object({ id: idParam });
 export function userRoutes(ctx: AppContext): Router {
   const { db } = ctx.store;
   const router = Router();
-  router.get('/users', endpoint('users.manage', {}, async () => ({ users: (await listUsers(db)).map(presentUser) })));
+  router.get(
+    '/users',
+    endpoint('users.manage', {}, async () => ({ users: (await listUsers(db)).map(presentUser) })),
+  );
   router.post(
     '/users',
     endpoint('users.manage', { body: createUserBody }, async ({ body, user, res }) => {
@@ -30,7 +33,10 @@ export function userRoutes(ctx: AppContext): Router {
     })),
   );
 
-  router.get('/tokens', endpoint('tokens.own', {}, async ({ user }) => ({ tokens: (await listApiTokens(db, user.id)).map(presentApiToken) })));
+  router.get(
+    '/tokens',
+    endpoint('tokens.own', {}, async ({ user }) => ({ tokens: (await listApiTokens(db, user.id)).map(presentApiToken) })),
+  );
   router.post(
     '/tokens',
     endpoint('tokens.own', { body: createTokenBody }, async ({ body, user, res }) => {

@@ -5,7 +5,10 @@
  */
 export function allocateStrata(size: number, strata: { key: string; available: number; weight: number }[]): Map<string, number> {
   const result = new Map(strata.map((s) => [s.key, 0]));
-  let remaining = Math.min(size, strata.reduce((sum, s) => sum + s.available, 0));
+  let remaining = Math.min(
+    size,
+    strata.reduce((sum, s) => sum + s.available, 0),
+  );
   let open = strata.filter((s) => s.available > 0 && s.weight > 0);
   while (remaining > 0 && open.length) {
     const totalWeight = open.reduce((sum, s) => sum + s.weight, 0);

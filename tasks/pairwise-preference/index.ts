@@ -86,7 +86,9 @@ export const pairwisePreference: TaskType<PairwiseConfig, PairwisePayload, Pairw
     // The content choice follows from the click and the order served; a client claiming another order would skew
     // the position-bias figures (issue 12, finding 9).
     const served = contentChoice(judgment.screenChoice, swapped);
-    return judgment.choice === served ? undefined : `choice: ${judgment.screenChoice} was response ${served} in the order served, not ${judgment.choice}`;
+    return judgment.choice === served
+      ? undefined
+      : `choice: ${judgment.screenChoice} was response ${served} in the order served, not ${judgment.choice}`;
   },
   aggregationKind: 'pairwise',
   toAggregationLabel: (judgment) => (judgment.choice === 'A' ? 1 : judgment.choice === 'B' ? 0 : 0.5),

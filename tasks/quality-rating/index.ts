@@ -12,7 +12,10 @@ import { meanOrNull, ordinalCredit, scaleSchema, scaleValueSchema, type Scale } 
 const EDUCATIONAL_RUBRIC = [
   { points: 1, criterion: 'Gives some basic information related to an educational topic, even if mixed with ads, navigation or off-topic material.' },
   { points: 2, criterion: 'Covers some elements that matter for learning, but is disorganised, incomplete or does not follow a teaching standard.' },
-  { points: 3, criterion: 'Suitable for educational use: introduces key concepts coherently, as a textbook passage or tutorial might, despite gaps.' },
+  {
+    points: 3,
+    criterion: 'Suitable for educational use: introduces key concepts coherently, as a textbook passage or tutorial might, despite gaps.',
+  },
   { points: 4, criterion: 'Clearly useful for teaching at school level: focused, well-organised, with substantive content and few distractions.' },
   { points: 5, criterion: 'Outstanding: reads like excellent teaching material, thorough and easy to follow, with nothing irrelevant.' },
 ];

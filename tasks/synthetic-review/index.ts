@@ -27,7 +27,13 @@ const DEFAULT_TAGS = [
 export const syntheticConfigSchema = z.object({
   tags: z._default(
     z
-      .array(z.object({ key: z.string().check(z.regex(/^[a-z][a-z0-9-]*$/)), label: z.string().check(z.minLength(1)), description: z._default(z.string(), '') }))
+      .array(
+        z.object({
+          key: z.string().check(z.regex(/^[a-z][a-z0-9-]*$/)),
+          label: z.string().check(z.minLength(1)),
+          description: z._default(z.string(), ''),
+        }),
+      )
       .check(
         z.minLength(1),
         z.maxLength(9),
@@ -65,24 +71,29 @@ export interface SyntheticJudgment {
   correctedText?: string;
 }
 
-const FIELDS = [{ name: 'prompt' }, { name: 'response', textFallback: true }, { name: 'generator', optional: true }, { name: 'generator_meta', optional: true }];
+const FIELDS = [
+  { name: 'prompt' },
+  { name: 'response', textFallback: true },
+  { name: 'generator', optional: true },
+  { name: 'generator_meta', optional: true },
+];
 
 function judgmentSchema(config: SyntheticConfig): z.ZodMiniType<SyntheticJudgment> {
   const tagKeys = config.tags.map((t) => t.key) as [string, ...string[]];
   return z
     .strictObject({
       decision: z.enum(DECISIONS),
-      tags: z._default(
-        z.array(z.enum(tagKeys)).check(z.refine((tags) => new Set(tags).size === tags.length, 'tags must not repeat')),
-        [],
-      ),
+      tags: z._default(z.array(z.enum(tagKeys)).check(z.refine((tags) => new Set(tags).size === tags.length, 'tags must not repeat')), []),
       correctedText: z.optional(z.string()),
     })
     .check(
       z.superRefine((j, ctx) => {
-      if (j.decision === 'needs-edit' && !j.correctedText?.trim()) ctx.addIssue({ code: 'custom', path: ['correctedText'], message: 'needs-edit requires the corrected text' });
-      if (j.decision !== 'needs-edit' && j.correctedText !== undefined) ctx.addIssue({ code: 'custom', path: ['correctedText'], message: 'corrected text only goes with needs-edit' });
-      if (j.decision === 'reject' && config.requireTagsOnReject && j.tags.length === 0) ctx.addIssue({ code: 'custom', path: ['tags'], message: 'reject requires at least one error tag' });
+        if (j.decision === 'needs-edit' && !j.correctedText?.trim())
+          ctx.addIssue({ code: 'custom', path: ['correctedText'], message: 'needs-edit requires the corrected text' });
+        if (j.decision !== 'needs-edit' && j.correctedText !== undefined)
+          ctx.addIssue({ code: 'custom', path: ['correctedText'], message: 'corrected text only goes with needs-edit' });
+        if (j.decision === 'reject' && config.requireTagsOnReject && j.tags.length === 0)
+          ctx.addIssue({ code: 'custom', path: ['tags'], message: 'reject requires at least one error tag' });
       }),
     ) as z.ZodMiniType<SyntheticJudgment>;
 }
@@ -107,10 +118,16 @@ export const syntheticReview: TaskType<SyntheticConfig, SyntheticPayload, Synthe
   payloadSchema: syntheticPayloadSchema,
   payloadFromDocument(doc, mapping) {
     const fields = readDocumentFields('synthetic-review', doc, FIELDS, mapping);
-    return syntheticPayloadSchema.parse({ prompt: fields.prompt, response: fields.response, generator: fields.generator, generatorMeta: fields.generator_meta });
+    return syntheticPayloadSchema.parse({
+      prompt: fields.prompt,
+      response: fields.response,
+      generator: fields.generator,
+      generatorMeta: fields.generator_meta,
+    });
   },
   judgmentSchema,
-  goldAnswerSchema: (config) => z.object({ decision: z.enum(DECISIONS), tags: z.optional(z.array(z.enum(config.tags.map((t) => t.key) as [string, ...string[]]))) }),
+  goldAnswerSchema: (config) =>
+    z.object({ decision: z.enum(DECISIONS), tags: z.optional(z.array(z.enum(config.tags.map((t) => t.key) as [string, ...string[]]))) }),
   compareWithGold(judgment, gold) {
     if (judgment.decision !== gold.decision) return { correct: false, score: 0 };
     // A matching decision earns half; the tags earn the rest when the gold names any.

@@ -12,7 +12,11 @@ afterAll(() => t.close());
 describe("an annotator's own label count", () => {
   it('counts final labels of the asker only, not undone ones, skips or other annotators', async () => {
     const project = await t.buildProject();
-    await buildDocuments(t, project.id, Array.from({ length: 4 }, (_, i) => ({ id: `d${i}`, text: `text ${i} ${randomUUID()}` })));
+    await buildDocuments(
+      t,
+      project.id,
+      Array.from({ length: 4 }, (_, i) => ({ id: `d${i}`, text: `text ${i} ${randomUUID()}` })),
+    );
     await buildBatch(t, project.id, { size: 4, redundancy: 2 });
     const [a, b] = [await buildTokenClient(t), await buildTokenClient(t)];
     const tasks = (await a.post(`/api/projects/${project.id}/tasks/lease`, { count: 4 }).expect(200)).body.tasks;

@@ -24,7 +24,8 @@ async function buildOpenProject(overrides: Parameters<TestApp['buildProject']>[0
 }
 
 const rating = (score: number) => ({ score });
-const docs = (n: number, prefix: string) => Array.from({ length: n }, (_, i) => ({ id: `${prefix}${i}`, text: `${prefix} document ${i} ${randomUUID()}` }));
+const docs = (n: number, prefix: string) =>
+  Array.from({ length: n }, (_, i) => ({ id: `${prefix}${i}`, text: `${prefix} document ${i} ${randomUUID()}` }));
 
 async function lease(client: Client, projectId: number, count = 1): Promise<Task[]> {
   const res = await client.post(`/api/projects/${projectId}/tasks/lease`, { count }).expect(200);
@@ -36,16 +37,24 @@ function submit(client: Client, projectId: number, slotId: number, value: unknow
 }
 
 const slotsOfBatch = async (batchId: number) =>
-  (await rowsOf<{ id: number; item_id: number }>(t.ctx.store.db, sql`select id, item_id from slots where batch_id = ${batchId} order by ordinal`)).map((r) => ({
+  (
+    await rowsOf<{ id: number; item_id: number }>(t.ctx.store.db, sql`select id, item_id from slots where batch_id = ${batchId} order by ordinal`)
+  ).map((r) => ({
     id: Number(r.id),
     itemId: Number(r.item_id),
   }));
 
 const judgmentCount = async (projectId: number) =>
-  (await rowsOf<{ n: number }>(t.ctx.store.db, sql`select count(*)::int as n from judgments where project_id = ${projectId} and kind = 'label'`))[0].n;
+  (await rowsOf<{ n: number }>(t.ctx.store.db, sql`select count(*)::int as n from judgments where project_id = ${projectId} and kind = 'label'`))[0]
+    .n;
 
 const slotRow = async (slotId: number) =>
-  (await rowsOf<{ status: string; leased_by: number | null }>(t.ctx.store.db, sql`select status, leased_by::int as leased_by from slots where id = ${slotId}`))[0];
+  (
+    await rowsOf<{ status: string; leased_by: number | null }>(
+      t.ctx.store.db,
+      sql`select status, leased_by::int as leased_by from slots where id = ${slotId}`,
+    )
+  )[0];
 
 describe('a judgment lands only in a slot its author holds in an open batch of the project (issue 12, finding 3)', () => {
   it('refuses a slot of a draft batch', async () => {
@@ -73,7 +82,7 @@ describe('a judgment lands only in a slot its author holds in an open batch of t
     expect(await judgmentCount(project.id)).toBe(0);
   });
 
-  it("refuses a slot leased to another annotator and leaves their lease alone", async () => {
+  it('refuses a slot leased to another annotator and leaves their lease alone', async () => {
     const project = await buildOpenProject();
     await buildDocuments(t, project.id, docs(1, 'ot'));
     await buildBatch(t, project.id, { redundancy: 2 });
@@ -118,7 +127,10 @@ describe('a judgment lands only in a slot its author holds in an open batch of t
     await admin.put(`/api/projects/${project.id}/gold`, { answers: [{ externalId: 'gl0', answer: rating(4) }] }).expect(200);
     await t.ctx.store.db.execute(sql`update projects set training_mode = true where id = ${project.id}`);
     const batch = await buildBatch(t, project.id, { size: 1, redundancy: 1, goldRate: 0.5 });
-    const [gold] = await rowsOf<{ id: number }>(t.ctx.store.db, sql`select s.id from slots s join items i on i.id = s.item_id where s.batch_id = ${batch.batch.id} and i.is_gold`);
+    const [gold] = await rowsOf<{ id: number }>(
+      t.ctx.store.db,
+      sql`select s.id from slots s join items i on i.id = s.item_id where s.batch_id = ${batch.batch.id} and i.is_gold`,
+    );
     const a = await buildTokenClient(t);
     const probe = await submit(a, project.id, Number(gold.id), rating(0));
     expect(probe.status).toBe(409);
@@ -150,7 +162,9 @@ describe('a judgment lands only in a slot its author holds in an open batch of t
       await buildBatch(t, project.id, { redundancy: 1 });
       const [a, b] = [await buildTokenClient(t), await buildTokenClient(t)];
       const [first, second] = await lease(a, project.id, 2);
-      await t.ctx.store.db.execute(sql`update slots set lease_expires_at = now() - interval '1 second' where id in (${first.slotId}, ${second.slotId})`);
+      await t.ctx.store.db.execute(
+        sql`update slots set lease_expires_at = now() - interval '1 second' where id in (${first.slotId}, ${second.slotId})`,
+      );
       // Not yet returned by the expiry job: the slot is still the caller's and is re-claimed.
       await submit(a, project.id, first.slotId).expect(201);
       expect(await expireLeases(t.ctx.store.db)).toBe(1);
@@ -165,7 +179,9 @@ describe('a judgment lands only in a slot its author holds in an open batch of t
       await buildBatch(t, project.id, { redundancy: 1 });
       const [a, b] = [await buildTokenClient(t), await buildTokenClient(t)];
       const [kept, skipped] = await lease(a, project.id, 2);
-      await t.ctx.store.db.execute(sql`update slots set lease_expires_at = now() - interval '1 second' where id in (${kept.slotId}, ${skipped.slotId})`);
+      await t.ctx.store.db.execute(
+        sql`update slots set lease_expires_at = now() - interval '1 second' where id in (${kept.slotId}, ${skipped.slotId})`,
+      );
       expect(await expireLeases(t.ctx.store.db)).toBe(2);
       await a.post(`/api/tasks/${kept.slotId}/renew`).expect(200);
       expect(await slotRow(kept.slotId)).toMatchObject({ status: 'leased', leased_by: a.user.id });
@@ -180,7 +196,9 @@ describe('a judgment lands only in a slot its author holds in an open batch of t
       const [a, b] = [await buildTokenClient(t), await buildTokenClient(t)];
       const [task] = await lease(a, project.id);
       await t.ctx.store.db.execute(sql`update slots set lease_expires_at = now() - interval '1 second' where id = ${task.slotId}`);
-      await t.ctx.store.db.execute(sql`update slots set lease_expires_at = now() + interval '1 hour' where item_id = ${task.itemId} and id <> ${task.slotId}`);
+      await t.ctx.store.db.execute(
+        sql`update slots set lease_expires_at = now() + interval '1 hour' where item_id = ${task.itemId} and id <> ${task.slotId}`,
+      );
       const [taken] = await lease(b, project.id);
       expect(taken.slotId).toBe(task.slotId);
       const late = await submit(a, project.id, task.slotId);
@@ -202,14 +220,23 @@ describe('skip and flag ids (issue 12, finding 9)', () => {
     const clientId = randomUUID();
     await a.post(`/api/tasks/${taskOfA.slotId}/skip`, { clientId, reason: 'unsure' }).expect(200);
     const [taskOfB] = await lease(b, project.id);
-    for (const body of [{ clientId, reason: 'copied id' }, { clientId, flag: { reason: 'pii', note: 'copied id' } }]) {
+    for (const body of [
+      { clientId, reason: 'copied id' },
+      { clientId, flag: { reason: 'pii', note: 'copied id' } },
+    ]) {
       const res = await b.post(`/api/tasks/${taskOfB.slotId}/skip`, body);
       expect(res.status).toBe(409);
     }
-    const rows = await rowsOf<{ user_id: number; skip_reason: string; item_id: number }>(t.ctx.store.db, sql`select user_id::int as user_id, skip_reason, item_id::int as item_id from judgments where client_id = ${clientId}`);
+    const rows = await rowsOf<{ user_id: number; skip_reason: string; item_id: number }>(
+      t.ctx.store.db,
+      sql`select user_id::int as user_id, skip_reason, item_id::int as item_id from judgments where client_id = ${clientId}`,
+    );
     expect(rows).toEqual([{ user_id: a.user.id, skip_reason: 'unsure', item_id: taskOfA.itemId }]);
     expect(await slotRow(taskOfB.slotId)).toMatchObject({ status: 'leased', leased_by: b.user.id });
-    const flags = await rowsOf<{ n: number }>(t.ctx.store.db, sql`select count(*)::int as n from flags f join items i on i.id = f.item_id where i.project_id = ${project.id}`);
+    const flags = await rowsOf<{ n: number }>(
+      t.ctx.store.db,
+      sql`select count(*)::int as n from flags f join items i on i.id = f.item_id where i.project_id = ${project.id}`,
+    );
     expect(flags[0].n).toBe(0);
     // A's own retry of the same skip is still answered as a replay.
     await a.post(`/api/tasks/${taskOfA.slotId}/skip`, { clientId, reason: 'unsure' }).expect(200);
@@ -222,7 +249,13 @@ describe('pairwise display order (issue 12, finding 9)', () => {
     await buildDocuments(
       t,
       project.id,
-      [0, 1].map((i) => ({ id: `pw${i}`, text: `prompt ${i} ${randomUUID()}`, prompt: `prompt ${i}`, response_a: `first ${i}`, response_b: `second ${i}` })),
+      [0, 1].map((i) => ({
+        id: `pw${i}`,
+        text: `prompt ${i} ${randomUUID()}`,
+        prompt: `prompt ${i}`,
+        response_a: `first ${i}`,
+        response_b: `second ${i}`,
+      })),
     );
     const batch = await buildBatch(t, project.id, { redundancy: 1 });
     await t.ctx.store.db.execute(sql`update slots set swapped = true where batch_id = ${batch.batch.id}`);
@@ -235,7 +268,10 @@ describe('pairwise display order (issue 12, finding 9)', () => {
     expect(claimed.body.error.id).toBe('display_order_mismatch');
     expect(await judgmentCount(project.id)).toBe(0);
     const ok = await submit(a, project.id, task.slotId, { screenChoice: 'left', choice: 'B' }).expect(201);
-    const [row] = await rowsOf<{ swapped: boolean; value: unknown }>(t.ctx.store.db, sql`select swapped, value from judgments where id = ${ok.body.judgment.id}`);
+    const [row] = await rowsOf<{ swapped: boolean; value: unknown }>(
+      t.ctx.store.db,
+      sql`select swapped, value from judgments where id = ${ok.body.judgment.id}`,
+    );
     expect(row).toEqual({ swapped: true, value: { screenChoice: 'left', choice: 'B' } });
   });
 });
@@ -256,7 +292,10 @@ describe('a document the task type cannot show (issue 12, finding 4)', () => {
       t.ctx.store.db,
       sql`select reason, note, user_id::int as user_id from flags where item_id = ${items[0].id}`,
     );
-    const slots = await rowsOf<{ status: string; leased_by: number | null }>(t.ctx.store.db, sql`select status, leased_by::int as leased_by from slots where item_id = ${items[0].id}`);
+    const slots = await rowsOf<{ status: string; leased_by: number | null }>(
+      t.ctx.store.db,
+      sql`select status, leased_by::int as leased_by from slots where item_id = ${items[0].id}`,
+    );
     return { status: items[0].status, flags, slots };
   };
 
@@ -265,7 +304,13 @@ describe('a document the task type cannot show (issue 12, finding 4)', () => {
     await buildDocuments(
       t,
       project.id,
-      [0, 1].map((i) => ({ id: `ok${i}`, text: `prompt ${i} ${randomUUID()}`, prompt: `prompt ${i}`, response_a: `first ${i}`, response_b: `second ${i}` })),
+      [0, 1].map((i) => ({
+        id: `ok${i}`,
+        text: `prompt ${i} ${randomUUID()}`,
+        prompt: `prompt ${i}`,
+        response_a: `first ${i}`,
+        response_b: `second ${i}`,
+      })),
     );
     await insertDocumentDirectly(project.id, 'bad', 'a prompt', { prompt: 'a prompt', response_a: 'only one response' });
     await buildBatch(t, project.id, { redundancy: 2 });
@@ -283,7 +328,9 @@ describe('a document the task type cannot show (issue 12, finding 4)', () => {
     expect((await brokenState(project.id)).flags).toHaveLength(1);
     // Staff see it in the review queue with the reason, without a payload to label.
     const reviewer = await buildTokenClient(t, 'reviewer');
-    await t.ctx.store.db.execute(sql`insert into project_members (project_id, user_id, role) values (${project.id}, ${reviewer.user.id}, 'reviewer')`);
+    await t.ctx.store.db.execute(
+      sql`insert into project_members (project_id, user_id, role) values (${project.id}, ${reviewer.user.id}, 'reviewer')`,
+    );
     const queue = await reviewer.get(`/api/projects/${project.id}/review`).expect(200);
     expect(queue.body.items).toEqual([expect.objectContaining({ payload: null, flags: [expect.objectContaining({ reason: 'broken' })] })]);
   });

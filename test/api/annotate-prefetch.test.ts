@@ -22,7 +22,12 @@ const docs = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `p${i}`, 
 
 async function lease(client: Client, projectId: number, count: number, known: number[] = []) {
   const res = await client.post(`/api/projects/${projectId}/tasks/lease`, { count, known }).expect(200);
-  return res.body as { tasks: { slotId: number }[]; held: number[]; labeled: number; progress: { items: number; itemsDone: number; leftForYou: number } };
+  return res.body as {
+    tasks: { slotId: number }[];
+    held: number[];
+    labeled: number;
+    progress: { items: number; itemsDone: number; leftForYou: number };
+  };
 }
 
 describe('leasing beside unsent answers (issue 13, point 5)', () => {

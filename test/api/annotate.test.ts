@@ -14,7 +14,8 @@ afterAll(() => t.close());
 
 /** A valid quality-rating judgment. */
 const rating = (score: number) => ({ score });
-const docs = (n: number, prefix = 'd') => Array.from({ length: n }, (_, i) => ({ id: `${prefix}${i}`, text: `${prefix} document ${i} ${randomUUID()}`, source: i % 2 ? 'forum' : 'wiki' }));
+const docs = (n: number, prefix = 'd') =>
+  Array.from({ length: n }, (_, i) => ({ id: `${prefix}${i}`, text: `${prefix} document ${i} ${randomUUID()}`, source: i % 2 ? 'forum' : 'wiki' }));
 
 type Client = Awaited<ReturnType<typeof buildTokenClient>>;
 type Task = { slotId: number; itemId: number; swapped: boolean; payload: unknown };
@@ -59,7 +60,9 @@ describe('concurrent leasing', () => {
 
     // Every annotator submits what they hold; then nothing is left to lease.
     const submissions = await Promise.all(
-      leased.flatMap(({ a, tasks }) => tasks.map((task) => ({ a, task }))).filter(({ a, task }, i, all) => all.findIndex((x) => x.a === a && x.task.slotId === task.slotId) === i)
+      leased
+        .flatMap(({ a, tasks }) => tasks.map((task) => ({ a, task })))
+        .filter(({ a, task }, i, all) => all.findIndex((x) => x.a === a && x.task.slotId === task.slotId) === i)
         .map(({ a, task }) => submit(a, project.id, task)),
     );
     expect(submissions.every((r) => r.status === 201)).toBe(true);
@@ -94,7 +97,8 @@ describe('completing items', () => {
       await blocker.query('select id from items where id = $1 for update', [tasks[0].itemId]);
       submitted = Promise.all(annotators.map((a, i) => submit(a, project.id, tasks[i])));
       const waiting = async () =>
-        (await pool.query(`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`)).rows[0].n;
+        (await pool.query(`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`)).rows[0]
+          .n;
       await expect.poll(waiting, { timeout: 10_000 }).toBe(3);
       await blocker.query('commit');
     } finally {
@@ -206,7 +210,10 @@ describe('submitting', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toMatch(/^value/);
     const good = await submit(a, project.id, task).expect(201);
-    const rows = await rowsOf<{ time_spent_ms: number }>(t.ctx.store.db, sql`select time_spent_ms from judgments where id = ${good.body.judgment.id}`);
+    const rows = await rowsOf<{ time_spent_ms: number }>(
+      t.ctx.store.db,
+      sql`select time_spent_ms from judgments where id = ${good.body.judgment.id}`,
+    );
     expect(rows[0].time_spent_ms).toBe(1200);
   });
 
@@ -277,11 +284,17 @@ describe('skip, flag and review', () => {
     expect(queue.body.items).toHaveLength(1);
     const entry = queue.body.items[0];
     expect(entry.flags).toEqual([expect.objectContaining({ reason: 'pii', note: 'phone number' })]);
-    expect(entry.judgments.filter((j: { kind: string }) => j.kind === 'label').map((j: { value: unknown }) => j.value)).toEqual([rating(1), rating(4)]);
+    expect(entry.judgments.filter((j: { kind: string }) => j.kind === 'label').map((j: { value: unknown }) => j.value)).toEqual([
+      rating(1),
+      rating(4),
+    ]);
     await reviewer.post(`/api/items/${entry.itemId}/adjudicate`, { answer: { score: 9 } }).expect(400);
     await reviewer.post(`/api/items/${entry.itemId}/adjudicate`, { answer: rating(2), promoteToGold: true }).expect(200);
     expect((await reviewer.get(`/api/projects/${project.id}/review`).expect(200)).body.items).toHaveLength(0);
-    const gold = await rowsOf<{ source: string; answer: unknown }>(t.ctx.store.db, sql`select source, answer from gold_answers where project_id = ${project.id}`);
+    const gold = await rowsOf<{ source: string; answer: unknown }>(
+      t.ctx.store.db,
+      sql`select source, answer from gold_answers where project_id = ${project.id}`,
+    );
     expect(gold).toEqual([{ source: 'reviewer', answer: rating(2) }]);
   });
 });
@@ -289,19 +302,44 @@ describe('skip, flag and review', () => {
 describe('batch generation', () => {
   it('is seeded and reproducible, stratifies by source with target proportions, and mixes in gold', async () => {
     const project = await t.buildProject();
-    const records = Array.from({ length: 60 }, (_, i) => ({ id: `g${i}`, text: `gen doc ${i} ${randomUUID()}`, source: ['wiki', 'forum', 'code'][i % 3] }));
+    const records = Array.from({ length: 60 }, (_, i) => ({
+      id: `g${i}`,
+      text: `gen doc ${i} ${randomUUID()}`,
+      source: ['wiki', 'forum', 'code'][i % 3],
+    }));
     await buildDocuments(t, project.id, records);
     const admin = await buildTokenClient(t, 'admin');
-    await admin.put(`/api/projects/${project.id}/gold`, { answers: [{ externalId: 'g0', answer: rating(5) }, { externalId: 'g1', answer: rating(0) }, { externalId: 'g2', answer: rating(3) }] }).expect(200);
-    const plan = { name: 'strat', size: 12, redundancy: 2, goldRate: 0.2, seed: 42, excludeUsed: false, sampling: { strategy: 'stratified', field: 'source', proportions: { wiki: 0.5, forum: 0.25, code: 0.25 } } };
+    await admin
+      .put(`/api/projects/${project.id}/gold`, {
+        answers: [
+          { externalId: 'g0', answer: rating(5) },
+          { externalId: 'g1', answer: rating(0) },
+          { externalId: 'g2', answer: rating(3) },
+        ],
+      })
+      .expect(200);
+    const plan = {
+      name: 'strat',
+      size: 12,
+      redundancy: 2,
+      goldRate: 0.2,
+      seed: 42,
+      excludeUsed: false,
+      sampling: { strategy: 'stratified', field: 'source', proportions: { wiki: 0.5, forum: 0.25, code: 0.25 } },
+    };
     const first = await admin.post(`/api/projects/${project.id}/batches`, plan).expect(201);
     expect(first.body.byStratum).toEqual({ wiki: 6, forum: 3, code: 3 });
     expect(first.body).toMatchObject({ items: 12, goldItems: 3, slots: 30 });
     const second = await admin.post(`/api/projects/${project.id}/batches`, plan).expect(201);
     const docsOf = async (batchId: number) =>
-      (await rowsOf<{ document_id: number }>(t.ctx.store.db, sql`select document_id from items where batch_id = ${batchId} order by document_id`)).map((r) => Number(r.document_id));
+      (
+        await rowsOf<{ document_id: number }>(t.ctx.store.db, sql`select document_id from items where batch_id = ${batchId} order by document_id`)
+      ).map((r) => Number(r.document_id));
     expect(await docsOf(second.body.batch.id)).toEqual(await docsOf(first.body.batch.id));
-    const goldDocs = await rowsOf<{ n: number }>(t.ctx.store.db, sql`select count(*)::int as n from items where batch_id = ${first.body.batch.id} and is_gold`);
+    const goldDocs = await rowsOf<{ n: number }>(
+      t.ctx.store.db,
+      sql`select count(*)::int as n from items where batch_id = ${first.body.batch.id} and is_gold`,
+    );
     expect(goldDocs[0].n).toBe(3);
   });
 

@@ -14,7 +14,8 @@ const docs = (prefix: string, n: number, extra: Record<string, unknown> = {}) =>
 
 const del = (path: string, body: object) => request(t.url).delete(path).set('Authorization', admin.authorization).send(body);
 const count = async (query: ReturnType<typeof sql>) => Number((await rowsOf<{ n: number }>(t.ctx.store.db, query))[0].n);
-const audit = (action: string, target: string) => count(sql`select count(*)::int as n from audit_log where action = ${action} and target = ${target}`);
+const audit = (action: string, target: string) =>
+  count(sql`select count(*)::int as n from audit_log where action = ${action} and target = ${target}`);
 
 beforeAll(async () => {
   t = await startTestApp();
@@ -60,7 +61,10 @@ describe('deleting a batch', () => {
     expect((await admin.get(`/api/projects/${project.id}/batches?archived=include`).expect(200)).body.batches).toHaveLength(1);
     await admin.post(`/api/projects/${project.id}/aggregate`).expect(200);
     const exported = await admin.get(`/api/projects/${project.id}/export?format=jsonl&includeJudgments=true&batchId=${batch.id}`).expect(200);
-    const rows = (exported.text as string).trim().split('\n').map((l) => JSON.parse(l));
+    const rows = (exported.text as string)
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(rows).toHaveLength(4);
     expect(rows.every((r) => r.judgments.length === 1)).toBe(true);
 
@@ -151,13 +155,21 @@ describe('deleting documents', () => {
 
     const left = free.slice(2);
     const odd = left.filter((d) => d.source === 'odd').length;
-    const inBatchOdd = await count(sql`select count(*)::int as n from documents d where project_id = ${project.id} and source = 'odd' and exists (select 1 from items i where i.document_id = d.id)`);
+    const inBatchOdd = await count(
+      sql`select count(*)::int as n from documents d where project_id = ${project.id} and source = 'odd' and exists (select 1 from items i where i.document_id = d.id)`,
+    );
     const byFilter = await del(`/api/projects/${project.id}/documents`, { filter: { source: 'odd' }, confirm: true }).expect(200);
     expect(byFilter.body).toEqual({ deleted: odd, inBatch: inBatchOdd });
     expect(await count(sql`select count(*)::int as n from documents where project_id = ${project.id}`)).toBe(10 - 2 - odd);
-    expect(await count(sql`select count(*)::int as n from audit_log where action = 'documents.delete' and target = ${`project:${project.id}`}`)).toBe(3);
+    expect(await count(sql`select count(*)::int as n from audit_log where action = 'documents.delete' and target = ${`project:${project.id}`}`)).toBe(
+      3,
+    );
 
     // An annotator may not delete anything.
-    await request(t.url).delete(`/api/projects/${project.id}/documents/${left[0].id}`).set('Authorization', annotator.authorization).send({}).expect(403);
+    await request(t.url)
+      .delete(`/api/projects/${project.id}/documents/${left[0].id}`)
+      .set('Authorization', annotator.authorization)
+      .send({})
+      .expect(403);
   });
 });

@@ -28,7 +28,11 @@ describe('login', () => {
   it('refuses a wrong password and an unknown email with 401 JSON', async () => {
     const agent = request.agent(t.url);
     const { body } = await agent.get('/api/session');
-    const wrong = await agent.post('/api/auth/login').set('X-CSRF-Token', body.csrfToken).send({ email: t.admin.email, password: 'nope' }).expect(401);
+    const wrong = await agent
+      .post('/api/auth/login')
+      .set('X-CSRF-Token', body.csrfToken)
+      .send({ email: t.admin.email, password: 'nope' })
+      .expect(401);
     expect(wrong.body.error).toMatchObject({ id: 'unauthenticated', message: 'Wrong email or password' });
     await agent.post('/api/auth/login').set('X-CSRF-Token', body.csrfToken).send({ email: 'ghost@test.local', password: 'x' }).expect(401);
   });
@@ -47,7 +51,11 @@ describe('login', () => {
     await agent.patch(`/api/users/${user.id}`).set('X-CSRF-Token', csrf).send({ disabled: true }).expect(200);
     const anon = request.agent(t.url);
     const { body } = await anon.get('/api/session');
-    const res = await anon.post('/api/auth/login').set('X-CSRF-Token', body.csrfToken).send({ email: user.email, password: TEST_PASSWORD }).expect(401);
+    const res = await anon
+      .post('/api/auth/login')
+      .set('X-CSRF-Token', body.csrfToken)
+      .send({ email: user.email, password: TEST_PASSWORD })
+      .expect(401);
     expect(res.body.error.message).toMatch(/disabled/);
   });
 
@@ -95,7 +103,11 @@ describe('API tokens', () => {
     expect(JSON.stringify(listed.body)).not.toContain(secret);
 
     await request(t.url).get('/api/users').set('Authorization', `Bearer ${secret}`).expect(200);
-    await request(t.url).post('/api/projects').set('Authorization', `Bearer ${secret}`).send({ name: 'via token', taskType: 'quality-rating' }).expect(201);
+    await request(t.url)
+      .post('/api/projects')
+      .set('Authorization', `Bearer ${secret}`)
+      .send({ name: 'via token', taskType: 'quality-rating' })
+      .expect(201);
     const used = await agent.get('/api/tokens').expect(200);
     expect(used.body.tokens.find((tk: { id: number }) => tk.id === created.body.token.id).lastUsedAt).not.toBeNull();
 
@@ -126,7 +138,11 @@ describe('user administration', () => {
       .send({ email: 'New.Person@Test.local', name: 'New', password: 'longenough', role: 'annotator' })
       .expect(201);
     expect(created.body.user.email).toBe('new.person@test.local');
-    await agent.post('/api/users').set('X-CSRF-Token', csrf).send({ email: 'new.person@test.local', name: 'Dup', password: 'longenough' }).expect(409);
+    await agent
+      .post('/api/users')
+      .set('X-CSRF-Token', csrf)
+      .send({ email: 'new.person@test.local', name: 'Dup', password: 'longenough' })
+      .expect(409);
     const promoted = await agent.patch(`/api/users/${created.body.user.id}`).set('X-CSRF-Token', csrf).send({ role: 'reviewer' }).expect(200);
     expect(promoted.body.user.role).toBe('reviewer');
     await agent.patch(`/api/users/999999`).set('X-CSRF-Token', csrf).send({ role: 'reviewer' }).expect(404);

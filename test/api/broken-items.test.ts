@@ -63,7 +63,8 @@ describe('a broken document left in the store', () => {
       await annotator.post(`/api/projects/${project.id}/judgments`, { clientId: randomUUID(), slotId: task.slotId, value }).expect(201);
     }
     // Its prompt gone since it was labeled (an edit in the database, an import from before imports checked).
-    const breakDocument = () => t.ctx.store.db.execute(sql`update documents set meta = '{}'::jsonb where project_id = ${project.id} and external_id = 'b'`);
+    const breakDocument = () =>
+      t.ctx.store.db.execute(sql`update documents set meta = '{}'::jsonb where project_id = ${project.id} and external_id = 'b'`);
     return { project, admin: await buildTokenClient(t, 'admin'), breakDocument };
   }
 
@@ -82,11 +83,18 @@ describe('a broken document left in the store', () => {
     const out = new PassThrough();
     const chunks: Buffer[] = [];
     out.on('data', (chunk: Buffer) => chunks.push(chunk));
-    const facts = await exportSet(t.ctx, { project: (await findProject(t.ctx.store.db, project.id))!, options: exportOptionsSchema.parse({ format: 'jsonl' }), out });
+    const facts = await exportSet(t.ctx, {
+      project: (await findProject(t.ctx.store.db, project.id))!,
+      options: exportOptionsSchema.parse({ format: 'jsonl' }),
+      out,
+    });
     expect({ rows: facts.rows, skipped: facts.skipped }).toEqual({ rows: 1, skipped: 1 });
     expect(Buffer.concat(chunks).toString().trim().split('\n')).toHaveLength(1);
 
-    const download = await request(t.url).get(`/api/projects/${project.id}/export?format=jsonl`).set('Authorization', admin.authorization).expect(200);
+    const download = await request(t.url)
+      .get(`/api/projects/${project.id}/export?format=jsonl`)
+      .set('Authorization', admin.authorization)
+      .expect(200);
     expect(download.text.trim().split('\n')).toHaveLength(1);
   });
 });

@@ -42,7 +42,10 @@ describe('curate CLI (a client of the API)', () => {
   it('creates a project, imports with a progress line, lists, and exports', async () => {
     expect((await curate(['projects', 'create', '--name', 'cli', '--task-type', 'quality-rating'])).stdout).toMatch(/created project/);
     const file = path.join(dir, 'docs.jsonl');
-    await fs.promises.writeFile(file, ['{"id":"a","text":"first","source":"wiki"}', '{"id":"b","text":"second"}', '{"id":"c","text":"first"}'].join('\n'));
+    await fs.promises.writeFile(
+      file,
+      ['{"id":"a","text":"first","source":"wiki"}', '{"id":"b","text":"second"}', '{"id":"c","text":"first"}'].join('\n'),
+    );
     const imported = await curate(['import', file, '--project', 'cli', '--id-field', 'id', '--meta', 'source']);
     expect(imported.code).toBe(0);
     expect(imported.stdout).toMatch(/Imported 2 document\(s\); 1 exact duplicate/);
@@ -66,7 +69,10 @@ describe('curate CLI (a client of the API)', () => {
     const inHere = { INIT_CWD: here };
     await curate(['projects', 'create', '--name', 'cli-relative', '--task-type', 'quality-rating']);
     await fs.promises.writeFile(path.join(here, 'mine.jsonl'), '{"text":"relative"}\n');
-    expect(await curate(['import', 'mine.jsonl', '--project', 'cli-relative'], inHere)).toMatchObject({ code: 0, stdout: expect.stringMatching(/Imported 1 document/) });
+    expect(await curate(['import', 'mine.jsonl', '--project', 'cli-relative'], inHere)).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(/Imported 1 document/),
+    });
     expect((await curate(['export', '--project', 'cli-relative', '--format', 'jsonl', '--out', 'out.jsonl'], inHere)).code).toBe(0);
     expect(fs.existsSync(path.join(here, 'out.jsonl'))).toBe(true);
     await fs.promises.writeFile(path.join(here, 'answers.csv'), 'item,worker,label\ni1,w1,yes\ni1,w2,yes\ni1,w3,no\n');
@@ -89,8 +95,17 @@ describe('curate CLI (a client of the API)', () => {
     await (await buildTokenClient(t)).post(`/api/projects/${project.id}/tasks/lease`, { count: 2 }).expect(200);
     const listed = await curate(['batches', 'list', '--project', project.name]);
     expect(listed.code).toBe(0);
-    const [header, row] = listed.stdout.trim().split('\n').map((line) => line.split('\t'));
-    expect(Object.fromEntries(header.map((column, i) => [column, row[i]]))).toMatchObject({ id: String(batch.id), items: '2', complete: '0', broken: '1', leased: '1' });
+    const [header, row] = listed.stdout
+      .trim()
+      .split('\n')
+      .map((line) => line.split('\t'));
+    expect(Object.fromEntries(header.map((column, i) => [column, row[i]]))).toMatchObject({
+      id: String(batch.id),
+      items: '2',
+      complete: '0',
+      broken: '1',
+      leased: '1',
+    });
   });
 
   it('reports a refused import with line numbers and exit 1', async () => {
@@ -106,11 +121,17 @@ describe('curate CLI (a client of the API)', () => {
   it('gives one clear line and a non-zero exit for bad arguments, bad credentials and unknown things', async () => {
     const missing = await curate(['import']);
     expect(missing).toMatchObject({ code: 2, stderr: 'curate: missing FILE (npm run curate -- import --help)\n' });
-    expect(await curate(['import', '--bogus'])).toMatchObject({ code: 2, stderr: 'curate: unknown option --bogus (npm run curate -- import --help)\n' });
+    expect(await curate(['import', '--bogus'])).toMatchObject({
+      code: 2,
+      stderr: 'curate: unknown option --bogus (npm run curate -- import --help)\n',
+    });
     // A second file is refused, not silently left out of the import.
     const two = await curate(['import', path.join(dir, 'a.jsonl'), path.join(dir, 'b.jsonl'), '--project', 'cli']);
     expect(two).toMatchObject({ code: 2, stderr: `curate: unexpected argument "${path.join(dir, 'b.jsonl')}" (npm run curate -- import --help)\n` });
-    expect(await curate(['projects', 'list', 'everything'])).toMatchObject({ code: 2, stderr: expect.stringContaining('unexpected argument "everything"') });
+    expect(await curate(['projects', 'list', 'everything'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('unexpected argument "everything"'),
+    });
     expect(await curate(['aggregate', '--answers', 'x.csv', '--out', 'y.csv', '--method', 'best'])).toMatchObject({
       code: 2,
       stderr: 'curate: --method must be one of mv|wawa|ds|one-coin|mace|glad|ordinal (npm run curate -- aggregate --help)\n',

@@ -28,21 +28,33 @@ describe('one shape for commands', () => {
   it('keeps both of two settings updates made at once to different sections', async () => {
     const project = await t.buildProject();
     const admin = await t.signIn(t.admin);
-    const overHttp = (settings: object) => admin.agent.patch(`/api/projects/${project.id}`).set('X-CSRF-Token', admin.csrf).send({ settings }).expect(200);
-    const direct = (settings: Record<string, unknown>) => updateProjectSettings(t.ctx, { actorId: t.admin.id, projectId: project.id, changes: { settings } });
+    const overHttp = (settings: object) =>
+      admin.agent.patch(`/api/projects/${project.id}`).set('X-CSRF-Token', admin.csrf).send({ settings }).expect(200);
+    const direct = (settings: Record<string, unknown>) =>
+      updateProjectSettings(t.ctx, { actorId: t.admin.id, projectId: project.id, changes: { settings } });
     for (const [round, update] of [overHttp, direct, overHttp, direct].entries()) {
       const threshold = 0.5 + round / 100;
       const passMark = 0.6 + round / 100;
       await Promise.all([update({ aggregation: { reviewBelowConfidence: threshold } }), update({ crowd: { qualificationPassMark: passMark } })]);
-      const settings = (await findProject(t.ctx.store.db, project.id)).settings as { aggregation?: { reviewBelowConfidence: number }; crowd?: { qualificationPassMark: number } };
-      expect({ threshold: settings.aggregation?.reviewBelowConfidence, passMark: settings.crowd?.qualificationPassMark }).toEqual({ threshold, passMark });
+      const settings = (await findProject(t.ctx.store.db, project.id)).settings as {
+        aggregation?: { reviewBelowConfidence: number };
+        crowd?: { qualificationPassMark: number };
+      };
+      expect({ threshold: settings.aggregation?.reviewBelowConfidence, passMark: settings.crowd?.qualificationPassMark }).toEqual({
+        threshold,
+        passMark,
+      });
     }
   });
 
   it('replaces only the sections an update names', async () => {
     const project = await t.buildProject();
     await updateProjectSettings(t.ctx, { actorId: t.admin.id, projectId: project.id, changes: { settings: { aggregation: { method: 'ds' } } } });
-    await updateProjectSettings(t.ctx, { actorId: t.admin.id, projectId: project.id, changes: { settings: { crowd: { minGold: 2 } }, description: 'second' } });
+    await updateProjectSettings(t.ctx, {
+      actorId: t.admin.id,
+      projectId: project.id,
+      changes: { settings: { crowd: { minGold: 2 } }, description: 'second' },
+    });
     const stored = await findProject(t.ctx.store.db, project.id);
     expect(stored).toMatchObject({ description: 'second', settings: { aggregation: { method: 'ds' }, crowd: { minGold: 2 } } });
   });
@@ -50,7 +62,11 @@ describe('one shape for commands', () => {
   it('writes a settings change and its audit entry together, or neither', async () => {
     const project = await t.buildProject({ name: `audited ${randomUUID()}` });
     await expect(
-      updateProjectSettings(t.ctx, { actorId: NO_SUCH_ACTOR, projectId: project.id, changes: { description: 'unaudited', settings: { crowd: { minGold: 3 } } } }),
+      updateProjectSettings(t.ctx, {
+        actorId: NO_SUCH_ACTOR,
+        projectId: project.id,
+        changes: { description: 'unaudited', settings: { crowd: { minGold: 3 } } },
+      }),
     ).rejects.toThrow();
     expect(await findProject(t.ctx.store.db, project.id)).toMatchObject({ description: '', settings: {} });
 
@@ -71,7 +87,7 @@ describe('one shape for commands', () => {
     expect(await auditOf(`batch:${batch.id}`)).toEqual([{ action: 'batch.create' }]);
   });
 
-  it('announces an import\'s outcome from the command, wherever it was started, after its rows committed', async () => {
+  it("announces an import's outcome from the command, wherever it was started, after its rows committed", async () => {
     const project = await t.buildProject();
     const heard: DomainEvent[] = [];
     const unsubscribe = t.ctx.events.subscribe((event) => heard.push(event));
@@ -88,10 +104,22 @@ describe('one shape for commands', () => {
     unsubscribe();
     const done = heard.filter((event) => event.name === 'import:done');
     expect(done).toEqual([
-      { name: 'import:done', payload: { importId: good.importId, projectId: project.id, status: 'succeeded', message: good.message }, to: { projectId: project.id } },
-      { name: 'import:done', payload: { importId: bad.importId, projectId: project.id, status: 'failed', message: bad.message }, to: { projectId: project.id } },
+      {
+        name: 'import:done',
+        payload: { importId: good.importId, projectId: project.id, status: 'succeeded', message: good.message },
+        to: { projectId: project.id },
+      },
+      {
+        name: 'import:done',
+        payload: { importId: bad.importId, projectId: project.id, status: 'failed', message: bad.message },
+        to: { projectId: project.id },
+      },
     ]);
     expect(heard.some((event) => event.name === 'import:progress' && event.payload.importId === good.importId)).toBe(true);
-    expect(await auditOf(`project:${project.id}`)).toEqual([{ action: 'project.create' }, { action: 'import.succeeded' }, { action: 'import.failed' }]);
+    expect(await auditOf(`project:${project.id}`)).toEqual([
+      { action: 'project.create' },
+      { action: 'import.succeeded' },
+      { action: 'import.failed' },
+    ]);
   });
 });

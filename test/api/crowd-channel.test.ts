@@ -4,7 +4,15 @@ import { startTestApp, type TestApp } from '../support/test-app.ts';
 
 // No AWS credentials anywhere this test file's process looks (each file runs in a process of its own), and no
 // instance-metadata lookup to wait for: the state of a fresh install pointed at real MTurk.
-for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_CONTAINER_CREDENTIALS_FULL_URI']) delete process.env[name];
+for (const name of [
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_PROFILE',
+  'AWS_WEB_IDENTITY_TOKEN_FILE',
+  'AWS_CONTAINER_CREDENTIALS_FULL_URI',
+])
+  delete process.env[name];
 process.env.AWS_SHARED_CREDENTIALS_FILE = '/nonexistent/aws-credentials';
 process.env.AWS_CONFIG_FILE = '/nonexistent/aws-config';
 process.env.AWS_EC2_METADATA_DISABLED = 'true';
@@ -34,7 +42,12 @@ describe('crowd channel readiness', () => {
   it('says a local emulator is configured', async () => {
     const admin = await local.signIn(local.admin);
     const { body } = await admin.agent.get('/api/crowd/channel').expect(200);
-    expect(body).toEqual({ channel: 'mturk', endpoint: emulator.url, configured: true, vocabulary: expect.objectContaining({ unit: 'HIT', place: 'assignment' }) });
+    expect(body).toEqual({
+      channel: 'mturk',
+      endpoint: emulator.url,
+      configured: true,
+      vocabulary: expect.objectContaining({ unit: 'HIT', place: 'assignment' }),
+    });
     expect((await admin.agent.get('/api/crowd/balance').expect(200)).body.balance).toBe('12.00');
   });
 

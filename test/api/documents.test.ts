@@ -91,9 +91,13 @@ describe('document detail', () => {
     // The annotator and the reviewer each label doc-10's one item.
     const reviewerAgent = await t.signIn(reviewer);
     for (const who of [
-      { lease: () => annotator.post(`/api/projects/${detailProjectId}/tasks/lease`, { count: 10 }), submit: (b: object) => annotator.post(`/api/projects/${detailProjectId}/judgments`, b) },
       {
-        lease: () => reviewerAgent.agent.post(`/api/projects/${detailProjectId}/tasks/lease`).set('X-CSRF-Token', reviewerAgent.csrf).send({ count: 10 }),
+        lease: () => annotator.post(`/api/projects/${detailProjectId}/tasks/lease`, { count: 10 }),
+        submit: (b: object) => annotator.post(`/api/projects/${detailProjectId}/judgments`, b),
+      },
+      {
+        lease: () =>
+          reviewerAgent.agent.post(`/api/projects/${detailProjectId}/tasks/lease`).set('X-CSRF-Token', reviewerAgent.csrf).send({ count: 10 }),
         submit: (b: object) => reviewerAgent.agent.post(`/api/projects/${detailProjectId}/judgments`).set('X-CSRF-Token', reviewerAgent.csrf).send(b),
       },
     ]) {

@@ -37,7 +37,11 @@ beforeAll(async () => {
     config: { keepDrop: true, aspects: [{ key: 'coherence', label: 'Coherence', scale: { min: 1, max: 5 } }] },
   });
   projects.quality = quality.id;
-  await buildDocuments(t, quality.id, Array.from({ length: 8 }, (_, i) => ({ id: `doc-${i}`, text: `Quality text ${i}`, ...metaOf(i) })));
+  await buildDocuments(
+    t,
+    quality.id,
+    Array.from({ length: 8 }, (_, i) => ({ id: `doc-${i}`, text: `Quality text ${i}`, ...metaOf(i) })),
+  );
   await buildBatch(t, quality.id, { redundancy: 2 });
   await labelAll(x, quality.id, (i) => ({ score: i % 6, aspects: { coherence: 1 + (i % 5) }, keep: i % 2 === 0 }));
   await labelAll(y, quality.id, (i) => ({ score: (i + 1) % 6, aspects: { coherence: 1 + (i % 5) }, keep: true }));
@@ -55,7 +59,9 @@ beforeAll(async () => {
   await buildBatch(t, synthetic.id, { redundancy: 2 });
   await labelAll(x, synthetic.id, () => ({ decision: 'accept', tags: [] }));
   await labelAll(y, synthetic.id, (i) =>
-    i % 2 === 0 ? { decision: 'needs-edit', tags: ['factual'], correctedText: `Response ${i}: water boils at 100 C.` } : { decision: 'reject', tags: ['factual', 'low-value'] },
+    i % 2 === 0
+      ? { decision: 'needs-edit', tags: ['factual'], correctedText: `Response ${i}: water boils at 100 C.` }
+      : { decision: 'reject', tags: ['factual', 'low-value'] },
   );
 
   const pairwise = await t.buildProject({ taskType: 'pairwise-preference' });
@@ -63,7 +69,14 @@ beforeAll(async () => {
   await buildDocuments(
     t,
     pairwise.id,
-    Array.from({ length: 4 }, (_, i) => ({ id: `doc-${i}`, text: `Prompt ${i}`, prompt: `Prompt ${i}`, response_a: `A ${i}`, response_b: `B ${i}`, ...metaOf(i) })),
+    Array.from({ length: 4 }, (_, i) => ({
+      id: `doc-${i}`,
+      text: `Prompt ${i}`,
+      prompt: `Prompt ${i}`,
+      response_a: `A ${i}`,
+      response_b: `B ${i}`,
+      ...metaOf(i),
+    })),
   );
   const batch = await buildBatch(t, pairwise.id, { redundancy: 2 });
   // Unswapped slots: the left response is A, so each choice below is what the annotator clicked.
@@ -195,7 +208,13 @@ describe('Parquet export read by DuckDB', () => {
 
   it('pairwise-preference: preference counts are BIGINT and the label is JSON', async () => {
     const file = await exportFile(projects.pairwise, 'parquet', QUERY);
-    expect(await columnTypes(parquetAt(file))).toEqual({ ...COMMON_TYPES, prefer_a: 'BIGINT', prefer_b: 'BIGINT', ties: 'BIGINT', chose_left: 'BIGINT' });
+    expect(await columnTypes(parquetAt(file))).toEqual({
+      ...COMMON_TYPES,
+      prefer_a: 'BIGINT',
+      prefer_b: 'BIGINT',
+      ties: 'BIGINT',
+      chose_left: 'BIGINT',
+    });
     const [sums] = await duckRows(`select sum(prefer_a) as a, sum(prefer_b) as b, sum(ties) as ties, count(*) as n,
       count(*) filter (where meta->>'url' like 'https://example.org/page/%') as with_url from ${parquetAt(file)}`);
     expect(sums).toEqual({ a: 4n, b: 2n, ties: 2n, n: 4n, with_url: 4n });

@@ -44,7 +44,9 @@ async function terminateBackends(): Promise<number> {
   const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
   await admin.connect();
   try {
-    const { rows } = await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [database]);
+    const { rows } = await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [
+      database,
+    ]);
     return rows.length;
   } finally {
     await admin.end();
@@ -111,11 +113,17 @@ interface Acknowledged {
 describe.skipIf(!onPostgres)('fault load on PostgreSQL: two processes, aborted requests, backends terminated twice (PostgreSQL only)', () => {
   it('loses no acknowledged judgment, duplicates none, fills no item past k, and both processes keep serving', async () => {
     const project = await a.buildProject();
-    await buildDocuments(a, project.id, Array.from({ length: ITEMS }, (_, i) => ({ id: `doc-${i}`, text: `document ${i} ${randomUUID()}` })));
+    await buildDocuments(
+      a,
+      project.id,
+      Array.from({ length: ITEMS }, (_, i) => ({ id: `doc-${i}`, text: `document ${i} ${randomUUID()}` })),
+    );
     const { batch } = await buildBatch(a, project.id, { size: ITEMS, redundancy: K });
     const seenOnA = await watch(a, project.id);
     const seenOnB = await watch(b, project.id);
-    const annotators = await Promise.all(Array.from({ length: ANNOTATORS }, (_, i) => buildTokenClient(a).then((c) => ({ ...c, app: i % 2 ? b : a }))));
+    const annotators = await Promise.all(
+      Array.from({ length: ANNOTATORS }, (_, i) => buildTokenClient(a).then((c) => ({ ...c, app: i % 2 ? b : a }))),
+    );
 
     const acknowledged: Acknowledged[] = [];
     const refused: { status: number; body: unknown }[] = [];
@@ -133,7 +141,8 @@ describe.skipIf(!onPostgres)('fault load on PostgreSQL: two processes, aborted r
             timeSpentMs: 1000,
           });
           if (submitted.status === 200) tally.replayed++;
-          if (submitted.status === 200 || submitted.status === 201) acknowledged.push({ clientId, slotId: task.slotId, itemId: task.itemId, userId: annotator.user.id });
+          if (submitted.status === 200 || submitted.status === 201)
+            acknowledged.push({ clientId, slotId: task.slotId, itemId: task.itemId, userId: annotator.user.id });
           else refused.push(submitted);
         }
       }
@@ -180,14 +189,20 @@ describe.skipIf(!onPostgres)('fault load on PostgreSQL: two processes, aborted r
     const onB = annotators.find((x) => x.app === b)!;
     const task = (await send(b.url, onB.authorization, `/api/projects/${project.id}/tasks/lease`, { count: 1 })).body.tasks[0];
     expect(task, 'the late batch offers its one task').toBeDefined();
-    const lateSubmit = await send(b.url, onB.authorization, `/api/projects/${project.id}/judgments`, { clientId: randomUUID(), slotId: task.slotId, value: { score: 3 } });
+    const lateSubmit = await send(b.url, onB.authorization, `/api/projects/${project.id}/judgments`, {
+      clientId: randomUUID(),
+      slotId: task.slotId,
+      value: { score: 3 },
+    });
     expect(lateSubmit.status).toBe(201);
     await expect.poll(() => seenOnA.some((p) => p.batchId === late.id && p.done === 1), { timeout: EVENT_WAIT_MS }).toBe(true);
 
     // Every connection a request or job took went back to its pool, the ones the terminations killed included.
     const checkedOut = () => [a, b].map((app) => app.ctx.store.pool!.totalCount - app.ctx.store.pool!.idleCount);
     await expect.poll(checkedOut, { timeout: EVENT_WAIT_MS }).toEqual([0, 0]);
-    const health = await Promise.all([a, b].map((app) => fetch(`${app.url}/api/projects`, { headers: { authorization: annotators[0].authorization } })));
+    const health = await Promise.all(
+      [a, b].map((app) => fetch(`${app.url}/api/projects`, { headers: { authorization: annotators[0].authorization } })),
+    );
 
     console.log('fault load:', {
       annotators: ANNOTATORS,

@@ -60,7 +60,14 @@ describe.skipIf(!onPostgres)('PostgreSQL going away under a running server proce
     url.pathname = `/${database}`;
     child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'server/main.ts')], {
       cwd: root,
-      env: { ...process.env, DATABASE_URL: url.toString(), PORT: '0', HOST: '127.0.0.1', ADMIN_PASSWORD: 'fault-password', SESSION_SECRET: 'fault-secret-fault-secret' },
+      env: {
+        ...process.env,
+        DATABASE_URL: url.toString(),
+        PORT: '0',
+        HOST: '127.0.0.1',
+        ADMIN_PASSWORD: 'fault-password',
+        SESSION_SECRET: 'fault-secret-fault-secret',
+      },
     });
     const base = await new Promise<string>((resolve, reject) => {
       const onData = (chunk: Buffer) => {
@@ -74,14 +81,20 @@ describe.skipIf(!onPostgres)('PostgreSQL going away under a running server proce
     });
 
     const session = await fetch(`${base}/api/session`);
-    const anonymousCookie = session.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const anonymousCookie = session.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
     const login = await fetch(`${base}/api/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', cookie: anonymousCookie, 'x-csrf-token': (await session.json()).csrfToken },
       body: JSON.stringify({ email: 'admin@curate.local', password: 'fault-password' }),
     });
     expect(login.status).toBe(200);
-    const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const cookie = login.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
     const csrf = (await login.json()).csrfToken as string;
     const { projects } = await (await fetch(`${base}/api/projects`, { headers: { cookie } })).json();
     const demoId = projects[0].id as number;
@@ -129,7 +142,10 @@ describe.skipIf(!onPostgres)('PostgreSQL going away under a running server proce
     expect(child.exitCode, output).toBeNull();
     expect(output).not.toMatch(/Unhandled 'error' event/);
     // Nothing but success or a clear "try again": no 500s while the connections drop.
-    expect([...statuses.keys()].filter((s) => s !== 200 && s !== 503), JSON.stringify([...statuses])).toEqual([]);
+    expect(
+      [...statuses.keys()].filter((s) => s !== 200 && s !== 503),
+      JSON.stringify([...statuses]),
+    ).toEqual([]);
     for (const body of bodiesOf503) expect(body).toMatchObject({ error: { id: 'store_unavailable', message: expect.stringMatching(/database/i) } });
     const health = await fetch(`${base}/api/projects`, { headers: { cookie } });
     expect(health.status).toBe(200);

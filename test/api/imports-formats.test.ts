@@ -70,7 +70,11 @@ describe('gzip-compressed and JSON array files import', () => {
     const res = await upload(project.id, 'filename=n.jsonl.gz&textField=doc.body', gzipSync(jsonl(rows))).expect(200);
     expect(res.body.import.imported).toBe(1);
     const [doc] = await documentsOf(project.id);
-    expect(doc).toMatchObject({ text: 'Nested text one.', url: 'https://a.example/1', meta: { doc: { lang: 'en' }, metadata: { url: 'https://a.example/1', tags: ['x', 'y'] } } });
+    expect(doc).toMatchObject({
+      text: 'Nested text one.',
+      url: 'https://a.example/1',
+      meta: { doc: { lang: 'en' }, metadata: { url: 'https://a.example/1', tags: ['x', 'y'] } },
+    });
     expect(doc.meta.doc).toEqual({ lang: 'en' });
   });
 
@@ -82,11 +86,19 @@ describe('gzip-compressed and JSON array files import', () => {
 
   it('imports a JSON array of 5,000 Alpaca-style records, a field of each as the text', async () => {
     const project = await t.buildProject();
-    const rows = Array.from({ length: 5000 }, (_, i) => ({ instruction: `Give an example of ${i}.`, input: i % 3 ? '' : `context ${i}`, output: `Example answer number ${i}.` }));
+    const rows = Array.from({ length: 5000 }, (_, i) => ({
+      instruction: `Give an example of ${i}.`,
+      input: i % 3 ? '' : `context ${i}`,
+      output: `Example answer number ${i}.`,
+    }));
     const res = await upload(project.id, 'filename=alpaca_data.json&textField=output', Buffer.from(JSON.stringify(rows, null, 2))).expect(200);
     expect(res.body.import).toMatchObject({ status: 'succeeded', imported: 5000 });
     const { body } = await admin.agent.get(`/api/projects/${project.id}/documents?limit=2`).expect(200);
-    expect(body.documents[0]).toMatchObject({ externalId: 'line-1', text: 'Example answer number 0.', meta: { instruction: 'Give an example of 0.', input: 'context 0' } });
+    expect(body.documents[0]).toMatchObject({
+      externalId: 'line-1',
+      text: 'Example answer number 0.',
+      meta: { instruction: 'Give an example of 0.', input: 'context 0' },
+    });
     expect(await importsOf(project.id)).toMatchObject([{ format: 'json' }]);
   });
 
@@ -95,16 +107,34 @@ describe('gzip-compressed and JSON array files import', () => {
     await upload(project.id, 'filename=a.json.gz', gzipSync(Buffer.from(JSON.stringify([{ text: 'from json.gz' }])))).expect(200);
     await upload(project.id, 'filename=b.csv.gz&idField=id', gzipSync(Buffer.from('id,text,source\nc1,"from csv.gz, quoted",forum\n'))).expect(200);
     const docs = await documentsOf(project.id);
-    expect(docs.map((d) => [d.text, d.source])).toEqual([['from json.gz', null], ['from csv.gz, quoted', 'forum']]);
+    expect(docs.map((d) => [d.text, d.source])).toEqual([
+      ['from json.gz', null],
+      ['from csv.gz, quoted', 'forum'],
+    ]);
   });
 });
 
 describe('broken compressed and array files are refused, nothing written', () => {
   const cases: [string, string, () => Buffer, RegExp][] = [
-    ['a truncated gzip stream', 'filename=cc.jsonl.gz', () => gzipSync(jsonl(dolmaLike(200))).subarray(0, 600), /corrupt gzip data \(unexpected end of file\); the file was not read past line \d+/],
-    ['gzip bytes that do not inflate', 'filename=cc.jsonl.gz', () => Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 0xff, 0xff, 0xff, 0xff]), /corrupt gzip data/],
+    [
+      'a truncated gzip stream',
+      'filename=cc.jsonl.gz',
+      () => gzipSync(jsonl(dolmaLike(200))).subarray(0, 600),
+      /corrupt gzip data \(unexpected end of file\); the file was not read past line \d+/,
+    ],
+    [
+      'gzip bytes that do not inflate',
+      'filename=cc.jsonl.gz',
+      () => Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 0xff, 0xff, 0xff, 0xff]),
+      /corrupt gzip data/,
+    ],
     ['a .gz name on plain bytes', 'filename=cc.jsonl.gz', () => jsonl(dolmaLike(1)), /is named \.gz but is not gzip-compressed/],
-    ['a truncated JSON array', 'filename=a.json', () => Buffer.from(JSON.stringify(dolmaLike(20)).slice(0, -40)), /malformed JSON array \(.+\) at or after element \d+; the file was not read past it/],
+    [
+      'a truncated JSON array',
+      'filename=a.json',
+      () => Buffer.from(JSON.stringify(dolmaLike(20)).slice(0, -40)),
+      /malformed JSON array \(.+\) at or after element \d+; the file was not read past it/,
+    ],
   ];
   it.each(cases)('%s', async (_name, query, body, message) => {
     const project = await t.buildProject();
@@ -123,11 +153,20 @@ describe('the import preview', () => {
     const head = whole.subarray(0, 4096);
     const res = await preview(project.id, 'filename=cc.jsonl.gz&idField=id&meta=metadata.url&partial=true&limit=3', head).expect(200);
     expect(res.body.preview.format).toBe('jsonl');
-    expect(res.body.preview.records).toEqual([0, 1, 2].map((i) => ({
-      line: i + 1,
-      document: { externalId: `cc-${i}`, text: dolmaLike(3)[i].text, meta: { metadata: { url: `https://site${i}.example.org/page` } }, url: `https://site${i}.example.org/page`, source: `site${i}.example.org`, lang: null },
-      payload: { text: dolmaLike(3)[i].text },
-    })));
+    expect(res.body.preview.records).toEqual(
+      [0, 1, 2].map((i) => ({
+        line: i + 1,
+        document: {
+          externalId: `cc-${i}`,
+          text: dolmaLike(3)[i].text,
+          meta: { metadata: { url: `https://site${i}.example.org/page` } },
+          url: `https://site${i}.example.org/page`,
+          source: `site${i}.example.org`,
+          lang: null,
+        },
+        payload: { text: dolmaLike(3)[i].text },
+      })),
+    );
     expect(res.body.preview.fields).toEqual(['id', 'text', 'source', 'added', 'metadata.url', 'metadata.warc_date', 'metadata.length']);
     expect(await documentsOf(project.id)).toEqual([]);
     expect(await importsOf(project.id)).toEqual([]);
@@ -172,7 +211,9 @@ describe('the import CLI checks the mapping first', () => {
     try {
       const bad = await curate(['import', file, '--project', project.name, '--text-field', 'content']);
       expect(bad.code).toBe(1);
-      expect(bad.stderr).toMatch(/nothing sent: none of the first \d+ record\(s\) of cc_en_head-0000\.jsonl\.gz \(read as jsonl\) gives a document \(line 1: missing text field "content"/);
+      expect(bad.stderr).toMatch(
+        /nothing sent: none of the first \d+ record\(s\) of cc_en_head-0000\.jsonl\.gz \(read as jsonl\) gives a document \(line 1: missing text field "content"/,
+      );
       expect(bad.stderr).toMatch(/fields in them: id, text, source, added, metadata\.url/);
       expect(await importsOf(project.id)).toEqual([]);
 

@@ -26,13 +26,15 @@ afterAll(() => t.close());
 const ANSWER_WITHIN_MS = 20_000;
 
 function upload(projectId: number, query: string, body: Buffer | string, contentType = 'application/octet-stream') {
-  return admin.agent
-    .post(`/api/projects/${projectId}/imports?${query}`)
-    .set('X-CSRF-Token', admin.csrf)
-    .set('Content-Type', contentType)
-    .timeout(ANSWER_WITHIN_MS)
-    // A string goes as it is; superagent would serialise a Buffer sent as application/json.
-    .send(body);
+  return (
+    admin.agent
+      .post(`/api/projects/${projectId}/imports?${query}`)
+      .set('X-CSRF-Token', admin.csrf)
+      .set('Content-Type', contentType)
+      .timeout(ANSWER_WITHIN_MS)
+      // A string goes as it is; superagent would serialise a Buffer sent as application/json.
+      .send(body)
+  );
 }
 
 /**
@@ -71,7 +73,15 @@ function writePiece(req: http.ClientRequest, piece: string | Buffer) {
 
 async function documentsOf(projectId: number) {
   const { body } = await admin.agent.get(`/api/projects/${projectId}/documents?limit=500`).expect(200);
-  return body.documents as { externalId: string; text: string; source: string | null; url: string | null; lang: string | null; meta: Record<string, unknown>; tokenEstimate: number }[];
+  return body.documents as {
+    externalId: string;
+    text: string;
+    source: string | null;
+    url: string | null;
+    lang: string | null;
+    meta: Record<string, unknown>;
+    tokenEstimate: number;
+  }[];
 }
 
 const jsonl = (rows: object[]) => rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
@@ -90,7 +100,12 @@ describe('good files', () => {
     expect(res.body.import).toMatchObject({ status: 'succeeded', imported: 2, duplicates: 0, rejected: 0 });
     const docs = await documentsOf(project.id);
     expect(docs.map((d) => d.externalId)).toEqual(['a', '7']);
-    expect(docs[0]).toMatchObject({ source: 'wiki', lang: 'en', url: 'https://example.org/a', meta: { url: 'https://example.org/a', source: 'wiki', lang: 'en' } });
+    expect(docs[0]).toMatchObject({
+      source: 'wiki',
+      lang: 'en',
+      url: 'https://example.org/a',
+      meta: { url: 'https://example.org/a', source: 'wiki', lang: 'en' },
+    });
     expect(docs[0].meta.extra).toBeUndefined();
     expect(docs[1].source).toBe('news.example.com');
     expect(docs[0].tokenEstimate).toBe(Math.ceil(Buffer.byteLength('First document about cells.') / 4));
@@ -126,7 +141,8 @@ describe('good files', () => {
 
   it('skips and counts exact duplicates, within the file and against earlier imports', async () => {
     const project = await t.buildProject();
-    await upload(project.id, 'filename=a.jsonl', jsonl([{ text: 'same' }, { text: 'same' }, { text: 'other' }])).expect(200)
+    await upload(project.id, 'filename=a.jsonl', jsonl([{ text: 'same' }, { text: 'same' }, { text: 'other' }]))
+      .expect(200)
       .then((r) => expect(r.body.import).toMatchObject({ imported: 2, duplicates: 1 }));
     const again = await upload(project.id, 'filename=b.jsonl', jsonl([{ text: 'same' }, { text: 'new' }])).expect(200);
     expect(again.body.import).toMatchObject({ imported: 1, duplicates: 1 });
@@ -140,10 +156,25 @@ describe('bad input is reported by line and nothing is written', () => {
     ['a missing text field', 'filename=x.jsonl', '{"text":"ok"}\n{"body":"no text"}\n', /missing text field "text"/],
     ['a wrong type', 'filename=x.jsonl', '{"text":"ok"}\n{"text":42}\n', /must be a string, got number/],
     ['a non-object line', 'filename=x.jsonl', '{"text":"ok"}\n[1,2]\n', /expected a JSON object/],
-    ['invalid UTF-8', 'filename=x.jsonl', Buffer.concat([Buffer.from('{"text":"ok"}\n{"text":"bad '), Buffer.from([0xc3, 0x28]), Buffer.from('"}\n')]), /invalid UTF-8/],
+    [
+      'invalid UTF-8',
+      'filename=x.jsonl',
+      Buffer.concat([Buffer.from('{"text":"ok"}\n{"text":"bad '), Buffer.from([0xc3, 0x28]), Buffer.from('"}\n')]),
+      /invalid UTF-8/,
+    ],
     ['an oversized document', 'filename=x.jsonl', `{"text":"ok"}\n${JSON.stringify({ text: 'x'.repeat(3000) })}\n`, /exceeds the limit of 2000/],
-    ['a wrong id type', 'filename=x.jsonl&idField=id', '{"id":"a","text":"ok"}\n{"id":{"x":1},"text":"t"}\n', /id field "id" must be a string or number/],
-    ['invalid UTF-8 in CSV', 'filename=x.csv', Buffer.concat([Buffer.from('text\nok\nbad '), Buffer.from([0xff]), Buffer.from('\n')]), /invalid UTF-8/],
+    [
+      'a wrong id type',
+      'filename=x.jsonl&idField=id',
+      '{"id":"a","text":"ok"}\n{"id":{"x":1},"text":"t"}\n',
+      /id field "id" must be a string or number/,
+    ],
+    [
+      'invalid UTF-8 in CSV',
+      'filename=x.csv',
+      Buffer.concat([Buffer.from('text\nok\nbad '), Buffer.from([0xff]), Buffer.from('\n')]),
+      /invalid UTF-8/,
+    ],
   ];
   for (const [name, query, body, message] of cases) {
     it(`refuses ${name} on line ${name.includes('CSV') ? 3 : 2}`, async () => {
@@ -198,7 +229,11 @@ describe('bad input is reported by line and nothing is written', () => {
 describe('documents table', () => {
   it('pages by id and searches', async () => {
     const project = await t.buildProject();
-    await upload(project.id, 'filename=x.jsonl', jsonl(Array.from({ length: 25 }, (_, i) => ({ text: `doc ${i} ${i % 5 === 0 ? 'needle' : 'hay'}` })))).expect(200);
+    await upload(
+      project.id,
+      'filename=x.jsonl',
+      jsonl(Array.from({ length: 25 }, (_, i) => ({ text: `doc ${i} ${i % 5 === 0 ? 'needle' : 'hay'}` }))),
+    ).expect(200);
     const first = await admin.agent.get(`/api/projects/${project.id}/documents?limit=10`).expect(200);
     expect(first.body.documents).toHaveLength(10);
     expect(first.body.stats.total).toBe(25);
@@ -257,7 +292,10 @@ describe('a file that cannot be parsed ends its import and the server keeps serv
   it('fails a Parquet file with a corrupt row group at its first row, whatever the tolerance', async () => {
     const project = await t.buildProject();
     const buffer = Buffer.from(
-      parquetWriteBuffer({ columnData: [{ name: 'text', data: Array.from({ length: 20 }, (_, i) => `document ${i}`), type: 'STRING' }], rowGroupSize: 10 }),
+      parquetWriteBuffer({
+        columnData: [{ name: 'text', data: Array.from({ length: 20 }, (_, i) => `document ${i}`), type: 'STRING' }],
+        rowGroupSize: 10,
+      }),
     );
     const { row_groups } = parquetMetadata(buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.length));
     const secondGroup = Number(row_groups[1].columns[0].meta_data!.data_page_offset);
@@ -286,7 +324,10 @@ describe('documents the project cannot show are refused at import, by line', () 
     const res = await upload(
       project.id,
       'filename=p.jsonl',
-      jsonl([{ text: 'x', prompt: 'p', response_a: 'a', response_b: 'b' }, { text: 'y', prompt: 'p', response_a: 'a' }]),
+      jsonl([
+        { text: 'x', prompt: 'p', response_a: 'a', response_b: 'b' },
+        { text: 'y', prompt: 'p', response_a: 'a' },
+      ]),
     ).expect(422);
     expect(res.body.import.errors).toEqual([{ line: 2, message: expect.stringMatching(/response_b/) }]);
     expect(await documentsOf(project.id)).toHaveLength(0);
@@ -294,7 +335,11 @@ describe('documents the project cannot show are refused at import, by line', () 
 
   it('refuses synthetic-review documents with no prompt under the mapping, and imports the rest when tolerated', async () => {
     const project = await t.buildProject({ taskType: 'synthetic-review' });
-    const res = await upload(project.id, 'filename=s.jsonl&maxErrors=1', jsonl([{ text: 'a response', prompt: 'q' }, { text: 'a response, no prompt' }])).expect(200);
+    const res = await upload(
+      project.id,
+      'filename=s.jsonl&maxErrors=1',
+      jsonl([{ text: 'a response', prompt: 'q' }, { text: 'a response, no prompt' }]),
+    ).expect(200);
     expect(res.body.import).toMatchObject({ imported: 1, rejected: 1, errors: [{ line: 2, message: expect.stringMatching(/"prompt"/) }] });
   });
 });
@@ -341,7 +386,11 @@ describe('smaller import faults', () => {
 
   it('reports a NUL character by line, in the text or in metadata', async () => {
     const project = await t.buildProject();
-    const res = await upload(project.id, 'filename=nul.jsonl&maxErrors=5', '{"text":"ok"}\n{"text":"a\\u0000b"}\n{"text":"fine","note":"x\\u0000"}\n').expect(200);
+    const res = await upload(
+      project.id,
+      'filename=nul.jsonl&maxErrors=5',
+      '{"text":"ok"}\n{"text":"a\\u0000b"}\n{"text":"fine","note":"x\\u0000"}\n',
+    ).expect(200);
     expect(res.body.import).toMatchObject({ imported: 1, rejected: 2 });
     expect(res.body.import.errors).toEqual([
       { line: 2, message: expect.stringMatching(/NUL/) },
@@ -388,7 +437,10 @@ describe('smaller import faults', () => {
 describe('imports an earlier version left running', () => {
   it('are marked failed, with the reason, by the next import of the project', async () => {
     const project = await t.buildProject();
-    await rowsOf(t.ctx.store.db, sql`insert into imports (project_id, filename, format, status) values (${project.id}, 'old.jsonl', 'jsonl', 'running')`);
+    await rowsOf(
+      t.ctx.store.db,
+      sql`insert into imports (project_id, filename, format, status) values (${project.id}, 'old.jsonl', 'jsonl', 'running')`,
+    );
     await upload(project.id, 'filename=new.jsonl', '{"text":"fresh"}\n').expect(200);
     const { body } = await admin.agent.get(`/api/projects/${project.id}/imports`).expect(200);
     expect(body.imports.map((i: { filename: string; status: string }) => [i.filename, i.status])).toEqual([
@@ -406,11 +458,15 @@ describe('the import CLI', () => {
     const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'curate-import-cli-'));
     const file = path.join(dir, 'w.csv');
     await fs.promises.writeFile(file, 'text,id\nfine,1\nbad"quote,2\n');
-    const outcome = await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(root, 'scripts/curate.ts'), 'import', file, '--project', project.name], {
-      cwd: root,
-      env: { ...process.env, CURATE_URL: t.url, CURATE_EMAIL: t.admin.email, CURATE_PASSWORD: TEST_PASSWORD },
-      timeout: ANSWER_WITHIN_MS * 2,
-    }).then(
+    const outcome = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', path.join(root, 'scripts/curate.ts'), 'import', file, '--project', project.name],
+      {
+        cwd: root,
+        env: { ...process.env, CURATE_URL: t.url, CURATE_EMAIL: t.admin.email, CURATE_PASSWORD: TEST_PASSWORD },
+        timeout: ANSWER_WITHIN_MS * 2,
+      },
+    ).then(
       (ok) => ({ code: 0, ...ok }),
       (error: { code: number; stdout: string; stderr: string }) => error,
     );

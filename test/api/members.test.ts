@@ -30,7 +30,10 @@ beforeAll(async () => {
   closedId = (await t.buildProject({ openToAll: false })).id;
   openId = (await t.buildProject({ openToAll: true })).id;
   for (const id of [closedId, openId]) {
-    await buildDocuments(t, id, [{ id: 'a', text: 'one' }, { id: 'b', text: 'two' }]);
+    await buildDocuments(t, id, [
+      { id: 'a', text: 'one' },
+      { id: 'b', text: 'two' },
+    ]);
     await buildBatch(t, id, { k: 1 });
   }
   [member, outsider, reviewerMember, reviewerAsAnnotator, reviewerOutsider] = await Promise.all([
@@ -66,9 +69,17 @@ describe('project membership', () => {
   });
 
   it('lets members lease, and anyone signed in lease in a project open to all', async () => {
-    const leased = await member.as.agent.post(`/api/projects/${closedId}/tasks/lease`).set('X-CSRF-Token', member.as.csrf).send({ count: 1 }).expect(200);
+    const leased = await member.as.agent
+      .post(`/api/projects/${closedId}/tasks/lease`)
+      .set('X-CSRF-Token', member.as.csrf)
+      .send({ count: 1 })
+      .expect(200);
     expect(leased.body.tasks).toHaveLength(1);
-    const open = await outsider.as.agent.post(`/api/projects/${openId}/tasks/lease`).set('X-CSRF-Token', outsider.as.csrf).send({ count: 1 }).expect(200);
+    const open = await outsider.as.agent
+      .post(`/api/projects/${openId}/tasks/lease`)
+      .set('X-CSRF-Token', outsider.as.csrf)
+      .send({ count: 1 })
+      .expect(200);
     expect(open.body.tasks).toHaveLength(1);
   });
 
@@ -127,17 +138,29 @@ describe('project membership', () => {
 
     const audit = await listAudit(t.ctx.store.db, 50);
     const actions = audit.filter((a) => a.target === `project:${closedId}`).map((a) => [a.action, (a.details as { userId?: number }).userId]);
-    expect(actions).toEqual(expect.arrayContaining([['member.add', extra.user.id], ['member.remove', extra.user.id]]));
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        ['member.add', extra.user.id],
+        ['member.remove', extra.user.id],
+      ]),
+    );
   });
 
   it('refuses an unknown email, a bad role, and members endpoints to non-admins', async () => {
     const unknown = await addMember(closedId, 'nobody@test.local', 'annotator');
     expect(unknown.status).toBe(404);
     expect(unknown.body.error.message).toMatch(/user/i);
-    const badRole = await admin.agent.post(`/api/projects/${closedId}/members`).set('X-CSRF-Token', admin.csrf).send({ email: member.user.email, role: 'admin' });
+    const badRole = await admin.agent
+      .post(`/api/projects/${closedId}/members`)
+      .set('X-CSRF-Token', admin.csrf)
+      .send({ email: member.user.email, role: 'admin' });
     expect(badRole.status).toBe(400);
     await member.as.agent.get(`/api/projects/${closedId}/members`).expect(403);
-    await reviewerMember.as.agent.post(`/api/projects/${closedId}/members`).set('X-CSRF-Token', reviewerMember.as.csrf).send({ email: outsider.user.email, role: 'annotator' }).expect(403);
+    await reviewerMember.as.agent
+      .post(`/api/projects/${closedId}/members`)
+      .set('X-CSRF-Token', reviewerMember.as.csrf)
+      .send({ email: outsider.user.email, role: 'annotator' })
+      .expect(403);
   });
 
   it('opens a project to all annotators and closes it again', async () => {
@@ -146,7 +169,9 @@ describe('project membership', () => {
     await admin.agent.patch(`/api/projects/${closedId}`).set('X-CSRF-Token', admin.csrf).send({ openToAll: false }).expect(200);
     await outsider.as.agent.get(`/api/projects/${closedId}`).expect(404);
     const audit = await listAudit(t.ctx.store.db, 20);
-    expect(audit.some((a) => a.action === 'project.update' && a.target === `project:${closedId}` && JSON.stringify(a.details).includes('openToAll'))).toBe(true);
+    expect(
+      audit.some((a) => a.action === 'project.update' && a.target === `project:${closedId}` && JSON.stringify(a.details).includes('openToAll')),
+    ).toBe(true);
   });
 
   it('tells annotators of a new batch only in projects they may label', async () => {
@@ -160,7 +185,9 @@ describe('project membership', () => {
     outsiderSocket.on('batch:opened', (p: { projectId: number }) => heard.push({ who: 'outsider', projectId: p.projectId }));
     memberSocket.on('batch:opened', (p: { projectId: number }) => heard.push({ who: 'member', projectId: p.projectId }));
     // Events reach a socket in order: once the outsider hears of the open project's batch, the closed one's has passed.
-    const outsiderHeardOpen = new Promise<void>((resolve) => outsiderSocket.on('batch:opened', (p: { projectId: number }) => p.projectId === openId && resolve()));
+    const outsiderHeardOpen = new Promise<void>((resolve) =>
+      outsiderSocket.on('batch:opened', (p: { projectId: number }) => p.projectId === openId && resolve()),
+    );
     try {
       await buildBatch(t, closedId, { name: 'members only', excludeUsed: false });
       await buildBatch(t, openId, { name: 'for everyone', excludeUsed: false });

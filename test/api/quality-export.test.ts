@@ -25,7 +25,15 @@ beforeAll(async () => {
   const project = await t.buildProject({ name: 'quality-export' });
   projectId = project.id;
   admin = await buildTokenClient(t, 'admin');
-  await buildDocuments(t, projectId, Array.from({ length: 18 }, (_, i) => ({ id: `doc-${i}`, text: `Document ${i}: ${'text, with "quotes"\nand lines '.repeat(3)}${randomUUID()}`, source: sources[i % 3] })));
+  await buildDocuments(
+    t,
+    projectId,
+    Array.from({ length: 18 }, (_, i) => ({
+      id: `doc-${i}`,
+      text: `Document ${i}: ${'text, with "quotes"\nand lines '.repeat(3)}${randomUUID()}`,
+      source: sources[i % 3],
+    })),
+  );
   await admin.put(`/api/projects/${projectId}/gold`, { answers: [{ externalId: 'doc-0', answer: { score: 0 } }] }).expect(200);
   // doc-0 has a gold answer, so it joins as the batch's gold item (gold documents are not sampled as ordinary ones).
   await buildBatch(t, projectId, { redundancy: 3, goldRate: 0.1 });
@@ -40,7 +48,15 @@ describe('aggregation in the product', () => {
     const res = await admin.post(`/api/projects/${projectId}/aggregate`).expect(200);
     expect(res.body.items).toBe(18);
     expect(res.body.agreement).toMatchObject({ judgments: 54, items: 18, workers: 3 });
-    const rows = await rowsOf<{ external_id: string; score: number; low: number; high: number; confidence: number; n_judgments: number; method: string }>(
+    const rows = await rowsOf<{
+      external_id: string;
+      score: number;
+      low: number;
+      high: number;
+      confidence: number;
+      n_judgments: number;
+      method: string;
+    }>(
       t.ctx.store.db,
       sql`select d.external_id, ag.score, ag.low, ag.high, ag.confidence, ag.n_judgments, ag.method from aggregates ag
           join items i on i.id = ag.item_id join documents d on d.id = i.document_id where ag.project_id = ${projectId}`,
@@ -69,7 +85,11 @@ describe('aggregation in the product', () => {
   it('reports agreement per batch and per rated aspect', async () => {
     const config = { aspects: [{ key: 'coherence', label: 'Coherence', scale: { min: 1, max: 5 } }] };
     const project = await t.buildProject({ config });
-    await buildDocuments(t, project.id, Array.from({ length: 8 }, (_, i) => ({ id: `doc-${i}`, text: `aspect document ${i} ${randomUUID()}` })));
+    await buildDocuments(
+      t,
+      project.id,
+      Array.from({ length: 8 }, (_, i) => ({ id: `doc-${i}`, text: `aspect document ${i} ${randomUUID()}` })),
+    );
     await buildBatch(t, project.id, { name: 'first', size: 4, redundancy: 2 });
     await buildBatch(t, project.id, { name: 'second', size: 4, redundancy: 2 });
     const [x, y] = await Promise.all([buildTokenClient(t), buildTokenClient(t)]);
@@ -79,22 +99,35 @@ describe('aggregation in the product', () => {
     await admin.post(`/api/projects/${project.id}/aggregate`).expect(200);
     const { body } = await admin.get(`/api/projects/${project.id}/quality`).expect(200);
     const byBatch = body.quality.agreementByBatch as { name: string; agreement: { judgments: number; percentAgreement: number } }[];
-    expect(byBatch.map((b) => [b.name, b.agreement.judgments])).toEqual([['first', 8], ['second', 8]]);
+    expect(byBatch.map((b) => [b.name, b.agreement.judgments])).toEqual([
+      ['first', 8],
+      ['second', 8],
+    ]);
     // Each batch sampled 4 of the 8 documents; whichever they were, the two batches together hold all 16 judgments.
     expect(body.quality.agreement.judgments).toBe(16);
     expect(body.quality.agreementByAspect).toEqual([
-      { key: 'coherence', label: 'Coherence', agreement: expect.objectContaining({ judgments: 16, items: 8, percentAgreement: 1, alphaInterval: 1 }) },
+      {
+        key: 'coherence',
+        label: 'Coherence',
+        agreement: expect.objectContaining({ judgments: 16, items: 8, percentAgreement: 1, alphaInterval: 1 }),
+      },
     ]);
   });
 
   it('summarises synthetic-data reviews: accept rate, error tags and the edit distance of corrections', async () => {
     const project = await t.buildProject({ taskType: 'synthetic-review' });
-    await buildDocuments(t, project.id, Array.from({ length: 4 }, (_, i) => ({ id: `doc-${i}`, text: `Response ${i}: water boils at 90 C.`, prompt: `Question ${i}` })));
+    await buildDocuments(
+      t,
+      project.id,
+      Array.from({ length: 4 }, (_, i) => ({ id: `doc-${i}`, text: `Response ${i}: water boils at 90 C.`, prompt: `Question ${i}` })),
+    );
     await buildBatch(t, project.id, { redundancy: 2 });
     const [x, y] = await Promise.all([buildTokenClient(t), buildTokenClient(t)]);
     await labelAll(x, project.id, () => ({ decision: 'accept', tags: [] }));
     await labelAll(y, project.id, (i) =>
-      i % 2 === 0 ? { decision: 'needs-edit', tags: ['factual'], correctedText: `Response ${i}: water boils at 100 C.` } : { decision: 'reject', tags: ['factual', 'low-value'] },
+      i % 2 === 0
+        ? { decision: 'needs-edit', tags: ['factual'], correctedText: `Response ${i}: water boils at 100 C.` }
+        : { decision: 'reject', tags: ['factual', 'low-value'] },
     );
     await admin.post(`/api/projects/${project.id}/aggregate`).expect(200);
     const { body } = await admin.get(`/api/projects/${project.id}/quality`).expect(200);
@@ -122,11 +155,22 @@ describe('aggregation in the product', () => {
     await buildDocuments(t, project.id, [{ id: 'a', text: `contested ${randomUUID()}` }]);
     await buildBatch(t, project.id, { redundancy: 2 });
     const [x, y] = await Promise.all([buildTokenClient(t), buildTokenClient(t)]);
-    for (const [client, score] of [[x, 0], [y, 5]] as const) {
+    for (const [client, score] of [
+      [x, 0],
+      [y, 5],
+    ] as const) {
       const { body } = await client.post(`/api/projects/${project.id}/tasks/lease`, { count: 1 }).expect(200);
-      await client.post(`/api/projects/${project.id}/judgments`, { clientId: randomUUID(), slotId: body.tasks[0].slotId, value: { score } }).expect(201);
+      await client
+        .post(`/api/projects/${project.id}/judgments`, { clientId: randomUUID(), slotId: body.tasks[0].slotId, value: { score } })
+        .expect(201);
     }
-    await expect.poll(async () => (await rowsOf<{ n: number }>(t.ctx.store.db, sql`select count(*)::int as n from aggregates where project_id = ${project.id}`))[0].n, { timeout: 15_000 }).toBe(1);
+    await expect
+      .poll(
+        async () =>
+          (await rowsOf<{ n: number }>(t.ctx.store.db, sql`select count(*)::int as n from aggregates where project_id = ${project.id}`))[0].n,
+        { timeout: 15_000 },
+      )
+      .toBe(1);
     const reviewer = await buildTokenClient(t, 'reviewer');
     await joinProject(t, project.id, reviewer.user, 'reviewer');
     const queue = await reviewer.get(`/api/projects/${project.id}/review`).expect(200);
@@ -138,15 +182,20 @@ describe('aggregation in the product', () => {
     await buildDocuments(t, project.id, [{ id: 'a', text: `contested ${randomUUID()}` }]);
     const patch = await fetch(`${t.url}/api/projects/${project.id}`, {
       method: 'PATCH',
-      headers: { 'content-type': 'application/json', authorization: (await tokenHeader()) },
+      headers: { 'content-type': 'application/json', authorization: await tokenHeader() },
       body: JSON.stringify({ settings: { aggregation: { adaptiveRedundancy: true, maxRedundancy: 4, reviewBelowConfidence: 0.9 } } }),
     });
     expect(patch.status).toBe(200);
     await buildBatch(t, project.id, { redundancy: 2 });
     const [x, y, z] = await Promise.all([buildTokenClient(t), buildTokenClient(t), buildTokenClient(t)]);
-    for (const [client, score] of [[x, 0], [y, 5]] as const) {
+    for (const [client, score] of [
+      [x, 0],
+      [y, 5],
+    ] as const) {
       const { body } = await client.post(`/api/projects/${project.id}/tasks/lease`, { count: 1 }).expect(200);
-      await client.post(`/api/projects/${project.id}/judgments`, { clientId: randomUUID(), slotId: body.tasks[0].slotId, value: { score } }).expect(201);
+      await client
+        .post(`/api/projects/${project.id}/judgments`, { clientId: randomUUID(), slotId: body.tasks[0].slotId, value: { score } })
+        .expect(201);
     }
     await admin.post(`/api/projects/${project.id}/aggregate`).expect(200);
     const [item] = await rowsOf<{ target_k: number; status: string; slots: number }>(
@@ -170,9 +219,18 @@ describe('export', () => {
     await admin.post(`/api/projects/${projectId}/aggregate`).expect(200);
     const res = await admin.get(`/api/projects/${projectId}/export?format=jsonl&includeJudgments=true`).expect(200);
     expect(res.headers['content-type']).toMatch(/ndjson/);
-    const rows = (res.text as string).trim().split('\n').map((l) => JSON.parse(l));
+    const rows = (res.text as string)
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(rows).toHaveLength(18);
-    expect(rows[0]).toMatchObject({ id: expect.stringMatching(/^doc-/), source: expect.any(String), method: 'ordinal-bias', n_judgments: 3, score_mean: expect.any(Number) });
+    expect(rows[0]).toMatchObject({
+      id: expect.stringMatching(/^doc-/),
+      source: expect.any(String),
+      method: 'ordinal-bias',
+      n_judgments: 3,
+      score_mean: expect.any(Number),
+    });
     expect(rows[0].judgments).toHaveLength(3);
     expect(rows[0].judgments[0]).toMatchObject({ annotator: expect.stringMatching(/^[0-9a-f]{12}$/), time_spent_ms: 4000 });
     expect(JSON.stringify(rows)).not.toMatch(/"u:\d+"/);
@@ -190,8 +248,14 @@ describe('export', () => {
       maxDocumentBytes: 1e6,
     });
     expect(summary.imported).toBe(18);
-    const original = await rowsOf<{ external_id: string; text: string }>(t.ctx.store.db, sql`select external_id, text from documents where project_id = ${projectId} order by external_id`);
-    const copied = await rowsOf<{ external_id: string; text: string }>(t.ctx.store.db, sql`select external_id, text from documents where project_id = ${copy.id} order by external_id`);
+    const original = await rowsOf<{ external_id: string; text: string }>(
+      t.ctx.store.db,
+      sql`select external_id, text from documents where project_id = ${projectId} order by external_id`,
+    );
+    const copied = await rowsOf<{ external_id: string; text: string }>(
+      t.ctx.store.db,
+      sql`select external_id, text from documents where project_id = ${copy.id} order by external_id`,
+    );
     expect(copied).toEqual(original);
   });
 
@@ -216,10 +280,16 @@ describe('export', () => {
   });
 
   it('writes a Hugging Face layout: seeded stratified splits in data/*.parquet and a dataset card', async () => {
-    const get = () => admin.get(`/api/projects/${projectId}/export?format=hf&split=0.6,0.2,0.2&stratifyBy=source&seed=7`).buffer(true).parse(binary).expect(200);
+    const get = () =>
+      admin.get(`/api/projects/${projectId}/export?format=hf&split=0.6,0.2,0.2&stratifyBy=source&seed=7`).buffer(true).parse(binary).expect(200);
     const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'curate-hf-'));
     const names = await extractTar(Readable.from([(await get()).body as Buffer]), dir);
-    expect(names.sort()).toEqual(['README.md', 'data/test-00000-of-00001.parquet', 'data/train-00000-of-00001.parquet', 'data/validation-00000-of-00001.parquet']);
+    expect(names.sort()).toEqual([
+      'README.md',
+      'data/test-00000-of-00001.parquet',
+      'data/train-00000-of-00001.parquet',
+      'data/validation-00000-of-00001.parquet',
+    ]);
     const card = await fs.promises.readFile(path.join(dir, 'README.md'), 'utf8');
     expect(card).toMatch(/^---\nconfigs:/);
     expect(card).toContain('path: data/train-00000-of-00001.parquet');

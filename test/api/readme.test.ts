@@ -21,18 +21,27 @@ const sharedData = path.resolve(repo, '../shared/data/crowd');
 const longRunning = [
   { role: 'server', match: /(^|\s)npm start(\s|$)/, ready: /Admin login: /, why: 'the server, serving until stopped' },
   { role: 'emulator', match: /\bnpm run mturk:emulator\b/, ready: /MTurk emulator listening/, why: 'the MTurk emulator, serving until stopped' },
-  { role: 'prolific-emulator', match: /\bnpm run prolific:emulator\b/, ready: /Prolific emulator listening/, why: 'the Prolific emulator, serving until stopped' },
+  {
+    role: 'prolific-emulator',
+    match: /\bnpm run prolific:emulator\b/,
+    ready: /Prolific emulator listening/,
+    why: 'the Prolific emulator, serving until stopped',
+  },
 ];
 
 /** Commands run in another form or not at all (matched on the command without its trailing comment). */
 const notAsWritten: { command: string; runAs: string | null; why: string }[] = [
-  { command: 'npm install && npm start', runAs: 'npm start', why: 'npm install: the copy uses this checkout\'s installed node_modules' },
+  { command: 'npm install && npm start', runAs: 'npm start', why: "npm install: the copy uses this checkout's installed node_modules" },
   { command: 'npm test', runAs: null, why: 'the suite this test is part of' },
 ];
 
 /** Blocks not run here, by the heading they sit under. */
 const blocksNotRun: { heading: string; unless: () => boolean; why: string }[] = [
-  { heading: 'Accuracy on public crowd datasets', unless: () => fs.existsSync(sharedData), why: 'needs the sibling ../shared crowd datasets, absent here' },
+  {
+    heading: 'Accuracy on public crowd datasets',
+    unless: () => fs.existsSync(sharedData),
+    why: 'needs the sibling ../shared crowd datasets, absent here',
+  },
 ];
 
 /** What the README leaves to the reader, and what the test gives in its place. */
@@ -43,9 +52,21 @@ const placeholders: { text: string; value: () => string; why: string }[] = [
 /** Files the README's examples name as the reader's own, written into the copy before the blocks run. */
 const readersFiles: Record<string, string> = {
   'crawl.jsonl': [
-    { id: 'cc-1', text: 'Photosynthesis turns light, water and carbon dioxide into sugar and oxygen.', url: 'https://example.org/a', source: 'cc', lang: 'en' },
+    {
+      id: 'cc-1',
+      text: 'Photosynthesis turns light, water and carbon dioxide into sugar and oxygen.',
+      url: 'https://example.org/a',
+      source: 'cc',
+      lang: 'en',
+    },
     { id: 'cc-2', text: 'Best price pills, click here, best price, click here now.', url: 'https://example.org/b', source: 'cc', lang: 'en' },
-    { id: 'wiki-1', text: 'The Danube flows through ten countries before it reaches the Black Sea.', url: 'https://example.org/c', source: 'wiki', lang: 'en' },
+    {
+      id: 'wiki-1',
+      text: 'The Danube flows through ten countries before it reaches the Black Sea.',
+      url: 'https://example.org/c',
+      source: 'wiki',
+      lang: 'en',
+    },
   ]
     .map((r) => JSON.stringify(r))
     .join('\n'),
@@ -93,7 +114,11 @@ function commandsOf(lines: string[]): string[] {
 }
 
 /** A command as matched against the tables: one line, its trailing comment dropped. */
-const bare = (command: string) => command.replace(/\\\n\s*/g, ' ').replace(/\s+#\s.*$/, '').trim();
+const bare = (command: string) =>
+  command
+    .replace(/\\\n\s*/g, ' ')
+    .replace(/\s+#\s.*$/, '')
+    .trim();
 
 async function freePort(): Promise<number> {
   const server = net.createServer();
@@ -116,7 +141,10 @@ const used = new Set<unknown>();
 function checkoutEntries(): string[] {
   let tracked: string[];
   try {
-    tracked = execFileSync('git', ['ls-files'], { cwd: repo, encoding: 'utf8' }).split('\n').filter(Boolean).map((f) => f.split('/')[0]);
+    tracked = execFileSync('git', ['ls-files'], { cwd: repo, encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean)
+      .map((f) => f.split('/')[0]);
   } catch {
     tracked = fs.readdirSync(repo).filter((name) => name !== 'data' && name !== '.git');
   }
@@ -135,7 +163,7 @@ function prepared(command: string): string {
   return text;
 }
 
-const cwd = () => env.PWD && fs.existsSync(env.PWD) ? env.PWD : checkout;
+const cwd = () => (env.PWD && fs.existsSync(env.PWD) ? env.PWD : checkout);
 
 /** Runs one command in bash in the current environment; keeps what it exported (and where it cd'd) for the next. */
 function runForeground(command: string): Promise<{ code: number | null; output: string }> {
@@ -151,7 +179,11 @@ function runForeground(command: string): Promise<{ code: number | null; output: 
       clearTimeout(timer);
       if (fs.existsSync(envFile)) {
         env = Object.fromEntries(
-          fs.readFileSync(envFile, 'utf8').split('\0').filter(Boolean).map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)]),
+          fs
+            .readFileSync(envFile, 'utf8')
+            .split('\0')
+            .filter(Boolean)
+            .map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)]),
         );
         fs.rmSync(envFile);
       }
@@ -211,7 +243,7 @@ async function runBlock(block: Block) {
   for (const command of block.commands) {
     const listed = notAsWritten.find((c) => c.command === bare(command));
     if (listed) used.add(listed);
-    const text = prepared(listed ? listed.runAs ?? '' : command);
+    const text = prepared(listed ? (listed.runAs ?? '') : command);
     if (!text) continue;
     const serving = longRunning.find((l) => l.match.test(bare(text)));
     if (serving) {
@@ -219,7 +251,8 @@ async function runBlock(block: Block) {
       continue;
     }
     const batch = /--batch (\d+)/.exec(text)?.[1];
-    if (batch && createdBatch) expect(batch, `${bare(command)}\nnames batch ${batch}, not the batch ${createdBatch} created above`).toBe(createdBatch);
+    if (batch && createdBatch)
+      expect(batch, `${bare(command)}\nnames batch ${batch}, not the batch ${createdBatch} created above`).toBe(createdBatch);
     const { code, output } = await runForeground(text);
     expect(code, `${bare(command)}\n${output}${backgroundOutput()}`).toBe(0);
     createdBatch = /^created batch (\d+)/m.exec(output)?.[1] ?? createdBatch;
@@ -271,13 +304,16 @@ describe.skipIf(process.env.DATABASE_URL)('README command blocks on a fresh inst
   for (const [n, block] of blocks.entries()) {
     const skipped = blocksNotRun.find((b) => b.heading === block.heading && !b.unless());
     const title = `block ${n + 1} under "${block.heading}"${skipped ? ` (not run: ${skipped.why})` : ''}`;
-    it.skipIf(skipped)(title, async () => {
-      await runBlock(block);
-    }, 600_000);
+    it.skipIf(skipped)(
+      title,
+      async () => {
+        await runBlock(block);
+      },
+      600_000,
+    );
   }
 
   it('filled in every placeholder it lists', () => {
     for (const p of placeholders) expect(used, `${p.text}: ${p.why}`).toContain(p);
   });
 });
-

@@ -14,7 +14,11 @@ beforeAll(async () => {
   t = await startTestApp();
   admin = await t.signIn(t.admin);
   projectId = (await t.buildProject()).id;
-  await buildDocuments(t, projectId, Array.from({ length: 60 }, (_, i) => ({ id: `doc-${i}`, text: `text ${i}` })));
+  await buildDocuments(
+    t,
+    projectId,
+    Array.from({ length: 60 }, (_, i) => ({ id: `doc-${i}`, text: `text ${i}` })),
+  );
   await buildBatch(t, projectId, { redundancy: 1 });
   // 57 of the 60 items go to review, more than one page of the queue holds.
   const rows = await rowsOf<{ id: number }>(t.ctx.store.db, sql`select id::int as id from items where project_id = ${projectId} order by id`);
@@ -43,7 +47,11 @@ describe('review queue size and paging', () => {
   });
 
   it('counts one fewer once an item is adjudicated', async () => {
-    await admin.agent.post(`/api/items/${queued[0]}/adjudicate`).set('X-CSRF-Token', admin.csrf).send({ answer: { score: 3 }, promoteToGold: false }).expect(200);
+    await admin.agent
+      .post(`/api/items/${queued[0]}/adjudicate`)
+      .set('X-CSRF-Token', admin.csrf)
+      .send({ answer: { score: 3 }, promoteToGold: false })
+      .expect(200);
     expect((await page('')).body.total).toBe(56);
   });
 });

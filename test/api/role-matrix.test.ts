@@ -33,7 +33,11 @@ function routeTable(stack: Layer[], prefix = ''): RouteRule[] {
   return stack.flatMap((layer): RouteRule[] => {
     if (layer.route) {
       const ability = layer.route.stack.map((l) => l.handle.ability).find((a) => a !== undefined);
-      return Object.keys(layer.route.methods).map((method) => ({ method: method as RouteRule['method'], path: `${prefix}${String(layer.route!.path)}`, ability }));
+      return Object.keys(layer.route.methods).map((method) => ({
+        method: method as RouteRule['method'],
+        path: `${prefix}${String(layer.route!.path)}`,
+        ability,
+      }));
     }
     if (!layer.handle.stack) return [];
     const mount = typeof layer.rawPath === 'string' && layer.rawPath !== '/' ? layer.rawPath : '';
@@ -83,7 +87,12 @@ const roleIn: Record<'closed' | 'open', Record<Exclude<CallerName, 'anonymous'>,
 
 type Expected = { status: 401 | 403 | 404; id: string } | { allowed: true; scoped: boolean };
 
-function expectedOutcome(rule: RouteRule & { ability: Ability | 'public' }, caller: CallerName, project: 'closed' | 'open', scoped: boolean): Expected {
+function expectedOutcome(
+  rule: RouteRule & { ability: Ability | 'public' },
+  caller: CallerName,
+  project: 'closed' | 'open',
+  scoped: boolean,
+): Expected {
   if (rule.ability === 'public') return { allowed: true, scoped: false };
   if (caller === 'anonymous') return { status: 401, id: 'unauthenticated' };
   const role = scoped ? roleIn[project][caller] : globalRole[caller];
@@ -103,7 +112,10 @@ const callers = {} as Record<CallerName, (method: RouteRule['method'], path: str
 
 async function buildFixture(openToAll: boolean, spareEmail: string, spareId: number): Promise<Fixture> {
   const project = await t.buildProject({ openToAll });
-  await buildDocuments(t, project.id, [{ id: 'a', text: `one ${openToAll}` }, { id: 'b', text: `two ${openToAll}` }]);
+  await buildDocuments(t, project.id, [
+    { id: 'a', text: `one ${openToAll}` },
+    { id: 'b', text: `two ${openToAll}` },
+  ]);
   const { batch } = await buildBatch(t, project.id, { redundancy: 1 });
   const [slot] = await rowsOf<{ slot_id: number; item_id: number; document_id: number }>(
     t.ctx.store.db,
@@ -182,15 +194,21 @@ describe('role matrix', () => {
           const res = rule.method === 'get' ? await call : await call.send({});
           const got = `${res.status} ${res.body?.error?.id ?? ''}`.trim();
           if ('status' in expected) {
-            if (res.status !== expected.status || res.body?.error?.id !== expected.id) mismatches.push(`${caller} in ${project}: got ${got}, want ${expected.status} ${expected.id}`);
-          } else if (res.status === 401 || res.status === 403 || res.status === 500 || (expected.scoped && hiddenMessages.includes(res.body?.error?.message))) {
+            if (res.status !== expected.status || res.body?.error?.id !== expected.id)
+              mismatches.push(`${caller} in ${project}: got ${got}, want ${expected.status} ${expected.id}`);
+          } else if (
+            res.status === 401 ||
+            res.status === 403 ||
+            res.status === 500 ||
+            (expected.scoped && hiddenMessages.includes(res.body?.error?.message))
+          ) {
             // A let-through request may still fail on its own terms (400 for an empty body, 404 for nothing to undo),
             // but never as unauthorized, as a project, batch, item or task hidden from the caller, or as a crash.
             mismatches.push(`${caller} in ${project}: got ${got} ${res.body?.error?.message ?? ''}, want it let through`);
           }
         }
       }
-      expect(mismatches, mismatches.join("; ")).toEqual([]);
+      expect(mismatches, mismatches.join('; ')).toEqual([]);
     });
   }
 

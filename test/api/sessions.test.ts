@@ -57,7 +57,11 @@ describe('anonymous sessions', () => {
     await victim.get('/api/session').expect(200);
     const attacker = await anonymous(t);
     await victim.post('/api/auth/login').set('X-CSRF-Token', attacker.csrf).send({ email: t.admin.email, password: TEST_PASSWORD }).expect(403);
-    await request(t.url).post('/api/auth/login').set('X-CSRF-Token', attacker.csrf).send({ email: t.admin.email, password: TEST_PASSWORD }).expect(403);
+    await request(t.url)
+      .post('/api/auth/login')
+      .set('X-CSRF-Token', attacker.csrf)
+      .send({ email: t.admin.email, password: TEST_PASSWORD })
+      .expect(403);
   });
 
   it('refuses a CSRF cookie the server did not sign', async () => {
@@ -74,7 +78,11 @@ describe('anonymous sessions', () => {
   it('lets a caller holding an API token sign in without a CSRF token, a header no page can forge', async () => {
     const { agent, csrf } = await t.signIn(t.admin);
     const { body } = await agent.post('/api/tokens').set('X-CSRF-Token', csrf).send({ name: 'login' }).expect(201);
-    await request(t.url).post('/api/auth/login').set('Authorization', `Bearer ${body.secret}`).send({ email: t.admin.email, password: TEST_PASSWORD }).expect(200);
+    await request(t.url)
+      .post('/api/auth/login')
+      .set('Authorization', `Bearer ${body.secret}`)
+      .send({ email: t.admin.email, password: TEST_PASSWORD })
+      .expect(200);
   });
 
   it('the session-cleanup job deletes expired sessions and login counters, and keeps live ones', async () => {

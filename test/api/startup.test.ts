@@ -57,7 +57,10 @@ describe('npm start on the embedded store', () => {
     const again = await start();
     expect(again.output).toMatch(/Admin login: admin@curate\.local \(password as set on first run\)/);
     const session = await fetch(`${again.url}/api/session`);
-    const cookie = session.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const cookie = session.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
     const { csrfToken } = await session.json();
     const login = await fetch(`${again.url}/api/auth/login`, {
       method: 'POST',
@@ -65,9 +68,14 @@ describe('npm start on the embedded store', () => {
       body: JSON.stringify({ email: 'admin@curate.local', password }),
     });
     expect(login.status).toBe(200);
-    const cookie2 = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const cookie2 = login.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
     const projects = await (await fetch(`${again.url}/api/projects`, { headers: { cookie: cookie2 } })).json();
-    expect(projects.projects).toEqual([expect.objectContaining({ name: 'Demo: web sample quality', counts: expect.objectContaining({ documents: 16, items: 16 }) })]);
+    expect(projects.projects).toEqual([
+      expect.objectContaining({ name: 'Demo: web sample quality', counts: expect.objectContaining({ documents: 16, items: 16 }) }),
+    ]);
     const demoId = projects.projects[0].id;
     const lease = await fetch(`${again.url}/api/projects/${demoId}/tasks/lease`, {
       method: 'POST',

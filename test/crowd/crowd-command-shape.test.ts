@@ -27,11 +27,21 @@ afterAll(async () => {
 
 /** An actor id no user has: the audit entry's foreign key refuses it, after the change itself was written. */
 const NO_SUCH_ACTOR = 2_000_000_000;
-const options = publishOptionsSchema.parse({ itemsPerHit: 2, reward: '0.10', title: 'Rate web text', description: 'Rate each document', budget: '5.00' });
+const options = publishOptionsSchema.parse({
+  itemsPerHit: 2,
+  reward: '0.10',
+  title: 'Rate web text',
+  description: 'Rate each document',
+  budget: '5.00',
+});
 
 async function crowdBatch() {
   const project = await t.buildProject();
-  await buildDocuments(t, project.id, Array.from({ length: 4 }, (_, i) => ({ id: `d${i}`, text: `crowd shape ${i} ${randomUUID()}` })));
+  await buildDocuments(
+    t,
+    project.id,
+    Array.from({ length: 4 }, (_, i) => ({ id: `d${i}`, text: `crowd shape ${i} ${randomUUID()}` })),
+  );
   const { batch } = await buildBatch(t, project.id, { redundancy: 2, channel: 'crowd' }, false);
   return batch.id;
 }

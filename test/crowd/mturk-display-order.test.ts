@@ -29,10 +29,23 @@ describe('pairwise crowd answers (issue 12, finding 9)', () => {
     await buildDocuments(
       t,
       project.id,
-      [0, 1].map((i) => ({ id: `cw${i}`, text: `prompt ${i} ${randomUUID()}`, prompt: `prompt ${i}`, response_a: `first ${i}`, response_b: `second ${i}` })),
+      [0, 1].map((i) => ({
+        id: `cw${i}`,
+        text: `prompt ${i} ${randomUUID()}`,
+        prompt: `prompt ${i}`,
+        response_a: `first ${i}`,
+        response_b: `second ${i}`,
+      })),
     );
     const { batch } = await buildBatch(t, project.id, { redundancy: 1, channel: 'crowd' }, false);
-    const publish = { itemsPerHit: 2, reward: '0.10', title: 'Compare responses', description: 'Pick the better one', budget: '5.00', assignmentDurationSeconds: 600 };
+    const publish = {
+      itemsPerHit: 2,
+      reward: '0.10',
+      title: 'Compare responses',
+      description: 'Pick the better one',
+      budget: '5.00',
+      assignmentDurationSeconds: 600,
+    };
     await admin.post(`/api/batches/${batch.id}/crowd/publish`, publish).expect(200);
     const status = await admin.get(`/api/projects/${project.id}/crowd/status`).expect(200);
     const hit = status.body.hits[0] as { externalId: string; itemIds: number[] };
@@ -52,11 +65,16 @@ describe('pairwise crowd answers (issue 12, finding 9)', () => {
     expect(flipped.status).toBe(400);
     expect(((await flipped.json()) as { error: { message: string } }).error.message).toMatch(/judgments\.0\.value: choice: left was response/);
     const pending = async () =>
-      rowsOf<{ item_id: number; swapped: boolean }>(t.ctx.store.db, sql`select item_id::int as item_id, swapped from judgments where project_id = ${project.id} order by item_id`);
+      rowsOf<{ item_id: number; swapped: boolean }>(
+        t.ctx.store.db,
+        sql`select item_id::int as item_id, swapped from judgments where project_id = ${project.id} order by item_id`,
+      );
     expect(await pending()).toEqual([]);
 
     const honest = await send(hit.itemIds.map((id) => answer(id, (served) => served)));
     expect(honest.status).toBe(201);
-    expect(await pending()).toEqual(hit.itemIds.map((id) => ({ item_id: Number(id), swapped: crowdSwapped(assignmentId, Number(id)) })).sort((a, b) => a.item_id - b.item_id));
+    expect(await pending()).toEqual(
+      hit.itemIds.map((id) => ({ item_id: Number(id), swapped: crowdSwapped(assignmentId, Number(id)) })).sort((a, b) => a.item_id - b.item_id),
+    );
   });
 });

@@ -1,8 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  ApproveAssignmentCommand, AssociateQualificationWithWorkerCommand, CreateHITCommand, CreateQualificationTypeCommand, CreateWorkerBlockCommand,
-  DeleteHITCommand, GetAccountBalanceCommand, GetAssignmentCommand, GetHITCommand, ListAssignmentsForHITCommand, MTurkClient,
-  RejectAssignmentCommand, RequestError, SendBonusCommand, UpdateExpirationForHITCommand,
+  ApproveAssignmentCommand,
+  AssociateQualificationWithWorkerCommand,
+  CreateHITCommand,
+  CreateQualificationTypeCommand,
+  CreateWorkerBlockCommand,
+  DeleteHITCommand,
+  GetAccountBalanceCommand,
+  GetAssignmentCommand,
+  GetHITCommand,
+  ListAssignmentsForHITCommand,
+  MTurkClient,
+  RejectAssignmentCommand,
+  RequestError,
+  SendBonusCommand,
+  UpdateExpirationForHITCommand,
 } from '@aws-sdk/client-mturk';
 import type { CreateHITCommandInput } from '@aws-sdk/client-mturk';
 import { startMturkEmulator } from '../support/mturk-emulator/index.ts';
@@ -26,9 +38,15 @@ afterAll(async () => {
 });
 
 const hitInput = (over: Partial<CreateHITCommandInput> = {}): CreateHITCommandInput => ({
-  Title: 'Rate', Description: 'Rate texts', Reward: '0.50', MaxAssignments: 3, LifetimeInSeconds: 3600,
-  AssignmentDurationInSeconds: 600, AutoApprovalDelayInSeconds: 86400,
-  Question: buildExternalQuestion('http://127.0.0.1:5173/crowd/task?batch=1&x=2'), ...over,
+  Title: 'Rate',
+  Description: 'Rate texts',
+  Reward: '0.50',
+  MaxAssignments: 3,
+  LifetimeInSeconds: 3600,
+  AssignmentDurationInSeconds: 600,
+  AutoApprovalDelayInSeconds: 86400,
+  Question: buildExternalQuestion('http://127.0.0.1:5173/crowd/task?batch=1&x=2'),
+  ...over,
 });
 const createHit = async (over: Partial<CreateHITCommandInput> = {}) => (await client.send(new CreateHITCommand(hitInput(over)))).HIT!.HITId!;
 
@@ -46,7 +64,10 @@ async function work(hitId: string, workerId: string, answers: Record<string, str
   return body.assignmentId;
 }
 async function requestErrorOf(promise: Promise<unknown>): Promise<RequestError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(RequestError);
   return error as RequestError;
 }
@@ -98,14 +119,22 @@ describe('MTurk emulator via the real SDK', () => {
     const a1 = await work(hitId, 'AREVIEW1');
     const a2 = await work(hitId, 'AREVIEW2');
     await client.send(new ApproveAssignmentCommand({ AssignmentId: a1 }));
-    expect((await requestErrorOf(client.send(new ApproveAssignmentCommand({ AssignmentId: a1 })))).TurkErrorCode).toBe('AWS.MechanicalTurk.InvalidAssignmentState');
+    expect((await requestErrorOf(client.send(new ApproveAssignmentCommand({ AssignmentId: a1 })))).TurkErrorCode).toBe(
+      'AWS.MechanicalTurk.InvalidAssignmentState',
+    );
     // @ts-expect-error RequesterFeedback is required: the emulator must refuse a rejection sent without it, as MTurk does.
     await requestErrorOf(client.send(new RejectAssignmentCommand({ AssignmentId: a2 })));
     await client.send(new RejectAssignmentCommand({ AssignmentId: a2, RequesterFeedback: 'Too many wrong checks' }));
     await requestErrorOf(client.send(new RejectAssignmentCommand({ AssignmentId: a1, RequesterFeedback: 'x' })));
     expect(Number((await client.send(new GetAccountBalanceCommand({}))).AvailableBalance)).toBeCloseTo(Number(before) - 0.6);
-    await client.send(new SendBonusCommand({ WorkerId: 'AREVIEW1', AssignmentId: a1, BonusAmount: '1.00', Reason: 'great', UniqueRequestToken: 'bonus-1' }));
-    await requestErrorOf(client.send(new SendBonusCommand({ WorkerId: 'AREVIEW1', AssignmentId: a1, BonusAmount: '1.00', Reason: 'great', UniqueRequestToken: 'bonus-1' })));
+    await client.send(
+      new SendBonusCommand({ WorkerId: 'AREVIEW1', AssignmentId: a1, BonusAmount: '1.00', Reason: 'great', UniqueRequestToken: 'bonus-1' }),
+    );
+    await requestErrorOf(
+      client.send(
+        new SendBonusCommand({ WorkerId: 'AREVIEW1', AssignmentId: a1, BonusAmount: '1.00', Reason: 'great', UniqueRequestToken: 'bonus-1' }),
+      ),
+    );
     expect(emu.state.bonuses).toHaveLength(1);
     expect(Number((await client.send(new GetAccountBalanceCommand({}))).AvailableBalance)).toBeCloseTo(Number(before) - 0.6 - 1.2);
   });
@@ -121,21 +150,37 @@ describe('MTurk emulator via the real SDK', () => {
   it('validates the ExternalQuestion', async () => {
     const bad = await requestErrorOf(client.send(new CreateHITCommand(hitInput({ Question: buildExternalQuestion('http://example.com/task') }))));
     expect(bad.message).toContain('HTTPS');
-    await requestErrorOf(client.send(new CreateHITCommand(hitInput({ Question: '<ExternalQuestion xmlns="wrong"><ExternalURL>https://x</ExternalURL><FrameHeight>0</FrameHeight></ExternalQuestion>' }))));
+    await requestErrorOf(
+      client.send(
+        new CreateHITCommand(
+          hitInput({
+            Question: '<ExternalQuestion xmlns="wrong"><ExternalURL>https://x</ExternalURL><FrameHeight>0</FrameHeight></ExternalQuestion>',
+          }),
+        ),
+      ),
+    );
   });
 
   it('enforces qualification requirements and blocks on accept', async () => {
-    const { QualificationType } = await client.send(new CreateQualificationTypeCommand({ Name: 'curate-test', Description: 'd', QualificationTypeStatus: 'Active' }));
+    const { QualificationType } = await client.send(
+      new CreateQualificationTypeCommand({ Name: 'curate-test', Description: 'd', QualificationTypeStatus: 'Active' }),
+    );
     const qualId = QualificationType!.QualificationTypeId!;
-    const hitId = await createHit({ QualificationRequirements: [
-      { QualificationTypeId: qualId, Comparator: 'GreaterThanOrEqualTo', IntegerValues: [80], ActionsGuarded: 'Accept' },
-      { QualificationTypeId: '00000000000000000071', Comparator: 'In', LocaleValues: [{ Country: 'US' }], ActionsGuarded: 'Accept' },
-    ] });
+    const hitId = await createHit({
+      QualificationRequirements: [
+        { QualificationTypeId: qualId, Comparator: 'GreaterThanOrEqualTo', IntegerValues: [80], ActionsGuarded: 'Accept' },
+        { QualificationTypeId: '00000000000000000071', Comparator: 'In', LocaleValues: [{ Country: 'US' }], ActionsGuarded: 'Accept' },
+      ],
+    });
     emu.state.workers.set('AQUAL1', { locale: { Country: 'US' }, values: {} });
     emu.state.workers.set('AQUAL2', { locale: { Country: 'FR' }, values: {} });
     expect((await accept(hitId, 'AQUAL1')).status).toBe(400);
-    await client.send(new AssociateQualificationWithWorkerCommand({ QualificationTypeId: qualId, WorkerId: 'AQUAL1', IntegerValue: 90, SendNotification: false }));
-    await client.send(new AssociateQualificationWithWorkerCommand({ QualificationTypeId: qualId, WorkerId: 'AQUAL2', IntegerValue: 90, SendNotification: false }));
+    await client.send(
+      new AssociateQualificationWithWorkerCommand({ QualificationTypeId: qualId, WorkerId: 'AQUAL1', IntegerValue: 90, SendNotification: false }),
+    );
+    await client.send(
+      new AssociateQualificationWithWorkerCommand({ QualificationTypeId: qualId, WorkerId: 'AQUAL2', IntegerValue: 90, SendNotification: false }),
+    );
     expect((await accept(hitId, 'AQUAL2')).status).toBe(400);
     expect((await accept(hitId, 'AQUAL1')).status).toBe(200);
     const open = await createHit();

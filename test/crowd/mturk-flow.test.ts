@@ -32,10 +32,25 @@ const publishBody = { itemsPerHit: 2, reward: '0.10', title: 'Rate web text', de
 /** A crowd project: 4 ordinary documents and 2 gold ones (answers 5 and 0), k = 2, about a third gold. */
 async function crowdProject(settings: Record<string, unknown> = {}) {
   const project = await t.buildProject();
-  await buildDocuments(t, project.id, Array.from({ length: 6 }, (_, i) => ({ id: `d${i}`, text: `crowd document ${i} ${randomUUID()}` })));
-  await admin.put(`/api/projects/${project.id}/gold`, { answers: [{ externalId: 'd4', answer: { score: 5 } }, { externalId: 'd5', answer: { score: 0 } }] }).expect(200);
+  await buildDocuments(
+    t,
+    project.id,
+    Array.from({ length: 6 }, (_, i) => ({ id: `d${i}`, text: `crowd document ${i} ${randomUUID()}` })),
+  );
+  await admin
+    .put(`/api/projects/${project.id}/gold`, {
+      answers: [
+        { externalId: 'd4', answer: { score: 5 } },
+        { externalId: 'd5', answer: { score: 0 } },
+      ],
+    })
+    .expect(200);
   if (Object.keys(settings).length) {
-    const res = await fetch(`${t.url}/api/projects/${project.id}`, { method: 'PATCH', headers: { 'content-type': 'application/json', authorization: admin.authorization }, body: JSON.stringify({ settings: { crowd: settings } }) });
+    const res = await fetch(`${t.url}/api/projects/${project.id}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json', authorization: admin.authorization },
+      body: JSON.stringify({ settings: { crowd: settings } }),
+    });
     expect(res.status).toBe(200);
   }
   const { batch } = await buildBatch(t, project.id, { redundancy: 2, goldRate: 0.34, channel: 'crowd' }, false);
@@ -44,7 +59,11 @@ async function crowdProject(settings: Record<string, unknown> = {}) {
 
 /** What a worker's browser does: accept on MTurk, load our task page data, send answers to us, submit to MTurk. */
 async function workOnHit(hitId: string, workerId: string, answer: (doc: { externalId: string }) => number) {
-  const accept = await fetch(`${emulator.url}/_worker/accept`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ hitId, workerId }) });
+  const accept = await fetch(`${emulator.url}/_worker/accept`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ hitId, workerId }),
+  });
   const { assignmentId, url } = (await accept.json()) as { assignmentId: string; url: string };
   const params = new URL(url).searchParams;
   expect(params.get('turkSubmitTo')).toBe(emulator.url);
@@ -53,7 +72,12 @@ async function workOnHit(hitId: string, workerId: string, answer: (doc: { extern
   const submitted = await fetch(`${t.url}/api/mturk/submissions`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ hitId, assignmentId, workerId, judgments: tasks.map((task) => ({ itemId: task.itemId, value: { score: answer(task.document) }, timeSpentMs: 5000 })) }),
+    body: JSON.stringify({
+      hitId,
+      assignmentId,
+      workerId,
+      judgments: tasks.map((task) => ({ itemId: task.itemId, value: { score: answer(task.document) }, timeSpentMs: 5000 })),
+    }),
   });
   expect(submitted.status).toBe(201);
   const { token } = (await submitted.json()) as { token: string };
@@ -125,7 +149,12 @@ describe('publishing', () => {
 
 describe('sync and review', () => {
   it('confirms only what MTurk returns, approves and bonuses good work, rejects bad work, and books the cost once', async () => {
-    const { project, batchId } = await crowdProject({ approveAtOrAbove: 0.99, rejectBelow: 0.5, minGold: 1, bonus: { minAccuracy: 1, amount: '0.05' } });
+    const { project, batchId } = await crowdProject({
+      approveAtOrAbove: 0.99,
+      rejectBelow: 0.5,
+      minGold: 1,
+      bonus: { minAccuracy: 1, amount: '0.05' },
+    });
     await admin.post(`/api/batches/${batchId}/crowd/publish`, publishBody).expect(200);
     const goldHit = await goldHitOf(project.id, batchId);
     const good = await workOnHit(goldHit.externalId, 'WGOOD', rightAnswers);
@@ -135,7 +164,12 @@ describe('sync and review', () => {
     const forged = await fetch(`${t.url}/api/mturk/submissions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ hitId: goldHit.externalId, assignmentId: 'FORGED123', workerId: 'WGOOD', judgments: goldHit.itemIds.map((itemId) => ({ itemId: Number(itemId), value: { score: 3 } })) }),
+      body: JSON.stringify({
+        hitId: goldHit.externalId,
+        assignmentId: 'FORGED123',
+        workerId: 'WGOOD',
+        judgments: goldHit.itemIds.map((itemId) => ({ itemId: Number(itemId), value: { score: 3 } })),
+      }),
     });
     expect(forged.status).toBe(201);
 
@@ -154,7 +188,10 @@ describe('sync and review', () => {
     );
     expect(judgments.filter((j) => j.status === 'final').every((j) => j.worker_key === 'mturk:WGOOD')).toBe(true);
     expect(judgments.filter((j) => j.worker_key === 'mturk:WBAD').every((j) => j.status === 'rejected')).toBe(true);
-    expect(judgments.filter((j) => j.status === 'pending').map((j) => j.worker_key)).toEqual([expect.stringMatching(/^pending:/), expect.stringMatching(/^pending:/)]);
+    expect(judgments.filter((j) => j.status === 'pending').map((j) => j.worker_key)).toEqual([
+      expect.stringMatching(/^pending:/),
+      expect.stringMatching(/^pending:/),
+    ]);
 
     // A second sync does nothing more: no second approval, payment or bonus.
     const again = await admin.post(`/api/projects/${project.id}/crowd/sync`).expect(200);
@@ -172,7 +209,13 @@ describe('sync and review', () => {
   });
 
   it('survives a crash between deciding and approving: the rerun approves once and pays once', async () => {
-    const { project, batchId } = await crowdProject({ approveAtOrAbove: 0.5, rejectBelow: 0, minGold: 1, holdOtherwise: false, bonus: { minAccuracy: 0.5, amount: '0.02' } });
+    const { project, batchId } = await crowdProject({
+      approveAtOrAbove: 0.5,
+      rejectBelow: 0,
+      minGold: 1,
+      holdOtherwise: false,
+      bonus: { minAccuracy: 0.5, amount: '0.02' },
+    });
     await admin.post(`/api/batches/${batchId}/crowd/publish`, publishBody).expect(200);
     const hit = await goldHitOf(project.id, batchId);
     const { assignmentId } = await workOnHit(hit.externalId, 'WCRASH', rightAnswers);
@@ -197,7 +240,10 @@ describe('sync and review', () => {
     await admin.post(`/api/batches/${batchId}/crowd/publish`, publishBody).expect(200);
     const [hit] = await publishedHits(project.id);
     const { assignmentId } = await workOnHit(hit.externalId, 'WTWICE', rightAnswers);
-    const results = await Promise.allSettled([syncCrowdProject(t.ctx, crowdChannelOf(t.ctx), { projectId: project.id }), syncCrowdProject(t.ctx, crowdChannelOf(t.ctx), { projectId: project.id })]);
+    const results = await Promise.allSettled([
+      syncCrowdProject(t.ctx, crowdChannelOf(t.ctx), { projectId: project.id }),
+      syncCrowdProject(t.ctx, crowdChannelOf(t.ctx), { projectId: project.id }),
+    ]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     expect((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason.message).toMatch(/already running/);
     expect(emulator.state.assignments.get(assignmentId)!.status).toBe('Approved');
@@ -208,7 +254,11 @@ describe('sync and review', () => {
     const { project, batchId } = await crowdProject();
     await admin.post(`/api/batches/${batchId}/crowd/publish`, publishBody).expect(200);
     const [hit] = await publishedHits(project.id);
-    const accept = await fetch(`${emulator.url}/_worker/accept`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ hitId: hit.externalId, workerId }) });
+    const accept = await fetch(`${emulator.url}/_worker/accept`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ hitId: hit.externalId, workerId }),
+    });
     const { assignmentId } = (await accept.json()) as { assignmentId: string };
     await fetch(`${emulator.url}/mturk/externalSubmit`, { method: 'POST', body: new URLSearchParams({ assignmentId, curateToken: 'made-up' }) });
     const sync = await admin.post(`/api/projects/${project.id}/crowd/sync`).expect(200);
@@ -221,7 +271,9 @@ describe('sync and review', () => {
   it('holds an assignment whose answer carries no token of ours, and lets an admin decide it', async () => {
     const { assignmentId, heldId } = await heldAssignmentOf('WODD');
     await admin.post(`/api/crowd/assignments/${heldId}/decide`, { decision: 'reject', reason: 'No work', bonus: '0.50' }).expect(400);
-    await admin.post(`/api/crowd/assignments/${heldId}/decide`, { decision: 'reject', reason: 'No work was recorded for this assignment.' }).expect(200);
+    await admin
+      .post(`/api/crowd/assignments/${heldId}/decide`, { decision: 'reject', reason: 'No work was recorded for this assignment.' })
+      .expect(200);
     expect(emulator.state.assignments.get(assignmentId)!.status).toBe('Rejected');
     await admin.post(`/api/crowd/workers/WODD/block`, { reason: 'Submitted without doing the task' }).expect(200);
     expect(emulator.state.blocks.has('WODD')).toBe(true);
@@ -229,7 +281,9 @@ describe('sync and review', () => {
 
   it('pays a bonus an admin adds when approving a held assignment, once', async () => {
     const { project, assignmentId, heldId } = await heldAssignmentOf('WHELD');
-    await admin.post(`/api/crowd/assignments/${heldId}/decide`, { decision: 'approve', reason: 'Thanks for the careful notes.', bonus: '0.25' }).expect(200);
+    await admin
+      .post(`/api/crowd/assignments/${heldId}/decide`, { decision: 'approve', reason: 'Thanks for the careful notes.', bonus: '0.25' })
+      .expect(200);
     await admin.post(`/api/crowd/assignments/${heldId}/decide`, { decision: 'approve', reason: 'again', bonus: '0.25' }).expect(409);
     expect(emulator.state.assignments.get(assignmentId)!.status).toBe('Approved');
     expect(emulator.state.bonuses.filter((b) => b.workerId === 'WHELD')).toEqual([expect.objectContaining({ assignmentId, amountCents: 25 })]);

@@ -38,7 +38,14 @@ function submit(from: string, body: unknown): Promise<{ status: number; body: { 
   const payload = JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', localAddress: from, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } },
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: 'POST',
+        localAddress: from,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -50,12 +57,23 @@ function submit(from: string, body: unknown): Promise<{ status: number; body: { 
   });
 }
 
-const publishBody = { itemsPerHit: 2, reward: '0.10', title: 'Rate web text', description: 'Rate each document', budget: '5.00', assignmentDurationSeconds: 600 };
+const publishBody = {
+  itemsPerHit: 2,
+  reward: '0.10',
+  title: 'Rate web text',
+  description: 'Rate each document',
+  budget: '5.00',
+  assignmentDurationSeconds: 600,
+};
 
 /** A published crowd batch of 4 documents in HITs of 2 items, k assignments each; returns its first HIT. */
 async function publishedHit(k: number) {
   const project = await t.buildProject();
-  await buildDocuments(t, project.id, Array.from({ length: 4 }, (_, i) => ({ id: `d${i}`, text: `crowd document ${i} ${randomUUID()}` })));
+  await buildDocuments(
+    t,
+    project.id,
+    Array.from({ length: 4 }, (_, i) => ({ id: `d${i}`, text: `crowd document ${i} ${randomUUID()}` })),
+  );
   const { batch } = await buildBatch(t, project.id, { redundancy: k, channel: 'crowd' }, false);
   await admin.post(`/api/batches/${batch.id}/crowd/publish`, publishBody).expect(200);
   const status = await admin.get(`/api/projects/${project.id}/crowd/status`).expect(200);
@@ -70,12 +88,19 @@ const forgedBody = (hit: Hit, n: number) => ({ hitId: hit.externalId, assignment
 
 /** What a worker's browser does: accept on MTurk, send answers to us, and (unless it abandons) submit to MTurk. */
 async function workOnHit(from: string, hit: Hit, workerId: string, options: { submitToMturk: boolean } = { submitToMturk: true }) {
-  const accept = await fetch(`${emulator.url}/_worker/accept`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ hitId: hit.externalId, workerId }) });
+  const accept = await fetch(`${emulator.url}/_worker/accept`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ hitId: hit.externalId, workerId }),
+  });
   const { assignmentId } = (await accept.json()) as { assignmentId: string };
   const sent = await submit(from, { hitId: hit.externalId, assignmentId, workerId, judgments: answersFor(hit, 5) });
   expect(sent.status).toBe(201);
   if (options.submitToMturk) {
-    const done = await fetch(`${emulator.url}/mturk/externalSubmit`, { method: 'POST', body: new URLSearchParams({ assignmentId, curateToken: sent.body.token! }) });
+    const done = await fetch(`${emulator.url}/mturk/externalSubmit`, {
+      method: 'POST',
+      body: new URLSearchParams({ assignmentId, curateToken: sent.body.token! }),
+    });
     expect(done.status).toBe(200);
   }
   return { assignmentId, token: sent.body.token! };
@@ -139,7 +164,10 @@ describe('the public submission route is bounded', () => {
     const tokens = new Set((await Promise.all(sameAssignment)).filter((r) => r.status < 300).map((r) => r.body.token));
     expect(tokens.size).toBeLessThanOrEqual(1);
     expect((await countsOf(hit)).submissions).toBe(submissionCapOfHit(hit.maxAssignments));
-    const perAssignment = await rowsOf<{ n: number }>(t.ctx.store.db, sql`select count(*)::int as n from crowd_submissions where hit_id = ${hit.id} group by external_assignment_id`);
+    const perAssignment = await rowsOf<{ n: number }>(
+      t.ctx.store.db,
+      sql`select count(*)::int as n from crowd_submissions where hit_id = ${hit.id} group by external_assignment_id`,
+    );
     expect(perAssignment.every((r) => r.n === 1)).toBe(true);
   });
 
@@ -167,14 +195,19 @@ describe('the public submission route is bounded', () => {
     await admin.post(`/api/projects/${project.id}/crowd/sync`).expect(200);
     const late = await submit(from, { hitId: hit.externalId, assignmentId, workerId: 'WCONFIRMED', judgments: answersFor(hit, 0) });
     expect(late.status).toBe(409);
-    const values = await rowsOf<{ status: string; score: number }>(t.ctx.store.db, sql`select status, (value->>'score')::int as score from judgments where project_id = ${project.id}`);
+    const values = await rowsOf<{ status: string; score: number }>(
+      t.ctx.store.db,
+      sql`select status, (value->>'score')::int as score from judgments where project_id = ${project.id}`,
+    );
     expect(values).toEqual(hit.itemIds.map(() => ({ status: 'final', score: 5 })));
   });
 
   it('refuses work for a HIT none of whose assignments can still be submitted', async () => {
     const { hit } = await publishedHit(2);
     // As if the HIT expired two hours ago with ten-minute assignments.
-    await t.ctx.store.db.execute(sql`update crowd_hits set expires_at = now() - interval '2 hours', assignment_duration_seconds = 600 where id = ${hit.id}`);
+    await t.ctx.store.db.execute(
+      sql`update crowd_hits set expires_at = now() - interval '2 hours', assignment_duration_seconds = 600 where id = ${hit.id}`,
+    );
     const res = await submit(freshAddress(), forgedBody(hit, 1));
     expect(res.status).toBe(409);
     expect(res.body.error!.message).toMatch(/no longer/);
@@ -189,17 +222,26 @@ describe('unconfirmed work counts nowhere', () => {
     await workOnHit(from, hit, 'WREAL');
     await admin.post(`/api/projects/${project.id}/crowd/sync`).expect(200);
     for (let n = 0; n < 2; n++) expect((await submit(from, forgedBody(hit, n))).status).toBe(201);
-    const pending = await rowsOf<{ n: number }>(t.ctx.store.db, sql`select count(*)::int as n from judgments where project_id = ${project.id} and status = 'pending'`);
+    const pending = await rowsOf<{ n: number }>(
+      t.ctx.store.db,
+      sql`select count(*)::int as n from judgments where project_id = ${project.id} and status = 'pending'`,
+    );
     expect(pending[0].n).toBe(2 * hit.itemIds.length);
 
     await admin.post(`/api/projects/${project.id}/aggregate`).expect(200);
-    const aggregates = await rowsOf<{ n_judgments: number }>(t.ctx.store.db, sql`select n_judgments from aggregates where project_id = ${project.id}`);
+    const aggregates = await rowsOf<{ n_judgments: number }>(
+      t.ctx.store.db,
+      sql`select n_judgments from aggregates where project_id = ${project.id}`,
+    );
     expect(aggregates.map((a) => a.n_judgments)).toEqual(hit.itemIds.map(() => 1));
     const quality = await admin.get(`/api/projects/${project.id}/quality`).expect(200);
     expect((quality.body.annotators as { workerKey: string }[]).map((a) => a.workerKey)).toEqual(['mturk:WREAL']);
 
     const exported = await admin.get(`/api/projects/${project.id}/export?format=jsonl&includeJudgments=true`).expect(200);
-    const rows = exported.text.trim().split('\n').map((l) => JSON.parse(l) as { judgments: unknown[] });
+    const rows = exported.text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { judgments: unknown[] });
     expect(rows).toHaveLength(hit.itemIds.length);
     expect(rows.map((r) => r.judgments.length)).toEqual(hit.itemIds.map(() => 1));
 
@@ -232,13 +274,22 @@ describe('purging unconfirmed work', () => {
     const sync = await admin.post(`/api/projects/${project.id}/crowd/sync`).expect(200);
     expect(sync.body).toMatchObject({ assignmentsSeen: 1, confirmed: 1 });
     await purgeJob().run();
-    const left = await rowsOf<{ token: string; confirmed: boolean }>(t.ctx.store.db, sql`select token, confirmed_at is not null as confirmed from crowd_submissions where hit_id = ${hit.id}`);
+    const left = await rowsOf<{ token: string; confirmed: boolean }>(
+      t.ctx.store.db,
+      sql`select token, confirmed_at is not null as confirmed from crowd_submissions where hit_id = ${hit.id}`,
+    );
     expect(left).toEqual([{ token: genuine.token, confirmed: true }]);
-    const judgments = await rowsOf<{ worker_key: string; status: string }>(t.ctx.store.db, sql`select worker_key, status from judgments where project_id = ${project.id}`);
+    const judgments = await rowsOf<{ worker_key: string; status: string }>(
+      t.ctx.store.db,
+      sql`select worker_key, status from judgments where project_id = ${project.id}`,
+    );
     expect(judgments).toEqual(hit.itemIds.map(() => ({ worker_key: 'mturk:WGENUINE', status: 'final' })));
 
     await admin.post(`/api/projects/${project.id}/aggregate`).expect(200);
-    const aggregates = await rowsOf<{ n_judgments: number }>(t.ctx.store.db, sql`select n_judgments from aggregates where project_id = ${project.id}`);
+    const aggregates = await rowsOf<{ n_judgments: number }>(
+      t.ctx.store.db,
+      sql`select n_judgments from aggregates where project_id = ${project.id}`,
+    );
     expect(aggregates.map((a) => a.n_judgments)).toEqual(hit.itemIds.map(() => 1));
   });
 });

@@ -10,7 +10,11 @@ afterAll(async () => {
 });
 
 const call = (method: string, path: string, body?: unknown, token = emulator.token) =>
-  fetch(`${emulator.apiUrl}${path}`, { method, headers: { authorization: `Token ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  fetch(`${emulator.apiUrl}${path}`, {
+    method,
+    headers: { authorization: `Token ${token}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
 
 const studyBody = {
   name: 'S',
@@ -33,7 +37,11 @@ async function publishedStudy(internalName: string) {
 
 async function start(studyId: string, participant: string) {
   const res = await fetch(`${emulator.origin}/_participant/start?study=${studyId}&participant=${participant}`, { redirect: 'manual' });
-  return { res, cookie: res.headers.get('set-cookie')?.split(';')[0] ?? '', session: new URL(res.headers.get('location') ?? 'http://x/').searchParams.get('SESSION_ID') };
+  return {
+    res,
+    cookie: res.headers.get('set-cookie')?.split(';')[0] ?? '',
+    session: new URL(res.headers.get('location') ?? 'http://x/').searchParams.get('SESSION_ID'),
+  };
 }
 
 describe('the Prolific emulator', () => {
@@ -64,12 +72,19 @@ describe('the Prolific emulator', () => {
     const studyId = await publishedStudy('review');
     const p = await start(studyId, 'P3');
     await fetch(`${emulator.origin}/submissions/complete?cc=CDONE`, { headers: { cookie: p.cookie } });
-    expect((await call('POST', `submissions/${p.session}/transition/`, { action: 'REJECT', message: 'too short', rejection_category: 'LOW_EFFORT' })).status).toBe(400);
+    expect(
+      (await call('POST', `submissions/${p.session}/transition/`, { action: 'REJECT', message: 'too short', rejection_category: 'LOW_EFFORT' }))
+        .status,
+    ).toBe(400);
     expect((await call('POST', `submissions/${p.session}/transition/`, { action: 'REJECT', message: 'x'.repeat(100) })).status).toBe(400);
     expect((await call('POST', 'submissions/bulk-approve/', { submission_ids: [p.session] })).status).toBe(200);
     expect(emulator.state.submissions.get(p.session!)!.status).toBe('APPROVED');
     expect((await call('POST', 'submissions/bonus-payments/', { study_id: studyId, csv_bonuses: 'NOBODY,1.00\n' })).status).toBe(400);
-    const created = (await (await call('POST', 'submissions/bonus-payments/', { study_id: studyId, csv_bonuses: 'P3,1.50\n' })).json()) as { id: string; amount: number; fees: number };
+    const created = (await (await call('POST', 'submissions/bonus-payments/', { study_id: studyId, csv_bonuses: 'P3,1.50\n' })).json()) as {
+      id: string;
+      amount: number;
+      fees: number;
+    };
     expect(created).toMatchObject({ amount: 150, fees: 50 });
     await call('POST', `bulk-bonus-payments/${created.id}/pay/`, {});
     await call('POST', `bulk-bonus-payments/${created.id}/pay/`, {});

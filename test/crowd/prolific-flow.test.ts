@@ -31,15 +31,37 @@ afterAll(async () => {
 });
 
 // 2 items a study at 50 cents for 3 minutes: $10 an hour, over the $8 minimum.
-const publishBody = { itemsPerHit: 2, reward: '0.50', estimatedCompletionMinutes: 3, title: 'Rate web text', description: 'Rate each document', budget: '10.00' };
+const publishBody = {
+  itemsPerHit: 2,
+  reward: '0.50',
+  estimatedCompletionMinutes: 3,
+  title: 'Rate web text',
+  description: 'Rate each document',
+  budget: '10.00',
+};
 
 /** A crowd project: 4 ordinary documents and 2 gold ones (answers 5 and 0), 2 places per item. */
 async function crowdProject(settings: Record<string, unknown> = {}) {
   const project = await t.buildProject();
-  await buildDocuments(t, project.id, Array.from({ length: 6 }, (_, i) => ({ id: `d${i}`, text: `prolific document ${i} ${randomUUID()}` })));
-  await admin.put(`/api/projects/${project.id}/gold`, { answers: [{ externalId: 'd4', answer: { score: 5 } }, { externalId: 'd5', answer: { score: 0 } }] }).expect(200);
+  await buildDocuments(
+    t,
+    project.id,
+    Array.from({ length: 6 }, (_, i) => ({ id: `d${i}`, text: `prolific document ${i} ${randomUUID()}` })),
+  );
+  await admin
+    .put(`/api/projects/${project.id}/gold`, {
+      answers: [
+        { externalId: 'd4', answer: { score: 5 } },
+        { externalId: 'd5', answer: { score: 0 } },
+      ],
+    })
+    .expect(200);
   if (Object.keys(settings).length) {
-    const res = await fetch(`${t.url}/api/projects/${project.id}`, { method: 'PATCH', headers: { 'content-type': 'application/json', authorization: admin.authorization }, body: JSON.stringify({ settings: { crowd: settings } }) });
+    const res = await fetch(`${t.url}/api/projects/${project.id}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json', authorization: admin.authorization },
+      body: JSON.stringify({ settings: { crowd: settings } }),
+    });
     expect(res.status).toBe(200);
   }
   const { batch } = await buildBatch(t, project.id, { redundancy: 2, goldRate: 0.34, channel: 'crowd' }, false);
@@ -60,7 +82,10 @@ async function takePart(studyId: string, participantId: string, answer: (doc: { 
   const sent = await fetch(`${t.url}/api/prolific/submissions`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ ...params, judgments: tasks.map((task) => ({ itemId: task.itemId, value: { score: answer(task.document) }, timeSpentMs: 5000 })) }),
+    body: JSON.stringify({
+      ...params,
+      judgments: tasks.map((task) => ({ itemId: task.itemId, value: { score: answer(task.document) }, timeSpentMs: 5000 })),
+    }),
   });
   expect(sent.status).toBe(201);
   const { completeUrl } = (await sent.json()) as { completeUrl: string };
@@ -83,8 +108,15 @@ describe('publishing to Prolific', () => {
   it('estimates with the service fee, refuses under the minimum hourly pay and over budget, publishes drafts by transition, once', async () => {
     const { batchId } = await crowdProject();
     const channel = await admin.get('/api/crowd/channel').expect(200);
-    expect(channel.body).toMatchObject({ channel: 'prolific', endpoint: emulator.apiUrl, configured: true, vocabulary: { unit: 'study', place: 'place', worker: 'participant' } });
-    const estimate = await admin.post(`/api/batches/${batchId}/crowd/estimate`, { itemsPerHit: 2, reward: '0.50', estimatedCompletionMinutes: 3 }).expect(200);
+    expect(channel.body).toMatchObject({
+      channel: 'prolific',
+      endpoint: emulator.apiUrl,
+      configured: true,
+      vocabulary: { unit: 'study', place: 'place', worker: 'participant' },
+    });
+    const estimate = await admin
+      .post(`/api/batches/${batchId}/crowd/estimate`, { itemsPerHit: 2, reward: '0.50', estimatedCompletionMinutes: 3 })
+      .expect(200);
     // 3 studies × 2 places at 50 cents + 33.33% (17 cents): $4.02.
     expect(estimate.body).toMatchObject({ hitCount: 3, assignmentCount: 6, rewardTotal: '3.00', fees: '1.02', grandTotal: '4.02' });
     expect(estimate.body.warning).toMatch(/service fee of 33.33%/);
@@ -133,7 +165,10 @@ describe('a crash between creating a study and publishing it', () => {
     const { batchId } = await crowdProject();
     const channel = crowdChannelOf(t.ctx);
     const items = await rowsOf<{ id: number }>(t.ctx.store.db, sql`select id from items where batch_id = ${batchId} order by id`);
-    const [first] = channel.plan(items.map((i) => String(i.id)), { batchId: String(batchId), placesPerItem: 2, options: { itemsPerHit: 2 } });
+    const [first] = channel.plan(
+      items.map((i) => String(i.id)),
+      { batchId: String(batchId), placesPerItem: 2, options: { itemsPerHit: 2 } },
+    );
     // What the crashed attempt left: the draft, named by the unit's token, never transitioned.
     const draft = await fetch(`${emulator.apiUrl}studies/`, {
       method: 'POST',
@@ -162,7 +197,12 @@ describe('a crash between creating a study and publishing it', () => {
 
 describe('syncing and reviewing Prolific submissions', () => {
   it('counts only submissions the API lists for that participant and study, approves and bonuses good work, rejects bad work with a long message', async () => {
-    const { project, batchId } = await crowdProject({ approveAtOrAbove: 0.99, rejectBelow: 0.5, minGold: 1, bonus: { minAccuracy: 1, amount: '0.20' } });
+    const { project, batchId } = await crowdProject({
+      approveAtOrAbove: 0.99,
+      rejectBelow: 0.5,
+      minGold: 1,
+      bonus: { minAccuracy: 1, amount: '0.20' },
+    });
     await admin.post(`/api/batches/${batchId}/crowd/publish`, publishBody).expect(200);
     const study = await goldStudyOf(project.id, batchId);
     const good = await takePart(study.externalId, 'PGOOD', rightAnswers);
@@ -170,7 +210,11 @@ describe('syncing and reviewing Prolific submissions', () => {
     // A forged session id and a forged participant on a real session: stored, but never confirmed.
     const judgments = good.tasks.map((task) => ({ itemId: task.itemId, value: { score: 3 } }));
     const forge = (body: Record<string, string>) =>
-      fetch(`${t.url}/api/prolific/submissions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...body, judgments }) });
+      fetch(`${t.url}/api/prolific/submissions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ ...body, judgments }),
+      });
     expect((await forge({ PROLIFIC_PID: 'PFORGER', STUDY_ID: study.externalId, SESSION_ID: 'f'.repeat(24) })).status).toBe(201);
     const sync = await admin.post(`/api/projects/${project.id}/crowd/sync`).expect(200);
     expect(sync.body).toMatchObject({ assignmentsSeen: 2, confirmed: 2, approved: 1, rejected: 1, held: 0, bonuses: 1 });
@@ -180,7 +224,10 @@ describe('syncing and reviewing Prolific submissions', () => {
     expect(rejected).toMatchObject({ status: 'REJECTED', rejection_category: 'FAILED_CHECK' });
     expect(rejected.message!.length).toBeGreaterThanOrEqual(100);
     expect(emulator.state.paid).toEqual([expect.objectContaining({ participantId: 'PGOOD', cents: 20 })]);
-    const workers = await rowsOf<{ worker_key: string }>(t.ctx.store.db, sql`select distinct worker_key from judgments where project_id = ${project.id} and status <> 'pending'`);
+    const workers = await rowsOf<{ worker_key: string }>(
+      t.ctx.store.db,
+      sql`select distinct worker_key from judgments where project_id = ${project.id} and status <> 'pending'`,
+    );
     expect(workers.map((w) => w.worker_key).sort()).toEqual(['prolific:PBAD', 'prolific:PGOOD']);
     const again = await admin.post(`/api/projects/${project.id}/crowd/sync`).expect(200);
     expect(again.body).toMatchObject({ confirmed: 0, approved: 0, rejected: 0, bonuses: 0 });
@@ -198,7 +245,12 @@ describe('syncing and reviewing Prolific submissions', () => {
     const forged = await fetch(`${t.url}/api/prolific/submissions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ PROLIFIC_PID: 'PFORGER', STUDY_ID: study.externalId, SESSION_ID: real.sessionId, judgments: real.tasks.map((task) => ({ itemId: task.itemId, value: { score: 1 } })) }),
+      body: JSON.stringify({
+        PROLIFIC_PID: 'PFORGER',
+        STUDY_ID: study.externalId,
+        SESSION_ID: real.sessionId,
+        judgments: real.tasks.map((task) => ({ itemId: task.itemId, value: { score: 1 } })),
+      }),
     });
     expect(forged.status).toBe(200);
     const sync = await admin.post(`/api/projects/${project.id}/crowd/sync`).expect(200);
@@ -206,7 +258,13 @@ describe('syncing and reviewing Prolific submissions', () => {
   });
 
   it('pays a bonus once across a crash after paying and before recording it', async () => {
-    const { project, batchId } = await crowdProject({ approveAtOrAbove: 0.5, rejectBelow: 0, minGold: 1, holdOtherwise: false, bonus: { minAccuracy: 0.5, amount: '0.10' } });
+    const { project, batchId } = await crowdProject({
+      approveAtOrAbove: 0.5,
+      rejectBelow: 0,
+      minGold: 1,
+      holdOtherwise: false,
+      bonus: { minAccuracy: 0.5, amount: '0.10' },
+    });
     await admin.post(`/api/batches/${batchId}/crowd/publish`, publishBody).expect(200);
     const study = await goldStudyOf(project.id, batchId);
     await takePart(study.externalId, 'PCRASH', rightAnswers);
@@ -230,7 +288,11 @@ describe('syncing and reviewing Prolific submissions', () => {
 describe('Prolific hooks', () => {
   it('refuses a delivery whose signature does not verify, and syncs the project on a signed one', async () => {
     const api = (path: string, body: unknown) =>
-      fetch(`${emulator.apiUrl}${path}`, { method: 'POST', headers: { authorization: `Token ${emulator.token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      fetch(`${emulator.apiUrl}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Token ${emulator.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     const { value: secret } = (await (await api('hooks/secrets/', { workspace_id: 'w1' })).json()) as { value: string };
     t.ctx.config.PROLIFIC_HOOK_SECRET = secret;
     const forged = await fetch(`${t.url}/api/prolific/hooks`, {
@@ -241,7 +303,11 @@ describe('Prolific hooks', () => {
     expect(forged.status).toBe(401);
     expect(((await forged.json()) as { error: { id: string } }).error.id).toBe('bad_signature');
 
-    const subscribed = await api('hooks/subscriptions/', { workspace_id: 'w1', event_type: 'submission.status.change', target_url: `${t.url}/api/prolific/hooks` });
+    const subscribed = await api('hooks/subscriptions/', {
+      workspace_id: 'w1',
+      event_type: 'submission.status.change',
+      target_url: `${t.url}/api/prolific/hooks`,
+    });
     const { id } = (await subscribed.json()) as { id: string };
     expect((await api(`hooks/subscriptions/${id}/`, { secret: subscribed.headers.get('x-hook-secret') })).status).toBe(200);
 

@@ -9,7 +9,12 @@ const HOSTILE = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=1<
 /** 60 documents: more than one page of 50, one of them hostile, one findable by a unique word. */
 function corpus(): Buffer {
   const lines = Array.from({ length: 60 }, (_, i) => {
-    const text = i === 7 ? `Crawled page ${HOSTILE}` : i === 42 ? `A page about the zebrafish genome, number ${i}.` : `Ordinary web document number ${i} with some prose.`;
+    const text =
+      i === 7
+        ? `Crawled page ${HOSTILE}`
+        : i === 42
+          ? `A page about the zebrafish genome, number ${i}.`
+          : `Ordinary web document number ${i} with some prose.`;
     return JSON.stringify({ id: `doc-${String(i).padStart(2, '0')}`, text, source: i % 2 ? 'web' : 'books' });
   });
   return Buffer.from(`${lines.join('\n')}\n`);

@@ -36,7 +36,11 @@ describe('annotator labeling screen', () => {
    */
   async function projectWith(texts: string[], prepare?: (projectId: number) => Promise<void>, batch: Record<string, unknown> = {}) {
     const project = await e2e.app.buildProject();
-    await buildDocuments(e2e.app, project.id, texts.map((text, i) => ({ id: `doc-${i}`, text })));
+    await buildDocuments(
+      e2e.app,
+      project.id,
+      texts.map((text, i) => ({ id: `doc-${i}`, text })),
+    );
     await prepare?.(project.id);
     await buildBatch(e2e.app, project.id, { size: texts.length, redundancy: 1, ...batch });
     return project;
@@ -61,10 +65,7 @@ describe('annotator labeling screen', () => {
   async function answerWithKey(page: Page, key: string) {
     const before = await slotOnScreen(page);
     await page.keyboard.press(key);
-    await page.waitForFunction(
-      (slot) => document.querySelector('[data-testid=task]')?.getAttribute('data-slot-id') !== slot,
-      before,
-    );
+    await page.waitForFunction((slot) => document.querySelector('[data-testid=task]')?.getAttribute('data-slot-id') !== slot, before);
     return Number(before);
   }
 
@@ -174,7 +175,11 @@ describe('annotator labeling screen', () => {
     const page = await context.newPage();
     const problems = watchProblems(page, [/status of 500/]);
     await page.route('**/api/projects/*/tasks/lease', (route) =>
-      route.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ error: { id: 'internal', message: 'Something went wrong on our side' } }) }),
+      route.fulfill({
+        status: 500,
+        contentType: 'application/json',
+        body: JSON.stringify({ error: { id: 'internal', message: 'Something went wrong on our side' } }),
+      }),
     );
     await signInAt(page, `${e2e.app.url}/annotate/${project.id}`, user.email);
     await page.getByTestId('lease-error').filter({ hasText: 'Something went wrong on our side' }).waitFor();
@@ -244,10 +249,18 @@ describe('annotator labeling screen', () => {
   });
 
   test('training mode: an answer to a gold item shows how it compared', async () => {
-    const project = await projectWith(['Gold document', 'Plain document'].map((t) => `${t} ${randomUUID()}`), async (projectId) => {
-      await setGoldAnswers(e2e.app.ctx, { project: (await findProject(e2e.app.ctx.store.db, projectId))!, user: e2e.app.admin, answers: [{ externalId: 'doc-0', answer: { score: 4 } }] });
-      await updateProjectSettings(e2e.app.ctx, { actorId: e2e.app.admin.id, projectId, changes: { trainingMode: true } });
-    }, { goldRate: 0.5, size: 1 });
+    const project = await projectWith(
+      ['Gold document', 'Plain document'].map((t) => `${t} ${randomUUID()}`),
+      async (projectId) => {
+        await setGoldAnswers(e2e.app.ctx, {
+          project: (await findProject(e2e.app.ctx.store.db, projectId))!,
+          user: e2e.app.admin,
+          answers: [{ externalId: 'doc-0', answer: { score: 4 } }],
+        });
+        await updateProjectSettings(e2e.app.ctx, { actorId: e2e.app.admin.id, projectId, changes: { trainingMode: true } });
+      },
+      { goldRate: 0.5, size: 1 },
+    );
     const { context, page, problems } = await annotatorOn(project.id);
     await page.getByTestId('training-mode').waitFor();
 
@@ -280,7 +293,9 @@ describe('annotator labeling screen', () => {
     const text = await page.getByTestId('doc-text').textContent();
     expect(text).toBe(HOSTILE);
     expect(text).toContain('<script>');
-    expect(await page.locator('[data-testid=task] script, [data-testid=task] img, [data-testid=task] iframe, [data-testid=task] svg').count()).toBe(0);
+    expect(await page.locator('[data-testid=task] script, [data-testid=task] img, [data-testid=task] iframe, [data-testid=task] svg').count()).toBe(
+      0,
+    );
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
 
     await answerWithKey(page, '0');

@@ -54,7 +54,11 @@ describe('batches and quality pages', () => {
     await buildDocuments(
       app,
       projectId,
-      Array.from({ length: DOCUMENTS }, (_, i) => ({ id: `doc-${i}`, text: `Web page ${i} about topic ${i % 6}. ${randomUUID()}`, source: SOURCES[i % 2] })),
+      Array.from({ length: DOCUMENTS }, (_, i) => ({
+        id: `doc-${i}`,
+        text: `Web page ${i} about topic ${i % 6}. ${randomUUID()}`,
+        source: SOURCES[i % 2],
+      })),
     );
     annotators = await Promise.all([0, 1, 2].map(async (n) => app.signIn(await app.buildUser('annotator', { name: `Annotator ${n + 1}` }))));
     browser = await launchBrowser();
@@ -138,12 +142,18 @@ describe('batches and quality pages', () => {
     const alpha = figures.and(page.locator('[data-key="alphaOrdinal"]'));
     expect(await alpha.getByTestId('agreement-value').textContent()).toMatch(/^-?\d\.\d{3}$/);
     expect(await alpha.getByTestId('agreement-meaning').textContent()).toMatch(/^(Reliable|Tentative|Unreliable):/);
-    expect(await figures.and(page.locator('[data-key="fleissKappa"]')).getByTestId('agreement-meaning').textContent()).toMatch(/agreement beyond chance|Worse than chance/);
+    expect(await figures.and(page.locator('[data-key="fleissKappa"]')).getByTestId('agreement-meaning').textContent()).toMatch(
+      /agreement beyond chance|Worse than chance/,
+    );
     expect(await figures.and(page.locator('[data-key="percentAgreement"]')).getByTestId('agreement-value').textContent()).toMatch(/^\d+\.\d%$/);
 
     const rows = page.getByTestId('annotator-row');
     expect(await rows.count()).toBe(3);
-    expect((await rows.getByTestId('annotator-name').allTextContents()).map((n) => n.split(' <')[0]).sort()).toEqual(['Annotator 1', 'Annotator 2', 'Annotator 3']);
+    expect((await rows.getByTestId('annotator-name').allTextContents()).map((n) => n.split(' <')[0]).sort()).toEqual([
+      'Annotator 1',
+      'Annotator 2',
+      'Annotator 3',
+    ]);
     // sorted by flags first: the fast clicker leads
     expect(await rows.first().textContent()).toMatch(/Annotator 3[\s\S]*too fast/);
     await page.getByTestId('sort-name').click();
@@ -155,7 +165,9 @@ describe('batches and quality pages', () => {
     // it opens on the annotator who agrees least, whose generous forum scores sit off the diagonal
     expect(await heatmap.locator('figcaption').textContent()).toContain('Annotator 3');
     expect(await heatmap.locator('rect.cell.other:not([fill-opacity="0.06"])').count()).toBeGreaterThan(0);
-    const steady = (await page.getByTestId('confusion-annotator').locator('option').allTextContents()).find((name) => name.startsWith('Annotator 1'))!;
+    const steady = (await page.getByTestId('confusion-annotator').locator('option').allTextContents()).find((name) =>
+      name.startsWith('Annotator 1'),
+    )!;
     await page.getByTestId('confusion-annotator').selectOption({ label: steady });
     await heatmap.locator('figcaption').filter({ hasText: 'Annotator 1' }).waitFor();
     expect(await heatmap.locator('rect.cell.other:not([fill-opacity="0.06"])').count()).toBe(0);
@@ -166,7 +178,10 @@ describe('batches and quality pages', () => {
     await page.getByText('Aggregation settings saved').waitFor();
     expect(await page.getByTestId('aggregation-threshold').inputValue()).toBe('1');
     await page.getByTestId('reaggregate').click();
-    await page.getByTestId('aggregated-at').filter({ hasText: `${DOCUMENTS} low-confidence items` }).waitFor();
+    await page
+      .getByTestId('aggregated-at')
+      .filter({ hasText: `${DOCUMENTS} low-confidence items` })
+      .waitFor();
 
     await page.screenshot({ path: '/tmp/curate-quality.png', fullPage: true });
     expect(problems).toEqual([]);

@@ -40,7 +40,9 @@ describe('export page', () => {
     ]);
     await buildBatch(e2e.app, project.id, { redundancy: 1 });
     const annotator = await buildTokenClient(e2e.app);
-    for (const task of (await annotator.post(`/api/projects/${project.id}/tasks/lease`, { count: 2 }).expect(200)).body.tasks as { slotId: number }[]) {
+    for (const task of (await annotator.post(`/api/projects/${project.id}/tasks/lease`, { count: 2 }).expect(200)).body.tasks as {
+      slotId: number;
+    }[]) {
       const value = { decision: 'needs-edit', tags: [], correctedText: 'a better response' };
       await annotator.post(`/api/projects/${project.id}/judgments`, { clientId: randomUUID(), slotId: task.slotId, value }).expect(201);
     }

@@ -10,7 +10,15 @@ import { markItemForReview } from '../../server/db/queries/items.ts';
 import { rowsOf } from '../../server/db/store.ts';
 
 // A fresh install pointed at real MTurk: no AWS credentials anywhere this process looks (the server runs in it).
-for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_CONTAINER_CREDENTIALS_FULL_URI']) delete process.env[name];
+for (const name of [
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_PROFILE',
+  'AWS_WEB_IDENTITY_TOKEN_FILE',
+  'AWS_CONTAINER_CREDENTIALS_FULL_URI',
+])
+  delete process.env[name];
 process.env.AWS_SHARED_CREDENTIALS_FILE = '/nonexistent/aws-credentials';
 process.env.AWS_CONFIG_FILE = '/nonexistent/aws-config';
 process.env.AWS_EC2_METADATA_DISABLED = 'true';
@@ -54,14 +62,19 @@ describe('documents, counts and empty states in the browser', () => {
       if (!body.tasks.length) break;
       for (const task of body.tasks) {
         const value = { score: Number((task.document.externalId as string).slice(4)) % 6 };
-        await annotator.post(`/api/projects/${projectId}/judgments`, { clientId: randomUUID(), slotId: task.slotId, value, timeSpentMs: 3000 }).expect(201);
+        await annotator
+          .post(`/api/projects/${projectId}/judgments`, { clientId: randomUUID(), slotId: task.slotId, value, timeSpentMs: 3000 })
+          .expect(201);
       }
     }
     // Aggregated now (so the debounced run after the judgments changes nothing later), then more items wait for
     // review than one page of the queue holds.
     await (await buildTokenClient(app, 'admin')).post(`/api/projects/${projectId}/aggregate`).expect(200);
     for (const { id } of (await itemIds(projectId)).slice(0, QUEUED)) await markItemForReview(app.ctx.store.db, id);
-    [{ n: queueSize }] = await rowsOf<{ n: number }>(app.ctx.store.db, sql`select count(*)::int as n from items where project_id = ${projectId} and status in ('review', 'broken')`);
+    [{ n: queueSize }] = await rowsOf<{ n: number }>(
+      app.ctx.store.db,
+      sql`select count(*)::int as n from items where project_id = ${projectId} and status in ('review', 'broken')`,
+    );
     expect(queueSize).toBeGreaterThanOrEqual(QUEUED);
 
     browser = await launchBrowser();
@@ -82,7 +95,10 @@ describe('documents, counts and empty states in the browser', () => {
     const row = page.getByTestId('doc-row').filter({ hasText: externalId(7) });
     await row.click();
     const detail = page.getByTestId('doc-detail');
-    await detail.getByTestId('doc-detail-id').filter({ hasText: externalId(7) }).waitFor();
+    await detail
+      .getByTestId('doc-detail-id')
+      .filter({ hasText: externalId(7) })
+      .waitFor();
     const full = detail.getByTestId('doc-full');
     expect(await full.textContent()).toBe(`${ARABIC} ${HOSTILE}`);
     expect(await full.getAttribute('dir')).toBe('auto');
@@ -118,7 +134,10 @@ describe('documents, counts and empty states in the browser', () => {
 
   test('the review page counts the whole queue and pages through it', async () => {
     await page.goto(`${app.url}/review/${projectId}`);
-    await page.getByTestId('review-count').filter({ hasText: String(queueSize) }).waitFor();
+    await page
+      .getByTestId('review-count')
+      .filter({ hasText: String(queueSize) })
+      .waitFor();
     expect(await page.getByTestId('review-count').textContent()).toBe(String(queueSize));
     expect(await page.getByTestId('review-queue-item').count()).toBe(50);
     expect(await page.getByTestId('review-range').textContent()).toContain(`1–50 of ${queueSize}`);
@@ -149,11 +168,16 @@ describe('documents, counts and empty states in the browser', () => {
   test('a pairwise project filters without a token budget row', async () => {
     const pairwise = (await app.buildProject({ taskType: 'pairwise-preference', name: 'Preferences' })).id;
     const records = Array.from({ length: 3 }, (_, i) => ({ prompt: `Question ${i}`, response_a: `A${i}`, response_b: `B${i}` }));
-    await buildDocuments(app, pairwise, records.map((fields, i) => ({ id: `pair-${i}`, text: JSON.stringify(fields) })));
+    await buildDocuments(
+      app,
+      pairwise,
+      records.map((fields, i) => ({ id: `pair-${i}`, text: JSON.stringify(fields) })),
+    );
     await buildBatch(app, pairwise, { redundancy: 1 });
     const admin = await buildTokenClient(app, 'admin');
     // An adjudicated item has a final answer, so the project has something to export and filter.
-    for (const { id } of await itemIds(pairwise)) await admin.post(`/api/items/${id}/adjudicate`, { answer: { choice: 'A' }, promoteToGold: false }).expect(200);
+    for (const { id } of await itemIds(pairwise))
+      await admin.post(`/api/items/${id}/adjudicate`, { answer: { choice: 'A' }, promoteToGold: false }).expect(200);
     await page.goto(`${app.url}/projects/${pairwise}/export`);
     await page.getByTestId('filter-threshold').waitFor();
     // neither the row nor its model-size input, which a pairwise score gives no meaning

@@ -26,7 +26,11 @@ describe('review queue and export & filter pages', () => {
     await buildDocuments(
       app,
       projectId,
-      Array.from({ length: DOCUMENTS }, (_, i) => ({ id: externalId(i), text: `Web page ${i} <b>not bold</b> ${randomUUID()}`, source: i % 3 ? 'web' : 'books' })),
+      Array.from({ length: DOCUMENTS }, (_, i) => ({
+        id: externalId(i),
+        text: `Web page ${i} <b>not bold</b> ${randomUUID()}`,
+        source: i % 3 ? 'web' : 'books',
+      })),
     );
     await buildBatch(app, projectId, { redundancy: 3 });
     // Three annotators agree on a score of i % 6 for document i; the third flags one document instead of rating it.
@@ -41,7 +45,9 @@ describe('review queue and export & filter pages', () => {
             await client.post(`/api/tasks/${task.slotId}/skip`, { flag: { reason: 'pii', note: 'Contains a phone number' } }).expect(200);
           } else {
             const value = { score: Number(id.slice(4)) % 6 };
-            await client.post(`/api/projects/${projectId}/judgments`, { clientId: randomUUID(), slotId: task.slotId, value, timeSpentMs: 6500 }).expect(201);
+            await client
+              .post(`/api/projects/${projectId}/judgments`, { clientId: randomUUID(), slotId: task.slotId, value, timeSpentMs: 6500 })
+              .expect(201);
           }
         }
       }
@@ -91,7 +97,10 @@ describe('review queue and export & filter pages', () => {
     const queue = await admin.get(`/api/projects/${projectId}/review`).expect(200);
     expect(queue.body.items.map((i: { document: { externalId: string } }) => i.document.externalId)).not.toContain(FLAGGED);
     const adjudicated = await admin.get(`/api/projects/${projectId}/export?format=jsonl&adjudicatedOnly=true`).expect(200);
-    const rows = (adjudicated.text as string).trim().split('\n').map((line) => JSON.parse(line));
+    const rows = (adjudicated.text as string)
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(rows).toEqual([expect.objectContaining({ id: FLAGGED, method: 'adjudicated', label: { score: 4 } })]);
     expect(problems).toEqual([]);
   });

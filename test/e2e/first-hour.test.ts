@@ -106,17 +106,15 @@ describe("a new user's first hour", () => {
     ).getRowObjectsJS();
     const byId = new Map(records.map((r) => [r.id, r]));
     expect(rows).toEqual(
-      [...given.keys()]
-        .sort()
-        .map((id) => ({
-          id,
-          text: byId.get(id)!.text,
-          url: byId.get(id)!.metadata.url,
-          source: 'common-crawl',
-          judgments: 1n,
-          given: given.get(id),
-          score_mean: given.get(id),
-        })),
+      [...given.keys()].sort().map((id) => ({
+        id,
+        text: byId.get(id)!.text,
+        url: byId.get(id)!.metadata.url,
+        source: 'common-crawl',
+        judgments: 1n,
+        given: given.get(id),
+        score_mean: given.get(id),
+      })),
     );
     expect(problems).toEqual([]);
     await context.close();

@@ -74,8 +74,13 @@ describe('the upload form maps fields before the upload', () => {
     const page = await browser.newPage();
     const problems = watchProblems(page);
     await signInAt(page, `${app.url}/projects/${project.id}`, app.admin.email);
-    const rows = [{ instruction: 'Name a colour.', input: '', output: 'Blue.' }, { instruction: 'Add 2 and 2.', input: '', output: '4' }];
-    await page.getByTestId('upload-file').setInputFiles({ name: 'alpaca_sample.txt', mimeType: 'text/plain', buffer: Buffer.from(JSON.stringify(rows)) });
+    const rows = [
+      { instruction: 'Name a colour.', input: '', output: 'Blue.' },
+      { instruction: 'Add 2 and 2.', input: '', output: '4' },
+    ];
+    await page
+      .getByTestId('upload-file')
+      .setInputFiles({ name: 'alpaca_sample.txt', mimeType: 'text/plain', buffer: Buffer.from(JSON.stringify(rows)) });
     await page.getByTestId('upload-preview-error').waitFor();
     expect(await page.getByTestId('upload-preview-error').textContent()).toMatch(/Cannot tell the format/);
     await page.getByTestId('upload-format').selectOption('json');

@@ -22,7 +22,11 @@ describe('labeling screen details', () => {
   test('pairwise on a phone: the stacked panels are A and B, Escape leaves the reason box, Ctrl+Enter submits', async () => {
     const project = await e2e.app.buildProject({ taskType: 'pairwise-preference', config: { reason: 'required' } });
     const records = [{ prompt: 'Which is right?', response_a: 'Answer one', response_b: 'Answer two' }];
-    await buildDocuments(e2e.app, project.id, records.map((fields, i) => ({ id: `doc-${i}`, text: JSON.stringify(fields) })));
+    await buildDocuments(
+      e2e.app,
+      project.id,
+      records.map((fields, i) => ({ id: `doc-${i}`, text: JSON.stringify(fields) })),
+    );
     await buildBatch(e2e.app, project.id, { size: 1, redundancy: 1 });
     const { user, page, problems } = await annotatorOn(project.id, { width: 360, height: 740 });
 

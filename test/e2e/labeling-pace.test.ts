@@ -38,7 +38,11 @@ describe('labeling at pace over a slow link', () => {
 
   test(`at ${ROUND_TRIP_MS} ms round trip and a label per ${PACE_MS} ms, no task is waited for after the first`, async () => {
     const project = await e2e.app.buildProject();
-    await buildDocuments(e2e.app, project.id, Array.from({ length: LABELS + 10 }, (_, i) => ({ id: `doc-${i}`, text: `Document ${i}: ${randomUUID()}` })));
+    await buildDocuments(
+      e2e.app,
+      project.id,
+      Array.from({ length: LABELS + 10 }, (_, i) => ({ id: `doc-${i}`, text: `Document ${i}: ${randomUUID()}` })),
+    );
     await buildBatch(e2e.app, project.id, { size: LABELS + 10, redundancy: 1 });
     const user = await e2e.app.buildUser('annotator');
     const context = await e2e.browser.newContext({ viewport: { width: 1280, height: 900 } });

@@ -41,7 +41,14 @@ describe('crowd work on MTurk, in the browser', () => {
     const project = await app.buildProject({ name: 'Crowd rating' });
     projectId = project.id;
     await buildDocuments(app, project.id, DOCUMENTS);
-    await admin.put(`/api/projects/${project.id}/gold`, { answers: [{ externalId: 'gold-high', answer: { score: 5 } }, { externalId: 'gold-low', answer: { score: 0 } }] }).expect(200);
+    await admin
+      .put(`/api/projects/${project.id}/gold`, {
+        answers: [
+          { externalId: 'gold-high', answer: { score: 5 } },
+          { externalId: 'gold-low', answer: { score: 0 } },
+        ],
+      })
+      .expect(200);
     await buildBatch(app, project.id, { name: 'Crowd batch one', redundancy: 3, goldRate: 0.5, channel: 'crowd' }, false);
     browser = await launchBrowser();
   });
@@ -69,13 +76,20 @@ describe('crowd work on MTurk, in the browser', () => {
     await expect.poll(() => page.getByTestId('mturk-preview-item').count()).toBe(DOCUMENTS.length);
     expect(await page.getByTestId('score-5').first().isDisabled()).toBe(true);
 
-    const accepted = await fetch(`${emulator.url}/_worker/accept`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ hitId, workerId }) });
+    const accepted = await fetch(`${emulator.url}/_worker/accept`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ hitId, workerId }),
+    });
     const { assignmentId, url } = (await accepted.json()) as { assignmentId: string; url: string };
     await page.goto(url);
     await page.getByTestId('mturk-progress').waitFor();
     await page.screenshot({ path: `/tmp/curate-mturk-${workerId}.png`, fullPage: true });
     for (let i = 1; i <= DOCUMENTS.length; i++) {
-      await page.getByTestId('mturk-progress').filter({ hasText: `Item ${i} of ${DOCUMENTS.length}` }).waitFor();
+      await page
+        .getByTestId('mturk-progress')
+        .filter({ hasText: `Item ${i} of ${DOCUMENTS.length}` })
+        .waitFor();
       const text = (await page.getByTestId('doc-text').textContent()) ?? '';
       await page.keyboard.press(String(answer(text)));
     }
@@ -85,7 +99,10 @@ describe('crowd work on MTurk, in the browser', () => {
     expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('mturk-submit');
 
     // Enter on the focused Submit posts the DOM-built form, which takes the frame to MTurk's externalSubmit.
-    const [landed] = await Promise.all([page.waitForResponse((r) => r.url() === `${emulator.url}/mturk/externalSubmit`), page.keyboard.press('Enter')]);
+    const [landed] = await Promise.all([
+      page.waitForResponse((r) => r.url() === `${emulator.url}/mturk/externalSubmit`),
+      page.keyboard.press('Enter'),
+    ]);
     expect(landed.status()).toBe(200);
     await page.getByText('Your work was submitted').waitFor();
     expect(emulator.state.assignments.get(assignmentId)!.status).toBe('Submitted');
@@ -136,8 +153,17 @@ describe('crowd work on MTurk, in the browser', () => {
     const goodAssignment = await workOnHit(hitId, 'AGOODWORKER001', careful);
     const badAssignment = await workOnHit(hitId, 'ABADWORKER0001', careless);
     // A third worker submits on MTurk without our page ever storing answers: nothing to grade, so it is held.
-    const odd = (await (await fetch(`${emulator.url}/_worker/accept`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ hitId, workerId: 'AODDWORKER0001' }) })).json()) as { assignmentId: string };
-    await fetch(`${emulator.url}/mturk/externalSubmit`, { method: 'POST', body: new URLSearchParams({ assignmentId: odd.assignmentId, curateToken: 'made-up' }) });
+    const odd = (await (
+      await fetch(`${emulator.url}/_worker/accept`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ hitId, workerId: 'AODDWORKER0001' }),
+      })
+    ).json()) as { assignmentId: string };
+    await fetch(`${emulator.url}/mturk/externalSubmit`, {
+      method: 'POST',
+      body: new URLSearchParams({ assignmentId: odd.assignmentId, curateToken: 'made-up' }),
+    });
 
     await adminPage.getByTestId('crowd-sync').click();
     const synced = await adminPage.getByTestId('crowd-sync-result').textContent();
@@ -147,7 +173,9 @@ describe('crowd work on MTurk, in the browser', () => {
     expect(await adminPage.getByTestId('assignments-held').textContent()).toBe('1');
     // one approval ($0.10 + $0.02 fee) and its bonus ($0.05 + the $0.01 minimum fee)
     expect(await adminPage.getByTestId('cost-total').textContent()).toBe('$0.18');
-    expect(await adminPage.getByTestId('crowd-worker-row').filter({ hasText: 'AGOODWORKER001' }).getByTestId('worker-bonus').textContent()).toBe('$0.05');
+    expect(await adminPage.getByTestId('crowd-worker-row').filter({ hasText: 'AGOODWORKER001' }).getByTestId('worker-bonus').textContent()).toBe(
+      '$0.05',
+    );
     expect(emulator.state.assignments.get(goodAssignment)!.status).toBe('Approved');
     expect(emulator.state.assignments.get(badAssignment)!.status).toBe('Rejected');
     expect(emulator.state.bonuses).toEqual([expect.objectContaining({ workerId: 'AGOODWORKER001', assignmentId: goodAssignment, amountCents: 5 })]);
@@ -170,7 +198,10 @@ describe('crowd work on MTurk, in the browser', () => {
     await form.getByTestId('publish-outcome').filter({ hasText: 'Expired 1 HIT' }).waitFor();
 
     // Only the approved worker's judgments count, and they reach aggregation.
-    const judgments = await rowsOf<{ worker_key: string; status: string }>(app.ctx.store.db, sql`select worker_key, status from judgments where project_id = ${projectId}`);
+    const judgments = await rowsOf<{ worker_key: string; status: string }>(
+      app.ctx.store.db,
+      sql`select worker_key, status from judgments where project_id = ${projectId}`,
+    );
     expect(judgments.filter((j) => j.status === 'final').map((j) => j.worker_key)).toEqual(Array(DOCUMENTS.length).fill('mturk:AGOODWORKER001'));
     expect(judgments.filter((j) => j.worker_key === 'mturk:ABADWORKER0001').every((j) => j.status === 'rejected')).toBe(true);
     await admin.post(`/api/projects/${projectId}/aggregate`).expect(200);

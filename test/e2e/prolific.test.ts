@@ -23,13 +23,25 @@ describe('crowd work on Prolific, in the browser', () => {
 
   beforeAll(async () => {
     emulator = await startProlificEmulator();
-    app = await startServerWithClient({ CROWD_CHANNEL: 'prolific', PROLIFIC_ENDPOINT: emulator.apiUrl, PROLIFIC_TOKEN: emulator.token, PROLIFIC_COMPLETE_URL: `${emulator.origin}/submissions/complete` });
+    app = await startServerWithClient({
+      CROWD_CHANNEL: 'prolific',
+      PROLIFIC_ENDPOINT: emulator.apiUrl,
+      PROLIFIC_TOKEN: emulator.token,
+      PROLIFIC_COMPLETE_URL: `${emulator.origin}/submissions/complete`,
+    });
     // Studies link to `${PUBLIC_URL}/prolific`; the test server's port is known only once it listens.
     app.ctx.config.PUBLIC_URL = app.url;
     const admin = await buildTokenClient(app, 'admin');
     const project = await app.buildProject({ name: 'Prolific rating' });
     await buildDocuments(app, project.id, DOCUMENTS);
-    await admin.put(`/api/projects/${project.id}/gold`, { answers: [{ externalId: 'gold-high', answer: { score: 5 } }, { externalId: 'gold-low', answer: { score: 0 } }] }).expect(200);
+    await admin
+      .put(`/api/projects/${project.id}/gold`, {
+        answers: [
+          { externalId: 'gold-high', answer: { score: 5 } },
+          { externalId: 'gold-low', answer: { score: 0 } },
+        ],
+      })
+      .expect(200);
     await buildBatch(app, project.id, { name: 'Prolific batch', redundancy: 1, goldRate: 0.5, channel: 'crowd' }, false);
     browser = await launchBrowser();
   });
@@ -84,7 +96,10 @@ describe('crowd work on Prolific, in the browser', () => {
     await page.getByTestId('mturk-progress').waitFor();
     expect(new URL(page.url()).pathname).toBe('/prolific');
     for (let i = 1; i <= DOCUMENTS.length; i++) {
-      await page.getByTestId('mturk-progress').filter({ hasText: `Item ${i} of ${DOCUMENTS.length}` }).waitFor();
+      await page
+        .getByTestId('mturk-progress')
+        .filter({ hasText: `Item ${i} of ${DOCUMENTS.length}` })
+        .waitFor();
       await page.keyboard.press(String(careful((await page.getByTestId('doc-text').textContent()) ?? '')));
     }
     await page.getByTestId('mturk-progress').filter({ hasText: 'All 4 items answered' }).waitFor();

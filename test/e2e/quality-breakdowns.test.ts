@@ -30,7 +30,9 @@ describe('quality breakdowns', () => {
     const [x, y] = await Promise.all([buildTokenClient(e2e.app), buildTokenClient(e2e.app)]);
     await labelAll(x, project.id, () => ({ decision: 'reject', tags: ['factual'] }));
     await labelAll(y, project.id, (i) =>
-      i % 2 === 0 ? { decision: 'needs-edit', tags: ['factual'], correctedText: `Answer ${i}: the moon is made of rock. ${randomUUID()}` } : { decision: 'reject', tags: ['factual', 'unsafe'] },
+      i % 2 === 0
+        ? { decision: 'needs-edit', tags: ['factual'], correctedText: `Answer ${i}: the moon is made of rock. ${randomUUID()}` }
+        : { decision: 'reject', tags: ['factual', 'unsafe'] },
     );
 
     const { page, problems } = await qualityPage(project.id);
@@ -45,7 +47,9 @@ describe('quality breakdowns', () => {
     expect(await edits.getByTestId('edit-corrected-rate').textContent()).toBe('25.0%');
     expect(await edits.getByTestId('edit-distance').textContent()).toMatch(/^mean \d+(\.\d)? · median \d+(\.\d)? · 90th pct \d+(\.\d)?$/);
     const tags = edits.getByTestId('error-tag-histogram');
-    expect(await tags.locator('svg').getAttribute('aria-label')).toBe('Reviews per error tag: factual (100.0% of reviews) 16, unsafe (25.0% of reviews) 4');
+    expect(await tags.locator('svg').getAttribute('aria-label')).toBe(
+      'Reviews per error tag: factual (100.0% of reviews) 16, unsafe (25.0% of reviews) 4',
+    );
     expect(await page.getByTestId('agreement-by-aspect').count()).toBe(0);
     await page.screenshot({ path: '/tmp/curate-quality-edits.png', fullPage: true });
     expect(problems).toEqual([]);
@@ -59,7 +63,11 @@ describe('quality breakdowns', () => {
       ],
     };
     const project = await e2e.app.buildProject({ config });
-    await buildDocuments(e2e.app, project.id, Array.from({ length: 12 }, (_, i) => ({ id: `doc-${i}`, text: `Page ${i} ${randomUUID()}` })));
+    await buildDocuments(
+      e2e.app,
+      project.id,
+      Array.from({ length: 12 }, (_, i) => ({ id: `doc-${i}`, text: `Page ${i} ${randomUUID()}` })),
+    );
     await buildBatch(e2e.app, project.id, { redundancy: 2 });
     const [x, y] = await Promise.all([buildTokenClient(e2e.app), buildTokenClient(e2e.app)]);
     await labelAll(x, project.id, (i) => ({ score: i % 6, aspects: { coherence: 1 + (i % 5), toxicity: i % 3 } }));

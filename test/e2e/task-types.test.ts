@@ -15,7 +15,11 @@ describe('task types in the labeling screen', () => {
   /** A project of the task type whose documents carry their fields as JSON text, with an open k=1 batch (seeded). */
   async function projectOf(taskType: string, records: Record<string, string>[]) {
     const project = await e2e.app.buildProject({ taskType });
-    await buildDocuments(e2e.app, project.id, records.map((fields, i) => ({ id: `doc-${i}`, text: JSON.stringify(fields) })));
+    await buildDocuments(
+      e2e.app,
+      project.id,
+      records.map((fields, i) => ({ id: `doc-${i}`, text: JSON.stringify(fields) })),
+    );
     await buildBatch(e2e.app, project.id, { size: records.length, redundancy: 1, seed: 7 });
     return project;
   }

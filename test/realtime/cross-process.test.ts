@@ -65,7 +65,10 @@ function next<K extends keyof ClientEventMap>(socket: Socket, name: K, where: (p
 describe.skipIf(!onPostgres)('two server processes on one PostgreSQL', () => {
   it('streams progress of a judgment submitted on B to staff watching on A', async () => {
     const project = await a.buildProject();
-    await buildDocuments(a, project.id, [{ id: 'x', text: `text ${randomUUID()}` }, { id: 'y', text: `text ${randomUUID()}` }]);
+    await buildDocuments(a, project.id, [
+      { id: 'x', text: `text ${randomUUID()}` },
+      { id: 'y', text: `text ${randomUUID()}` },
+    ]);
     const batch = await buildBatch(a, project.id, { redundancy: 1 });
     const watcher = await open(a, (await a.signIn(a.admin)).cookie);
     expect(await watcher.emitWithAck('watch:project', project.id)).toEqual({ ok: true });
@@ -73,7 +76,9 @@ describe.skipIf(!onPostgres)('two server processes on one PostgreSQL', () => {
     const progress = next(watcher, 'batch:progress', (p) => p.batchId === batch.batch.id && p.done === 1);
     const client = await buildTokenClient(b);
     const leased = await client.post(`/api/projects/${project.id}/tasks/lease`, { count: 1 }).expect(200);
-    await client.post(`/api/projects/${project.id}/judgments`, { clientId: randomUUID(), slotId: leased.body.tasks[0].slotId, value: { score: 3 } }).expect(201);
+    await client
+      .post(`/api/projects/${project.id}/judgments`, { clientId: randomUUID(), slotId: leased.body.tasks[0].slotId, value: { score: 3 } })
+      .expect(201);
     expect(await progress).toMatchObject({ projectId: project.id, batchId: batch.batch.id, done: 1, items: 2, itemsComplete: 1 });
   });
 
@@ -102,7 +107,9 @@ describe.skipIf(!onPostgres)('two server processes on one PostgreSQL', () => {
     const listeners = () =>
       rowsOf<{ pid: number }>(a.ctx.store.db, sql`select pid from pg_stat_activity where datname = current_database() and query like 'LISTEN %'`);
     expect(await listeners()).toHaveLength(2);
-    await a.ctx.store.db.execute(sql`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and query like 'LISTEN %'`);
+    await a.ctx.store.db.execute(
+      sql`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and query like 'LISTEN %'`,
+    );
     const deadline = Date.now() + EVENT_WAIT_MS;
     while ((await listeners()).length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
 

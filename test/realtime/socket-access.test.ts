@@ -38,8 +38,8 @@ const disconnected = (socket: Socket) =>
     });
   });
 
-describe('sockets follow the user\'s access', () => {
-  it('disconnects the sockets of a session that logs out, whose reconnection is refused; the user\'s other sessions reconnect', async () => {
+describe("sockets follow the user's access", () => {
+  it("disconnects the sockets of a session that logs out, whose reconnection is refused; the user's other sessions reconnect", async () => {
     const annotator = await t.buildUser('annotator');
     const leaving = await t.signIn(annotator);
     const staying = await t.signIn(annotator);
@@ -52,7 +52,7 @@ describe('sockets follow the user\'s access', () => {
     expect((await connected(open({ cookie: staying.cookie }))).connected).toBe(true);
   });
 
-  it('disconnects a disabled user\'s sockets, refuses them again, and leaves other users connected', async () => {
+  it("disconnects a disabled user's sockets, refuses them again, and leaves other users connected", async () => {
     const annotator = await t.buildUser('annotator');
     const session = await t.signIn(annotator);
     const mine = [await connected(open({ cookie: session.cookie })), await connected(open({ cookie: session.cookie }))];
@@ -66,7 +66,7 @@ describe('sockets follow the user\'s access', () => {
     expect(other.connected).toBe(true);
   });
 
-  it('disconnects a demoted user, whose new connection has only the new role\'s rights', async () => {
+  it("disconnects a demoted user, whose new connection has only the new role's rights", async () => {
     const reviewer = await t.buildUser('reviewer');
     const session = await t.signIn(reviewer);
     const project = await t.buildProject();

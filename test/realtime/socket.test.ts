@@ -57,7 +57,10 @@ describe('Socket.IO', () => {
 
   it('streams batch progress to staff watching the project, not to annotators', async () => {
     const project = await t.buildProject();
-    await buildDocuments(t, project.id, [{ id: 'a', text: `text ${randomUUID()}` }, { id: 'b', text: `text ${randomUUID()}` }]);
+    await buildDocuments(t, project.id, [
+      { id: 'a', text: `text ${randomUUID()}` },
+      { id: 'b', text: `text ${randomUUID()}` },
+    ]);
     const batch = await buildBatch(t, project.id, { redundancy: 1 });
     const admin = await t.signIn(t.admin);
     const adminSocket = open(admin.cookie);
@@ -71,13 +74,26 @@ describe('Socket.IO', () => {
     const progress = next(adminSocket, 'batch:progress', (p) => p.batchId === batch.batch.id && p.done === 1);
     const client = await buildTokenClient(t);
     const leased = await client.post(`/api/projects/${project.id}/tasks/lease`, { count: 1 }).expect(200);
-    await client.post(`/api/projects/${project.id}/judgments`, { clientId: randomUUID(), slotId: leased.body.tasks[0].slotId, value: { score: 3 } }).expect(201);
-    expect(await progress).toMatchObject({ projectId: project.id, batchId: batch.batch.id, done: 1, open: 1, items: 2, itemsComplete: 1, judgmentsPerMinute: 1 });
+    await client
+      .post(`/api/projects/${project.id}/judgments`, { clientId: randomUUID(), slotId: leased.body.tasks[0].slotId, value: { score: 3 } })
+      .expect(201);
+    expect(await progress).toMatchObject({
+      projectId: project.id,
+      batchId: batch.batch.id,
+      done: 1,
+      open: 1,
+      items: 2,
+      itemsComplete: 1,
+      judgmentsPerMinute: 1,
+    });
   });
 
   it('reports new leases too, so staff see work in progress before any judgment', async () => {
     const project = await t.buildProject();
-    await buildDocuments(t, project.id, [{ id: 'a', text: `text ${randomUUID()}` }, { id: 'b', text: `text ${randomUUID()}` }]);
+    await buildDocuments(t, project.id, [
+      { id: 'a', text: `text ${randomUUID()}` },
+      { id: 'b', text: `text ${randomUUID()}` },
+    ]);
     const batch = await buildBatch(t, project.id, { redundancy: 1 });
     const adminSocket = open((await t.signIn(t.admin)).cookie);
     await connected(adminSocket);
@@ -96,7 +112,12 @@ describe('Socket.IO', () => {
     await socket.emitWithAck('watch:project', project.id);
     const done = next(socket, 'import:done', (p) => p.projectId === project.id);
     const body = Array.from({ length: 50 }, (_, i) => JSON.stringify({ text: `doc ${i}` })).join('\n');
-    await admin.agent.post(`/api/projects/${project.id}/imports?filename=x.jsonl`).set('X-CSRF-Token', admin.csrf).set('Content-Type', 'application/octet-stream').send(body).expect(200);
+    await admin.agent
+      .post(`/api/projects/${project.id}/imports?filename=x.jsonl`)
+      .set('X-CSRF-Token', admin.csrf)
+      .set('Content-Type', 'application/octet-stream')
+      .send(body)
+      .expect(200);
     expect(await done).toMatchObject({ status: 'succeeded', message: expect.stringMatching(/Imported 50/) });
   });
 });

@@ -64,7 +64,9 @@ export async function labelAll(client: Awaited<ReturnType<typeof buildTokenClien
     if (!body.tasks.length) return;
     for (const task of body.tasks) {
       const i = Number((task.document.externalId as string).slice(4));
-      await client.post(`/api/projects/${projectId}/judgments`, { clientId: randomUUID(), slotId: task.slotId, value: valueOf(i), timeSpentMs: 4000 }).expect(201);
+      await client
+        .post(`/api/projects/${projectId}/judgments`, { clientId: randomUUID(), slotId: task.slotId, value: valueOf(i), timeSpentMs: 4000 })
+        .expect(201);
     }
   }
 }

@@ -26,7 +26,9 @@ export interface TestApp {
    * Creates a project (quality-rating unless told otherwise), open to all annotators unless told otherwise, so tests
    * about other things need no memberships; membership tests pass `openToAll: false`.
    */
-  buildProject(overrides?: Partial<{ name: string; taskType: string; config: Record<string, unknown>; openToAll: boolean }>): ReturnType<typeof createProject>;
+  buildProject(
+    overrides?: Partial<{ name: string; taskType: string; config: Record<string, unknown>; openToAll: boolean }>,
+  ): ReturnType<typeof createProject>;
   /** A supertest agent signed in as the user, with its CSRF token ready to send. */
   signIn(user: User): Promise<SignedInAgent>;
 }

@@ -36,7 +36,10 @@ export function barsBySource(report: QualityReport): { source: string; bars: Bar
   const buckets = resultBuckets(report);
   const sources = [...new Set(report.histogram.map((h) => h.source))].sort(byNaturalOrder);
   return sources.map((source) => {
-    const bars = barsOf(report.histogram.filter((h) => h.source === source), buckets);
+    const bars = barsOf(
+      report.histogram.filter((h) => h.source === source),
+      buckets,
+    );
     return { source, bars, total: bars.reduce((sum, b) => sum + b.value, 0) };
   });
 }

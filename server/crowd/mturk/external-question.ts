@@ -1,6 +1,5 @@
 /** XML namespace of the ExternalQuestion schema MTurk validates against (2006-07-14). */
-export const EXTERNAL_QUESTION_NAMESPACE =
-  'http://mechanicalturk.amazonaws.com/AWSMechanicalTurkDataSchemas/2006-07-14/ExternalQuestion.xsd';
+export const EXTERNAL_QUESTION_NAMESPACE = 'http://mechanicalturk.amazonaws.com/AWSMechanicalTurkDataSchemas/2006-07-14/ExternalQuestion.xsd';
 
 /** Escapes text for an XML element body; URLs carry `&` between query params, which must become `&amp;`. */
 export function escapeXmlText(text: string): string {

@@ -63,7 +63,12 @@ export function estimatePublishCost(input: PublishPlanCostInput): PublishCostEst
 }
 
 /** The warning and cheaper split for HITs of `assignmentsPerHit` at or past the fee cliff; nothing below it. */
-export function feeCliffAdvice(rewardCents: number, assignmentsPerHit: number, assignmentCount: number, masters = false): Pick<PublishCostEstimate, 'warning' | 'suggestion'> {
+export function feeCliffAdvice(
+  rewardCents: number,
+  assignmentsPerHit: number,
+  assignmentCount: number,
+  masters = false,
+): Pick<PublishCostEstimate, 'warning' | 'suggestion'> {
   if (assignmentsPerHit < FEE_CLIFF_ASSIGNMENTS) return {};
   const groups = Math.ceil(assignmentsPerHit / (FEE_CLIFF_ASSIGNMENTS - 1));
   const fees = assignmentFeeCents(rewardCents, assignmentsPerHit, masters) * assignmentCount;

@@ -37,7 +37,12 @@ export function planHits(itemIds: readonly string[], options: HitPlanOptions): P
   for (let start = 0; start < itemIds.length; start += itemsPerHit) {
     for (const maxAssignments of groupSizes) {
       const index = hits.length;
-      hits.push({ index, itemIds: itemIds.slice(start, start + itemsPerHit), maxAssignments, uniqueRequestToken: hitRequestToken(options.batchId, index) });
+      hits.push({
+        index,
+        itemIds: itemIds.slice(start, start + itemsPerHit),
+        maxAssignments,
+        uniqueRequestToken: hitRequestToken(options.batchId, index),
+      });
     }
   }
   return hits;

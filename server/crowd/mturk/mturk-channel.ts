@@ -93,8 +93,16 @@ export class MturkChannel implements CrowdChannel<MturkPublishOptions> {
     return out.AvailableBalance ?? '0.00';
   }
 
-  plan(itemIds: readonly string[], args: { batchId: string; placesPerItem: number; options: Partial<MturkPublishOptions> & Pick<MturkPublishOptions, 'itemsPerHit'> }) {
-    return planHits(itemIds, { batchId: args.batchId, itemsPerHit: args.options.itemsPerHit, assignmentsPerItem: args.placesPerItem, splitAtFeeCliff: args.options.splitAtFeeCliff }).map((h) => ({
+  plan(
+    itemIds: readonly string[],
+    args: { batchId: string; placesPerItem: number; options: Partial<MturkPublishOptions> & Pick<MturkPublishOptions, 'itemsPerHit'> },
+  ) {
+    return planHits(itemIds, {
+      batchId: args.batchId,
+      itemsPerHit: args.options.itemsPerHit,
+      assignmentsPerItem: args.placesPerItem,
+      splitAtFeeCliff: args.options.splitAtFeeCliff,
+    }).map((h) => ({
       index: h.index,
       itemIds: h.itemIds,
       places: h.maxAssignments,
@@ -184,12 +192,18 @@ export class MturkChannel implements CrowdChannel<MturkPublishOptions> {
 
   /** Approves; an assignment already approved counts as done. */
   async approve(assignmentId: string, feedback: string): Promise<void> {
-    await this.tolerate(() => this.client.send(new ApproveAssignmentCommand({ AssignmentId: assignmentId, RequesterFeedback: feedback })), /approved|status of: Approved/i);
+    await this.tolerate(
+      () => this.client.send(new ApproveAssignmentCommand({ AssignmentId: assignmentId, RequesterFeedback: feedback })),
+      /approved|status of: Approved/i,
+    );
   }
 
   /** Rejects with the reason the worker will read; an assignment already rejected counts as done. */
   async reject(assignmentId: string, feedback: string): Promise<void> {
-    await this.tolerate(() => this.client.send(new RejectAssignmentCommand({ AssignmentId: assignmentId, RequesterFeedback: feedback })), /rejected|status of: Rejected/i);
+    await this.tolerate(
+      () => this.client.send(new RejectAssignmentCommand({ AssignmentId: assignmentId, RequesterFeedback: feedback })),
+      /rejected|status of: Rejected/i,
+    );
   }
 
   /** Pays a bonus once per token (MTurk's own idempotency, so the booking waits for the caller); a token already processed means it was paid. */
@@ -197,7 +211,13 @@ export class MturkChannel implements CrowdChannel<MturkPublishOptions> {
     await this.tolerate(
       () =>
         this.client.send(
-          new SendBonusCommand({ WorkerId: args.workerId, AssignmentId: args.assignmentId, BonusAmount: args.amount, Reason: args.reason, UniqueRequestToken: args.token }),
+          new SendBonusCommand({
+            WorkerId: args.workerId,
+            AssignmentId: args.assignmentId,
+            BonusAmount: args.amount,
+            Reason: args.reason,
+            UniqueRequestToken: args.token,
+          }),
         ),
       /already been processed|idempotency/i,
     );
@@ -223,7 +243,14 @@ export class MturkChannel implements CrowdChannel<MturkPublishOptions> {
     },
     /** Grants the qualification with a score (e.g. gold accuracy in percent). */
     grant: async (typeId: string, workerId: string, score: number): Promise<void> => {
-      await this.client.send(new AssociateQualificationWithWorkerCommand({ QualificationTypeId: typeId, WorkerId: workerId, IntegerValue: score, SendNotification: false }));
+      await this.client.send(
+        new AssociateQualificationWithWorkerCommand({
+          QualificationTypeId: typeId,
+          WorkerId: workerId,
+          IntegerValue: score,
+          SendNotification: false,
+        }),
+      );
     },
   };
 

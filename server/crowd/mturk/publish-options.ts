@@ -3,7 +3,12 @@ import { basePublishOptionsSchema } from '../channel.ts';
 
 /** How a batch is published to MTurk: the common settings plus MTurk's own. */
 export const mturkPublishOptionsSchema = basePublishOptionsSchema.extend({
-  autoApprovalDelaySeconds: z.number().int().min(0).max(30 * 24 * 3600).default(3 * 24 * 3600),
+  autoApprovalDelaySeconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(30 * 24 * 3600)
+    .default(3 * 24 * 3600),
   keywords: z.string().max(1000).default('data labeling, text quality'),
   qualifications: z
     .object({
@@ -22,4 +27,6 @@ export const mturkPublishOptionsSchema = basePublishOptionsSchema.extend({
 export type MturkPublishOptions = z.infer<typeof mturkPublishOptionsSchema>;
 
 /** What drives an MTurk estimate. */
-export const mturkEstimateOptionsSchema = mturkPublishOptionsSchema.pick({ itemsPerHit: true, reward: true, masters: true, splitAtFeeCliff: true }).partial({ masters: true, splitAtFeeCliff: true });
+export const mturkEstimateOptionsSchema = mturkPublishOptionsSchema
+  .pick({ itemsPerHit: true, reward: true, masters: true, splitAtFeeCliff: true })
+  .partial({ masters: true, splitAtFeeCliff: true });

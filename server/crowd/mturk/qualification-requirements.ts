@@ -44,8 +44,12 @@ export interface QualificationRequirement {
 export function buildQualificationRequirements(config: QualificationConfig): QualificationRequirement[] {
   const c = qualificationConfigSchema.parse(config);
   const out: QualificationRequirement[] = [];
-  const atLeast = (typeId: string, value: number): QualificationRequirement =>
-    ({ QualificationTypeId: typeId, Comparator: 'GreaterThanOrEqualTo', IntegerValues: [value], ActionsGuarded: 'Accept' });
+  const atLeast = (typeId: string, value: number): QualificationRequirement => ({
+    QualificationTypeId: typeId,
+    Comparator: 'GreaterThanOrEqualTo',
+    IntegerValues: [value],
+    ActionsGuarded: 'Accept',
+  });
   if (c.locales?.length) {
     out.push({
       QualificationTypeId: SYSTEM_QUALIFICATION_IDS.locale,

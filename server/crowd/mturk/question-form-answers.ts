@@ -1,6 +1,5 @@
 /** Namespace of the QuestionFormAnswers schema (2005-10-01) MTurk puts on every Assignment.Answer. */
-export const QUESTION_FORM_ANSWERS_NAMESPACE =
-  'http://mechanicalturk.amazonaws.com/AWSMechanicalTurkDataSchemas/2005-10-01/QuestionFormAnswers.xsd';
+export const QUESTION_FORM_ANSWERS_NAMESPACE = 'http://mechanicalturk.amazonaws.com/AWSMechanicalTurkDataSchemas/2005-10-01/QuestionFormAnswers.xsd';
 
 /** Raised when Assignment.Answer is not the QuestionFormAnswers document we expect. */
 export class QuestionFormAnswersError extends Error {
@@ -52,7 +51,10 @@ function children(body: string, tag: string): string[] {
  * an empty answer element maps to "".
  */
 export function parseQuestionFormAnswers(xml: string): Record<string, string> {
-  const source = xml.replace(/^\uFEFF/, '').replace(/^\s*<\?xml[^?]*\?>/, '').trim();
+  const source = xml
+    .replace(/^\uFEFF/, '')
+    .replace(/^\s*<\?xml[^?]*\?>/, '')
+    .trim();
   if (/<!DOCTYPE|<!ENTITY/i.test(source)) throw new QuestionFormAnswersError('DOCTYPE/ENTITY declarations are not allowed');
   const root = /^<QuestionFormAnswers(\s[^>]*)?>([\s\S]*)<\/QuestionFormAnswers>$/.exec(source);
   if (!root) throw new QuestionFormAnswersError('Not a QuestionFormAnswers document');

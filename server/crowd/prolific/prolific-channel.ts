@@ -61,7 +61,9 @@ export class ProlificChannel implements CrowdChannel<ProlificPublishOptions> {
   }
 
   async readiness(): Promise<CrowdReadiness> {
-    return this.connection.token ? { configured: true } : { configured: false, problem: 'Set PROLIFIC_TOKEN to a Prolific API token (Settings → API tokens on Prolific) and restart the server.' };
+    return this.connection.token
+      ? { configured: true }
+      : { configured: false, problem: 'Set PROLIFIC_TOKEN to a Prolific API token (Settings → API tokens on Prolific) and restart the server.' };
   }
 
   /** Prolific's documented API names no balance call: the budget cap is the limit, and this says so with null. */
@@ -70,12 +72,20 @@ export class ProlificChannel implements CrowdChannel<ProlificPublishOptions> {
   }
 
   /** One study per `itemsPerHit` items, with one place per wanted judgment of each item. */
-  plan(itemIds: readonly string[], args: { batchId: string; placesPerItem: number; options: Pick<ProlificPublishOptions, 'itemsPerHit'> }): PlannedUnit[] {
+  plan(
+    itemIds: readonly string[],
+    args: { batchId: string; placesPerItem: number; options: Pick<ProlificPublishOptions, 'itemsPerHit'> },
+  ): PlannedUnit[] {
     const digest = createHash('sha256').update(args.batchId).digest('hex').slice(0, 24);
     const units: PlannedUnit[] = [];
     for (let start = 0; start < itemIds.length; start += args.options.itemsPerHit) {
       const index = units.length;
-      units.push({ index, itemIds: itemIds.slice(start, start + args.options.itemsPerHit), places: args.placesPerItem, token: `curate-p-${digest}-${index}` });
+      units.push({
+        index,
+        itemIds: itemIds.slice(start, start + args.options.itemsPerHit),
+        places: args.placesPerItem,
+        token: `curate-p-${digest}-${index}`,
+      });
     }
     return units;
   }
@@ -137,7 +147,10 @@ export class ProlificChannel implements CrowdChannel<ProlificPublishOptions> {
 
   private async findStudyByName(internalName: string) {
     for (let page = 1; ; page++) {
-      const out = await this.call<{ results: { id: string; status: string; internal_name?: string }[]; _links?: { next?: { href: string | null } } }>('GET', `studies/?page=${page}&page_size=100`);
+      const out = await this.call<{ results: { id: string; status: string; internal_name?: string }[]; _links?: { next?: { href: string | null } } }>(
+        'GET',
+        `studies/?page=${page}&page_size=100`,
+      );
       const found = out.results.find((s) => s.internal_name === internalName);
       if (found) return found;
       if (!out._links?.next?.href || out.results.length === 0) return undefined;
@@ -148,10 +161,21 @@ export class ProlificChannel implements CrowdChannel<ProlificPublishOptions> {
   async listAssignments(studyId: string): Promise<CrowdAssignment[]> {
     const out: CrowdAssignment[] = [];
     for (let page = 1; ; page++) {
-      const body = await this.call<{ results: ProlificSubmission[]; _links?: { next?: { href: string | null } } }>('GET', `studies/${studyId}/submissions/?page=${page}&page_size=100`);
+      const body = await this.call<{ results: ProlificSubmission[]; _links?: { next?: { href: string | null } } }>(
+        'GET',
+        `studies/${studyId}/submissions/?page=${page}&page_size=100`,
+      );
       for (const s of body.results) {
         const status = STATUS[s.status];
-        if (status) out.push({ assignmentId: s.id, workerId: s.participant_id, hitId: studyId, status, submittedAt: s.completed_at ? new Date(s.completed_at) : null, answers: {} });
+        if (status)
+          out.push({
+            assignmentId: s.id,
+            workerId: s.participant_id,
+            hitId: studyId,
+            status,
+            submittedAt: s.completed_at ? new Date(s.completed_at) : null,
+            answers: {},
+          });
       }
       if (!body._links?.next?.href || body.results.length === 0) return out;
     }
@@ -164,18 +188,29 @@ export class ProlificChannel implements CrowdChannel<ProlificPublishOptions> {
 
   /** Approves many at once, by submission id (Prolific recommends at most 1,000 a call). */
   async approveMany(submissionIds: string[]): Promise<void> {
-    for (let i = 0; i < submissionIds.length; i += 1000) await this.call('POST', 'submissions/bulk-approve/', { submission_ids: submissionIds.slice(i, i + 1000) });
+    for (let i = 0; i < submissionIds.length; i += 1000)
+      await this.call('POST', 'submissions/bulk-approve/', { submission_ids: submissionIds.slice(i, i + 1000) });
   }
 
   /** Rejects with our reason, lengthened to the 100 characters Prolific requires, as a failed check. */
   async reject(submissionId: string, feedback: string): Promise<void> {
-    const message = feedback.length >= REJECTION_MESSAGE_MIN ? feedback : `${feedback} Your answers to the check questions embedded in this study, whose correct answers are known, fell below the accuracy this study requires.`;
-    await this.call('POST', `submissions/${submissionId}/transition/`, { action: 'REJECT', message: message.padEnd(REJECTION_MESSAGE_MIN, '.'), rejection_category: 'FAILED_CHECK' });
+    const message =
+      feedback.length >= REJECTION_MESSAGE_MIN
+        ? feedback
+        : `${feedback} Your answers to the check questions embedded in this study, whose correct answers are known, fell below the accuracy this study requires.`;
+    await this.call('POST', `submissions/${submissionId}/transition/`, {
+      action: 'REJECT',
+      message: message.padEnd(REJECTION_MESSAGE_MIN, '.'),
+      rejection_category: 'FAILED_CHECK',
+    });
   }
 
   /** Creates the bonus, then pays it only if this is the bonus's first booking: Prolific's pay call pays again if repeated. */
   async bonus(args: { workerId: string; hitId: string; amount: string }, book: () => Promise<boolean>): Promise<void> {
-    const payment = await this.call<{ id: string }>('POST', 'submissions/bonus-payments/', { study_id: args.hitId, csv_bonuses: `${args.workerId},${args.amount}\n` });
+    const payment = await this.call<{ id: string }>('POST', 'submissions/bonus-payments/', {
+      study_id: args.hitId,
+      csv_bonuses: `${args.workerId},${args.amount}\n`,
+    });
     if (!(await book())) return;
     await this.call('POST', `bulk-bonus-payments/${payment.id}/pay/`, {});
   }
@@ -191,7 +226,8 @@ export class ProlificChannel implements CrowdChannel<ProlificPublishOptions> {
   }
 
   private async call<T = unknown>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
-    if (!this.connection.token) throw new AppError(503, 'crowd_credentials', 'Set PROLIFIC_TOKEN to a Prolific API token to use the Prolific channel');
+    if (!this.connection.token)
+      throw new AppError(503, 'crowd_credentials', 'Set PROLIFIC_TOKEN to a Prolific API token to use the Prolific channel');
     let res: Response;
     try {
       res = await fetch(new URL(path, this.endpoint), {

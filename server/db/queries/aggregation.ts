@@ -31,7 +31,15 @@ export async function projectsAwaitingAggregation(db: Tx) {
 
 /** Every live label of a project, in the order given, with the batch and document of its item. */
 export function labelsForAggregation(db: Tx, projectId: number) {
-  return rowsOf<{ item_id: number; batch_id: number; document_id: number; worker_key: string; value: unknown; time_spent_ms: number; swapped: boolean }>(
+  return rowsOf<{
+    item_id: number;
+    batch_id: number;
+    document_id: number;
+    worker_key: string;
+    value: unknown;
+    time_spent_ms: number;
+    swapped: boolean;
+  }>(
     db,
     sql`select j.item_id, i.batch_id, i.document_id, j.worker_key, j.value, j.time_spent_ms, j.swapped
         from judgments j join items i on i.id = j.item_id
@@ -62,7 +70,16 @@ export async function goldAnswersByItem(db: Tx, projectId: number) {
 export async function upsertAggregates(
   db: Tx,
   projectId: number,
-  rows: { itemId: number; method: string; label: string | null; score: number | null; low: number | null; high: number | null; confidence: number; nJudgments: number }[],
+  rows: {
+    itemId: number;
+    method: string;
+    label: string | null;
+    score: number | null;
+    low: number | null;
+    high: number | null;
+    confidence: number;
+    nJudgments: number;
+  }[],
 ) {
   if (!rows.length) return;
   const num = (x: number | null) => (x === null || !Number.isFinite(x) ? null : x);

@@ -12,7 +12,9 @@ function stratumExpression(key: StratumKey): SQL {
   if (key.kind === 'none') return sql`'all'`;
   if (key.kind === 'length') {
     const cases = LENGTH_BUCKETS.map((b) =>
-      b.max === null ? sql`when d.token_estimate >= ${b.min} then ${b.key}` : sql`when d.token_estimate >= ${b.min} and d.token_estimate < ${b.max} then ${b.key}`,
+      b.max === null
+        ? sql`when d.token_estimate >= ${b.min} then ${b.key}`
+        : sql`when d.token_estimate >= ${b.min} and d.token_estimate < ${b.max} then ${b.key}`,
     );
     return sql`(case ${sql.join(cases, sql` `)} end)`;
   }
@@ -105,7 +107,11 @@ export function listBatches(db: Tx, projectId: number) {
 
 /** Opens or closes a batch. */
 export async function setBatchStatus(db: Tx, id: number, status: 'open' | 'closed') {
-  const [batch] = await db.update(batches).set({ status }).where(and(eq(batches.id, id))).returning();
+  const [batch] = await db
+    .update(batches)
+    .set({ status })
+    .where(and(eq(batches.id, id)))
+    .returning();
   return batch;
 }
 
@@ -114,7 +120,15 @@ export async function setBatchStatus(db: Tx, id: number, status: 'open' | 'close
  * be shown) is neither complete nor open: it is counted apart, and its free slots, which nobody is served, with it.
  */
 export async function batchProgress(db: Tx, batchId: number) {
-  const [row] = await rowsOf<{ open: number; leased: number; done: number; items: number; items_complete: number; items_broken: number; per_minute: number }>(
+  const [row] = await rowsOf<{
+    open: number;
+    leased: number;
+    done: number;
+    items: number;
+    items_complete: number;
+    items_broken: number;
+    per_minute: number;
+  }>(
     db,
     sql`with broken as (select i.id from items i where i.batch_id = ${batchId} and i.status = 'broken')
     select

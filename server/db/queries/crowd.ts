@@ -94,11 +94,17 @@ export async function confirmSubmission(db: Tx, submissionId: number, workerKey:
 
 /** Withdraws the judgments of a rejected assignment's submission. */
 export async function rejectSubmissionJudgments(db: Tx, submissionId: number) {
-  await db.update(judgments).set({ status: 'rejected' }).where(and(eq(judgments.crowdSubmissionId, submissionId), inArray(judgments.status, ['final', 'pending'])));
+  await db
+    .update(judgments)
+    .set({ status: 'rejected' })
+    .where(and(eq(judgments.crowdSubmissionId, submissionId), inArray(judgments.status, ['final', 'pending'])));
 }
 
 /** Records (or returns) the assignment the channel reported. */
-export async function upsertCrowdAssignment(db: Tx, values: { hitId: number; externalId: string; workerId: string; status: string; submittedAt: Date | null }) {
+export async function upsertCrowdAssignment(
+  db: Tx,
+  values: { hitId: number; externalId: string; workerId: string; status: string; submittedAt: Date | null },
+) {
   await db
     .insert(crowdAssignments)
     .values(values)
@@ -122,7 +128,10 @@ export async function insertPlannedHit(db: Tx, values: typeof crowdHits.$inferIn
 
 /** Stores the channel's id for a HIT once it exists there, with when it expires and how long assignments last. */
 export async function setHitPublished(db: Tx, hitId: number, externalId: string, timing: { expiresAt: Date; assignmentDurationSeconds: number }) {
-  await db.update(crowdHits).set({ externalId, status: 'published', ...timing }).where(eq(crowdHits.id, hitId));
+  await db
+    .update(crowdHits)
+    .set({ externalId, status: 'published', ...timing })
+    .where(eq(crowdHits.id, hitId));
 }
 
 /** Records that a sync listed every assignment the channel held for the HIT at `listedAt`. */
@@ -143,7 +152,14 @@ export async function recordDecision(
 ) {
   await db
     .update(crowdAssignments)
-    .set({ decision: decision.decision, decisionReason: decision.reason, decisionBonus: decision.bonus, goldCorrect: decision.goldCorrect, goldTotal: decision.goldTotal, decisionSyncedAt: null })
+    .set({
+      decision: decision.decision,
+      decisionReason: decision.reason,
+      decisionBonus: decision.bonus,
+      goldCorrect: decision.goldCorrect,
+      goldTotal: decision.goldTotal,
+      decisionSyncedAt: null,
+    })
     .where(eq(crowdAssignments.id, id));
 }
 
@@ -185,7 +201,11 @@ export function submissionJudgmentsWithGold(db: Tx, submissionId: number) {
 
 /** Appends a ledger entry once per idempotency key. */
 export async function appendLedger(db: Tx, values: typeof costLedger.$inferInsert) {
-  const inserted = await db.insert(costLedger).values(values).onConflictDoNothing({ target: costLedger.idempotencyKey }).returning({ id: costLedger.id });
+  const inserted = await db
+    .insert(costLedger)
+    .values(values)
+    .onConflictDoNothing({ target: costLedger.idempotencyKey })
+    .returning({ id: costLedger.id });
   return inserted.length > 0;
 }
 
@@ -231,7 +251,14 @@ export async function crowdStatus(db: Tx, projectId: number) {
 
 /** Assignments held for a human decision in a project. */
 export function heldAssignments(db: Tx, projectId: number) {
-  return rowsOf<{ id: number; external_id: string; worker_id: string; decision_reason: string; gold_correct: number | null; gold_total: number | null }>(
+  return rowsOf<{
+    id: number;
+    external_id: string;
+    worker_id: string;
+    decision_reason: string;
+    gold_correct: number | null;
+    gold_total: number | null;
+  }>(
     db,
     sql`select a.id, a.external_id, a.worker_id, a.decision_reason, a.gold_correct, a.gold_total
         from crowd_assignments a join crowd_hits h on h.id = a.hit_id

@@ -61,13 +61,19 @@ export function listDocuments(db: Tx, projectId: number, page: DocumentFilters &
 
 /** How many of a project's documents the filters match, over every page. */
 export async function countDocuments(db: Tx, projectId: number, filters: DocumentFilters): Promise<number> {
-  const [row] = await db.select({ n: count() }).from(documents).where(and(...filterConditions(projectId, filters)));
+  const [row] = await db
+    .select({ n: count() })
+    .from(documents)
+    .where(and(...filterConditions(projectId, filters)));
   return row.n;
 }
 
 /** One document of a project, or undefined (a document of another project is not found either). */
 export async function findDocument(db: Tx, projectId: number, documentId: number) {
-  const [doc] = await db.select().from(documents).where(and(eq(documents.projectId, projectId), eq(documents.id, documentId)));
+  const [doc] = await db
+    .select()
+    .from(documents)
+    .where(and(eq(documents.projectId, projectId), eq(documents.id, documentId)));
   return doc;
 }
 

@@ -44,7 +44,8 @@ const EXPORT_JOINS = sql`from items i
  * seeded stratified split are applied in SQL so rows stream out in item order without being held in memory.
  */
 function exportQuery(projectId: number, o: ExportOptions): SQL {
-  const stratum = o.stratifyBy === 'source' ? sql`coalesce(d.source, '')` : sql`coalesce((coalesce(ad.answer, ag.label))::text, round(ag.score)::text, '')`;
+  const stratum =
+    o.stratifyBy === 'source' ? sql`coalesce(d.source, '')` : sql`coalesce((coalesce(ad.answer, ag.label))::text, round(ag.score)::text, '')`;
   const split = o.split
     ? sql`case when rank_in <= ${o.split[0]}::float8 * n_in then 'train' when rank_in <= ${o.split[0] + o.split[1]}::float8 * n_in then 'validation' else 'test' end`
     : sql`null::text`;

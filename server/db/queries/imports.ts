@@ -13,10 +13,7 @@ export async function reserveImportId(db: Tx): Promise<number> {
 }
 
 /** Records an import under its reserved id, as it ended (or, for one that succeeds, before its documents). */
-export async function insertImport(
-  db: Tx,
-  values: Omit<typeof imports.$inferInsert, 'finishedAt'> & { id: number; status: 'succeeded' | 'failed' },
-) {
+export async function insertImport(db: Tx, values: Omit<typeof imports.$inferInsert, 'finishedAt'> & { id: number; status: 'succeeded' | 'failed' }) {
   const [row] = await db
     .insert(imports)
     .overridingSystemValue()

@@ -62,7 +62,10 @@ export async function insertFlag(db: Tx, values: typeof flags.$inferInsert) {
 
 /** Sends an item to the review queue (unless it was already adjudicated). */
 export async function markItemForReview(db: Tx, itemId: number) {
-  await db.update(items).set({ status: 'review' }).where(and(eq(items.id, itemId), sql`${items.status} <> 'adjudicated'`));
+  await db
+    .update(items)
+    .set({ status: 'review' })
+    .where(and(eq(items.id, itemId), sql`${items.status} <> 'adjudicated'`));
 }
 
 /**
@@ -86,7 +89,13 @@ const AWAITING_STAFF = sql`i.status in ('review', 'broken')`;
  * withdrawn as broken. Keyset-paged by item id, so adjudicating items of one page does not shift the next.
  */
 export function reviewQueue(db: Tx, projectId: number, page: { after: number; limit: number }) {
-  return rowsOf<{ item_id: number; document_id: number; batch_id: number; is_gold: boolean; flags: { reason: string; note: string; userId: number }[] | null }>(
+  return rowsOf<{
+    item_id: number;
+    document_id: number;
+    batch_id: number;
+    is_gold: boolean;
+    flags: { reason: string; note: string; userId: number }[] | null;
+  }>(
     db,
     sql`select i.id as item_id, i.document_id, i.batch_id, i.is_gold,
           (select json_agg(json_build_object('reason', f.reason, 'note', f.note, 'userId', f.user_id))
@@ -112,7 +121,10 @@ export async function adjudicate(db: Tx, values: { itemId: number; reviewerId: n
       set: { answer: sql`excluded.answer`, reviewerId: sql`excluded.reviewer_id`, promotedToGold: sql`excluded.promoted_to_gold` },
     });
   await db.update(items).set({ status: 'adjudicated' }).where(eq(items.id, values.itemId));
-  await db.update(flags).set({ resolvedAt: new Date() }).where(and(eq(flags.itemId, values.itemId), isNull(flags.resolvedAt)));
+  await db
+    .update(flags)
+    .set({ resolvedAt: new Date() })
+    .where(and(eq(flags.itemId, values.itemId), isNull(flags.resolvedAt)));
 }
 
 /** A project's items withdrawn as broken, with the documents the task type could not show. */
@@ -130,7 +142,10 @@ export function brokenItemsWithDocuments(db: Tx, projectId: number) {
  */
 export async function restoreBrokenItems(db: Tx, itemIds: number[]) {
   if (!itemIds.length) return;
-  await db.update(items).set({ status: 'open' }).where(and(inArray(items.id, itemIds), eq(items.status, 'broken')));
+  await db
+    .update(items)
+    .set({ status: 'open' })
+    .where(and(inArray(items.id, itemIds), eq(items.status, 'broken')));
   await db
     .update(flags)
     .set({ resolvedAt: new Date() })

@@ -81,7 +81,10 @@ export async function undoJudgment(db: Tx, judgment: JudgmentRow, userId: number
     await db.execute(sql`update slots set status = 'leased', leased_by = ${userId}, lease_expires_at = now() + make_interval(secs => ${ttlSeconds})
                          where id = ${judgment.slotId}`);
   }
-  await db.update(items).set({ status: 'open' }).where(and(eq(items.id, judgment.itemId), eq(items.status, 'complete')));
+  await db
+    .update(items)
+    .set({ status: 'open' })
+    .where(and(eq(items.id, judgment.itemId), eq(items.status, 'complete')));
 }
 
 /** All final judgments of some items, for review side by side (crowd work the channel has not confirmed is not shown). */

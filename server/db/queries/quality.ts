@@ -27,7 +27,10 @@ export function confidenceHistogram(db: Tx, projectId: number) {
 export async function annotatorNames(db: Tx, workerKeys: string[]) {
   const ids = workerKeys.filter((k) => k.startsWith('u:')).map((k) => Number(k.slice(2)));
   if (!ids.length) return new Map<string, string>();
-  const rows = await rowsOf<{ id: number; name: string; email: string }>(db, sql`select id, name, email from users where id = any(${sql.param(ids)}::bigint[])`);
+  const rows = await rowsOf<{ id: number; name: string; email: string }>(
+    db,
+    sql`select id, name, email from users where id = any(${sql.param(ids)}::bigint[])`,
+  );
   return new Map(rows.map((r) => [`u:${r.id}`, `${r.name} <${r.email}>`]));
 }
 

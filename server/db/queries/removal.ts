@@ -54,7 +54,10 @@ async function deleteItemRows(db: Tx, itemsWhere: SQL) {
   await db.execute(sql`delete from adjudications where item_id in ${picked}`);
   await db.execute(sql`delete from aggregates where item_id in ${picked}`);
   await db.execute(sql`delete from slots where item_id in ${picked}`);
-  const [row] = await rowsOf<{ n: number }>(db, sql`with gone as (delete from items i where ${itemsWhere} returning 1) select count(*)::int as n from gone`);
+  const [row] = await rowsOf<{ n: number }>(
+    db,
+    sql`with gone as (delete from items i where ${itemsWhere} returning 1) select count(*)::int as n from gone`,
+  );
   return row.n;
 }
 
@@ -71,7 +74,8 @@ export async function deleteBatchRows(db: Tx, batchId: number): Promise<{ items:
  */
 export async function deleteProjectRows(db: Tx, projectId: number): Promise<{ items: number; batches: number; documents: number }> {
   const items = await deleteItemRows(db, sql`i.project_id = ${projectId}`);
-  const count = async (statement: SQL) => (await rowsOf<{ n: number }>(db, sql`with gone as (${statement} returning 1) select count(*)::int as n from gone`))[0].n;
+  const count = async (statement: SQL) =>
+    (await rowsOf<{ n: number }>(db, sql`with gone as (${statement} returning 1) select count(*)::int as n from gone`))[0].n;
   const batches = await count(sql`delete from batches where project_id = ${projectId}`);
   await db.execute(sql`delete from gold_answers where project_id = ${projectId}`);
   await db.execute(sql`delete from flags where document_id in (select id from documents where project_id = ${projectId})`);
@@ -89,7 +93,10 @@ export async function deleteProjectRows(db: Tx, projectId: number): Promise<{ it
  */
 export async function deleteUnbatchedDocuments(db: Tx, conditions: SQL[]): Promise<{ deleted: number; inBatch: number }> {
   const used = sql`exists (select 1 from items i where i.document_id = ${documents.id})`;
-  const [{ inBatch }] = await db.select({ inBatch: count() }).from(documents).where(and(...conditions, used));
+  const [{ inBatch }] = await db
+    .select({ inBatch: count() })
+    .from(documents)
+    .where(and(...conditions, used));
   const unused = and(...conditions, not(used));
   await db.delete(goldAnswers).where(inArray(goldAnswers.documentId, db.select({ id: documents.id }).from(documents).where(unused)));
   const gone = await db.delete(documents).where(unused).returning({ id: documents.id });

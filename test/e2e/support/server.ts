@@ -21,7 +21,11 @@ function newestMtime(dir: string): number {
  * swaps it in, so a server already serving dist/ (another test file, another process) never sees it half-written.
  */
 function ensureClientBuilt(): void {
-  const inputs = Math.max(newestMtime(path.join(root, 'client')), newestMtime(path.join(root, 'tasks')), statSync(path.join(root, 'vite.config.ts')).mtimeMs);
+  const inputs = Math.max(
+    newestMtime(path.join(root, 'client')),
+    newestMtime(path.join(root, 'tasks')),
+    statSync(path.join(root, 'vite.config.ts')).mtimeMs,
+  );
   if (existsSync(builtIndex) && statSync(builtIndex).mtimeMs > inputs) return;
   const scratch = path.join(root, `dist-build-${process.pid}`);
   const retired = path.join(root, `dist-old-${process.pid}`);

@@ -43,26 +43,29 @@ export async function startMturkEmulator(options: MturkEmulatorOptions = {}): Pr
   const worker = { state, now, tick, origin: () => origin };
 
   const server = createServer((req, res) => {
-    void readBody(req).then((body) => {
-      const path = new URL(req.url ?? '/', 'http://x').pathname;
-      try {
-        if (path === '/mturk/externalSubmit') {
-          const form = new URLSearchParams(req.method === 'GET' ? new URL(req.url ?? '/', 'http://x').search : body);
-          externalSubmit(worker, form);
-          return sendHtml(res, 200, 'Your work was submitted. Thank you.');
+    void readBody(req)
+      .then((body) => {
+        const path = new URL(req.url ?? '/', 'http://x').pathname;
+        try {
+          if (path === '/mturk/externalSubmit') {
+            const form = new URLSearchParams(req.method === 'GET' ? new URL(req.url ?? '/', 'http://x').search : body);
+            externalSubmit(worker, form);
+            return sendHtml(res, 200, 'Your work was submitted. Thank you.');
+          }
+          if (path === '/_worker/accept' && req.method === 'POST') {
+            const { hitId, workerId } = JSON.parse(body) as { hitId: string; workerId: string };
+            return sendJson(res, 200, acceptHit(worker, String(hitId), String(workerId)));
+          }
+          if (path === '/_worker/preview')
+            return sendJson(res, 200, previewHit(worker, new URL(req.url ?? '/', 'http://x').searchParams.get('hitId') ?? ''));
+        } catch (error) {
+          if (!(error instanceof WorkerRefusal || error instanceof SyntaxError)) throw error;
+          return path === '/mturk/externalSubmit' ? sendHtml(res, 400, error.message) : sendJson(res, 400, { error: error.message });
         }
-        if (path === '/_worker/accept' && req.method === 'POST') {
-          const { hitId, workerId } = JSON.parse(body) as { hitId: string; workerId: string };
-          return sendJson(res, 200, acceptHit(worker, String(hitId), String(workerId)));
-        }
-        if (path === '/_worker/preview') return sendJson(res, 200, previewHit(worker, new URL(req.url ?? '/', 'http://x').searchParams.get('hitId') ?? ''));
-      } catch (error) {
-        if (!(error instanceof WorkerRefusal || error instanceof SyntaxError)) throw error;
-        return path === '/mturk/externalSubmit' ? sendHtml(res, 400, error.message) : sendJson(res, 400, { error: error.message });
-      }
-      if (req.method !== 'POST') return sendJson(res, 405, { message: 'Requester API calls are POST' });
-      handleApiCall(req, res, body, ops, now);
-    }).catch((error: unknown) => sendJson(res, 500, { __type: 'ServiceFault', Message: String(error) }));
+        if (req.method !== 'POST') return sendJson(res, 405, { message: 'Requester API calls are POST' });
+        handleApiCall(req, res, body, ops, now);
+      })
+      .catch((error: unknown) => sendJson(res, 500, { __type: 'ServiceFault', Message: String(error) }));
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -71,10 +74,13 @@ export async function startMturkEmulator(options: MturkEmulatorOptions = {}): Pr
     url: origin,
     port,
     state,
-    advanceTime: (seconds) => { offsetMs += seconds * 1000; },
-    close: () => new Promise((resolve, reject) => {
-      server.closeAllConnections();
-      server.close((error) => (error ? reject(error) : resolve()));
-    }),
+    advanceTime: (seconds) => {
+      offsetMs += seconds * 1000;
+    },
+    close: () =>
+      new Promise((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
   };
 }

@@ -7,7 +7,10 @@ import { applyClock, assignmentsOf, hitStatus, newId } from './state.ts';
 import { int, money, parseExternalQuestion, str } from './validation.ts';
 
 /** What operations need from the emulator: its state and clock (epoch ms). */
-export interface OperationContext { state: EmulatorState; now: () => number }
+export interface OperationContext {
+  state: EmulatorState;
+  now: () => number;
+}
 
 /** UniqueRequestTokens are remembered for 24 h (MTURK.md §4). */
 const TOKEN_TTL_MS = 24 * 3600 * 1000;
@@ -62,15 +65,20 @@ export function createOperations({ state, now }: OperationContext): { ops: Recor
   });
   const createHit = (type: HitType, input: Record<string, unknown>, operation: string) => {
     const record = claimToken(operation, str(input, 'UniqueRequestToken'), (firstId) =>
-      requestError('HitAlreadyExists', `There is already a HIT with this unique request token. HITId: ${firstId}`));
+      requestError('HitAlreadyExists', `There is already a HIT with this unique request token. HITId: ${firstId}`),
+    );
     const question = str(input, 'Question', true);
     const hit: Hit = {
-      id: newId(), type, question, externalUrl: parseExternalQuestion(question),
+      id: newId(),
+      type,
+      question,
+      externalUrl: parseExternalQuestion(question),
       maxAssignments: int(input, 'MaxAssignments', 1, 1000000, 1),
       creationMs: now(),
       expirationMs: now() + int(input, 'LifetimeInSeconds', 30, 31536000) * 1000,
       requesterAnnotation: str(input, 'RequesterAnnotation'),
-      reviewing: false, disposed: false,
+      reviewing: false,
+      disposed: false,
     };
     state.hits.set(hit.id, hit);
     record(hit.id);
@@ -80,22 +88,41 @@ export function createOperations({ state, now }: OperationContext): { ops: Recor
     const assignments = assignmentsOf(state, hit.id);
     const count = (...statuses: string[]) => assignments.filter((a) => statuses.includes(a.status)).length;
     return {
-      HITId: hit.id, HITTypeId: hit.type.id, HITGroupId: `G${hit.type.id.slice(1)}`, CreationTime: seconds(hit.creationMs),
-      Title: hit.type.title, Description: hit.type.description, Question: hit.question, Keywords: hit.type.keywords,
-      HITStatus: hitStatus(state, hit, now()), MaxAssignments: hit.maxAssignments, Reward: centsToMoney(hit.type.rewardCents),
-      AutoApprovalDelayInSeconds: hit.type.autoApprovalDelaySeconds, Expiration: seconds(hit.expirationMs),
-      AssignmentDurationInSeconds: hit.type.assignmentDurationSeconds, RequesterAnnotation: hit.requesterAnnotation,
-      QualificationRequirements: hit.type.requirements, HITReviewStatus: 'NotReviewed',
+      HITId: hit.id,
+      HITTypeId: hit.type.id,
+      HITGroupId: `G${hit.type.id.slice(1)}`,
+      CreationTime: seconds(hit.creationMs),
+      Title: hit.type.title,
+      Description: hit.type.description,
+      Question: hit.question,
+      Keywords: hit.type.keywords,
+      HITStatus: hitStatus(state, hit, now()),
+      MaxAssignments: hit.maxAssignments,
+      Reward: centsToMoney(hit.type.rewardCents),
+      AutoApprovalDelayInSeconds: hit.type.autoApprovalDelaySeconds,
+      Expiration: seconds(hit.expirationMs),
+      AssignmentDurationInSeconds: hit.type.assignmentDurationSeconds,
+      RequesterAnnotation: hit.requesterAnnotation,
+      QualificationRequirements: hit.type.requirements,
+      HITReviewStatus: 'NotReviewed',
       NumberOfAssignmentsPending: count('Accepted'),
       NumberOfAssignmentsAvailable: now() >= hit.expirationMs ? 0 : hit.maxAssignments - assignments.length,
       NumberOfAssignmentsCompleted: count('Approved', 'Rejected'),
     };
   };
   const serializeAssignment = (a: Assignment) => ({
-    AssignmentId: a.id, WorkerId: a.workerId, HITId: a.hitId, AssignmentStatus: a.status,
-    AutoApprovalTime: seconds(a.autoApprovalMs), AcceptTime: seconds(a.acceptMs), SubmitTime: seconds(a.submitMs),
-    ApprovalTime: seconds(a.approvalMs), RejectionTime: seconds(a.rejectionMs), Deadline: seconds(a.deadlineMs),
-    Answer: a.answer, RequesterFeedback: a.requesterFeedback,
+    AssignmentId: a.id,
+    WorkerId: a.workerId,
+    HITId: a.hitId,
+    AssignmentStatus: a.status,
+    AutoApprovalTime: seconds(a.autoApprovalMs),
+    AcceptTime: seconds(a.acceptMs),
+    SubmitTime: seconds(a.submitMs),
+    ApprovalTime: seconds(a.approvalMs),
+    RejectionTime: seconds(a.rejectionMs),
+    Deadline: seconds(a.deadlineMs),
+    Answer: a.answer,
+    RequesterFeedback: a.requesterFeedback,
   });
   /** Opaque NextToken paging; MaxResults default 10, max 100 (MTURK.md §9.2). */
   const page = <T>(items: T[], input: Record<string, unknown>) => {
@@ -128,7 +155,10 @@ export function createOperations({ state, now }: OperationContext): { ops: Recor
     },
     GetHIT: (input) => ({ HIT: serializeHit(getHit(str(input, 'HITId', true))) }),
     ListHITs: (input) => {
-      const { slice, ...rest } = page([...state.hits.values()].filter((h) => !h.disposed), input);
+      const { slice, ...rest } = page(
+        [...state.hits.values()].filter((h) => !h.disposed),
+        input,
+      );
       return { ...rest, HITs: slice.map(serializeHit) };
     },
     ListAssignmentsForHIT: (input) => {
@@ -165,7 +195,9 @@ export function createOperations({ state, now }: OperationContext): { ops: Recor
       if (a.workerId !== workerId) throw requestError('InvalidParameterValue', `Assignment ${a.id} does not belong to worker ${workerId}.`);
       if (a.status !== 'Approved') throw statusError(a.status, 'Approved');
       const token = str(input, 'UniqueRequestToken');
-      const record = claimToken('SendBonus', token, () => requestError('InvalidParameterValue', `The idempotency token "${token}" has already been processed.`));
+      const record = claimToken('SendBonus', token, () =>
+        requestError('InvalidParameterValue', `The idempotency token "${token}" has already been processed.`),
+      );
       charge(amountCents + bonusFeeCents(amountCents));
       state.bonuses.push({ workerId, assignmentId: a.id, amountCents, reason, grantMs: now() });
       record(a.id);
@@ -173,9 +205,20 @@ export function createOperations({ state, now }: OperationContext): { ops: Recor
     ListBonusPayments: (input) => {
       const hitId = str(input, 'HITId');
       const assignmentId = str(input, 'AssignmentId');
-      const matching = state.bonuses.filter((b) => (assignmentId ? b.assignmentId === assignmentId : state.assignments.get(b.assignmentId)?.hitId === hitId));
+      const matching = state.bonuses.filter((b) =>
+        assignmentId ? b.assignmentId === assignmentId : state.assignments.get(b.assignmentId)?.hitId === hitId,
+      );
       const { slice, ...rest } = page(matching, input);
-      return { ...rest, BonusPayments: slice.map((b) => ({ WorkerId: b.workerId, BonusAmount: centsToMoney(b.amountCents), AssignmentId: b.assignmentId, Reason: b.reason, GrantTime: seconds(b.grantMs) })) };
+      return {
+        ...rest,
+        BonusPayments: slice.map((b) => ({
+          WorkerId: b.workerId,
+          BonusAmount: centsToMoney(b.amountCents),
+          AssignmentId: b.assignmentId,
+          Reason: b.reason,
+          GrantTime: seconds(b.grantMs),
+        })),
+      };
     },
     GetAccountBalance: () => ({ AvailableBalance: centsToMoney(state.balanceCents) }),
     UpdateExpirationForHIT: (input) => {
@@ -202,11 +245,30 @@ export function createOperations({ state, now }: OperationContext): { ops: Recor
     CreateQualificationType: (input) => {
       const name = str(input, 'Name', true);
       if ([...state.qualificationTypes.values()].some((q) => q.name === name)) {
-        throw requestError('QualificationTypeAlreadyExists', "You have already created a QualificationType with this name. A QualificationType's name must be unique among all of the QualificationTypes created by the same user.");
+        throw requestError(
+          'QualificationTypeAlreadyExists',
+          "You have already created a QualificationType with this name. A QualificationType's name must be unique among all of the QualificationTypes created by the same user.",
+        );
       }
-      const q = { id: newId(), name, description: str(input, 'Description', true), status: str(input, 'QualificationTypeStatus', true), creationMs: now() };
+      const q = {
+        id: newId(),
+        name,
+        description: str(input, 'Description', true),
+        status: str(input, 'QualificationTypeStatus', true),
+        creationMs: now(),
+      };
       state.qualificationTypes.set(q.id, q);
-      return { QualificationType: { QualificationTypeId: q.id, CreationTime: seconds(q.creationMs), Name: q.name, Description: q.description, QualificationTypeStatus: q.status, IsRequestable: false, AutoGranted: false } };
+      return {
+        QualificationType: {
+          QualificationTypeId: q.id,
+          CreationTime: seconds(q.creationMs),
+          Name: q.name,
+          Description: q.description,
+          QualificationTypeStatus: q.status,
+          IsRequestable: false,
+          AutoGranted: false,
+        },
+      };
     },
     AssociateQualificationWithWorker: (input) => {
       const typeId = str(input, 'QualificationTypeId', true);
@@ -222,7 +284,16 @@ export function createOperations({ state, now }: OperationContext): { ops: Recor
       const typeId = str(input, 'QualificationTypeId', true);
       const grants = [...(state.grants.get(typeId) ?? new Map<string, { value: number; grantMs: number }>()).entries()];
       const { slice, ...rest } = page(grants, input);
-      return { ...rest, Qualifications: slice.map(([workerId, g]) => ({ QualificationTypeId: typeId, WorkerId: workerId, GrantTime: seconds(g.grantMs), IntegerValue: g.value, Status: 'Granted' })) };
+      return {
+        ...rest,
+        Qualifications: slice.map(([workerId, g]) => ({
+          QualificationTypeId: typeId,
+          WorkerId: workerId,
+          GrantTime: seconds(g.grantMs),
+          IntegerValue: g.value,
+          Status: 'Granted',
+        })),
+      };
     },
     CreateWorkerBlock: (input) => {
       state.blocks.set(str(input, 'WorkerId', true), str(input, 'Reason', true));
@@ -236,7 +307,8 @@ export function createOperations({ state, now }: OperationContext): { ops: Recor
     },
     NotifyWorkers: (input) => {
       const workerIds = (input.WorkerIds ?? []) as string[];
-      if (!Array.isArray(workerIds) || workerIds.length < 1 || workerIds.length > 100) throw requestError('InvalidParameterValue', 'WorkerIds must list 1-100 workers.');
+      if (!Array.isArray(workerIds) || workerIds.length < 1 || workerIds.length > 100)
+        throw requestError('InvalidParameterValue', 'WorkerIds must list 1-100 workers.');
       state.notifications.push({ subject: str(input, 'Subject', true), message: str(input, 'MessageText', true), workerIds });
       return { NotifyWorkersFailureStatuses: [] };
     },

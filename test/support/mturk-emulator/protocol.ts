@@ -6,7 +6,12 @@ export const TARGET_PREFIX = 'MTurkRequesterServiceV20170117.';
 
 /** A modelled MTurk error; the SDK maps `__type` RequestError/ServiceFault to its typed exceptions. */
 export class TurkError extends Error {
-  constructor(readonly turkErrorCode: string, message: string, readonly status = 400, readonly type = 'RequestError') {
+  constructor(
+    readonly turkErrorCode: string,
+    message: string,
+    readonly status = 400,
+    readonly type = 'RequestError',
+  ) {
     super(message);
   }
 }
@@ -54,8 +59,16 @@ export function handleApiCall(req: IncomingMessage, res: ServerResponse, body: s
     sendJson(res, 200, op(input as Record<string, unknown>) ?? {});
   } catch (error) {
     if (error instanceof TurkError) {
-      return sendJson(res, error.status, { __type: error.type, Message: `${error.message} (${Math.floor(nowMs())})`, TurkErrorCode: error.turkErrorCode });
+      return sendJson(res, error.status, {
+        __type: error.type,
+        Message: `${error.message} (${Math.floor(nowMs())})`,
+        TurkErrorCode: error.turkErrorCode,
+      });
     }
-    sendJson(res, 500, { __type: 'ServiceFault', Message: `Internal error: ${(error as Error).message}`, TurkErrorCode: 'AWS.MechanicalTurk.ServiceFault' });
+    sendJson(res, 500, {
+      __type: 'ServiceFault',
+      Message: `Internal error: ${(error as Error).message}`,
+      TurkErrorCode: 'AWS.MechanicalTurk.ServiceFault',
+    });
   }
 }

@@ -11,7 +11,8 @@ function workerValue(state: EmulatorState, workerId: string, typeId: string): nu
 export function meetsRequirement(state: EmulatorState, workerId: string, r: StoredRequirement): boolean {
   if (r.QualificationTypeId === LOCALE_ID) {
     const locale = state.workers.get(workerId)?.locale;
-    const inList = !!locale && (r.LocaleValues ?? []).some((l) => l.Country === locale.Country && (!l.Subdivision || l.Subdivision === locale.Subdivision));
+    const inList =
+      !!locale && (r.LocaleValues ?? []).some((l) => l.Country === locale.Country && (!l.Subdivision || l.Subdivision === locale.Subdivision));
     if (r.Comparator === 'In' || r.Comparator === 'EqualTo') return inList;
     if (r.Comparator === 'NotIn' || r.Comparator === 'NotEqualTo') return !!locale && !inList;
     return r.Comparator === 'Exists' ? !!locale : !locale;
@@ -22,13 +23,23 @@ export function meetsRequirement(state: EmulatorState, workerId: string, r: Stor
   const values = r.IntegerValues ?? [];
   const first = values[0] ?? 0;
   switch (r.Comparator) {
-    case 'Exists': return true;
-    case 'LessThan': return value < first;
-    case 'LessThanOrEqualTo': return value <= first;
-    case 'GreaterThan': return value > first;
-    case 'GreaterThanOrEqualTo': return value >= first;
-    case 'EqualTo': case 'In': return values.includes(value);
-    case 'NotEqualTo': case 'NotIn': return !values.includes(value);
-    default: return false;
+    case 'Exists':
+      return true;
+    case 'LessThan':
+      return value < first;
+    case 'LessThanOrEqualTo':
+      return value <= first;
+    case 'GreaterThan':
+      return value > first;
+    case 'GreaterThanOrEqualTo':
+      return value >= first;
+    case 'EqualTo':
+    case 'In':
+      return values.includes(value);
+    case 'NotEqualTo':
+    case 'NotIn':
+      return !values.includes(value);
+    default:
+      return false;
   }
 }

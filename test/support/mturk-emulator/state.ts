@@ -78,8 +78,16 @@ export interface EmulatorState {
 export function createState(balanceCents: number): EmulatorState {
   return {
     balanceCents,
-    hitTypes: new Map(), hits: new Map(), assignments: new Map(), qualificationTypes: new Map(),
-    grants: new Map(), workers: new Map(), blocks: new Map(), bonuses: [], notifications: [], requestTokens: new Map(),
+    hitTypes: new Map(),
+    hits: new Map(),
+    assignments: new Map(),
+    qualificationTypes: new Map(),
+    grants: new Map(),
+    workers: new Map(),
+    blocks: new Map(),
+    bonuses: [],
+    notifications: [],
+    requestTokens: new Map(),
   };
 }
 

@@ -4,7 +4,12 @@ import type { EmulatorState } from './state.ts';
 import { assignmentsOf, hitStatus, newId } from './state.ts';
 
 /** What the worker side needs from the emulator. */
-export interface WorkerContext { state: EmulatorState; now: () => number; tick: () => void; origin: () => string }
+export interface WorkerContext {
+  state: EmulatorState;
+  now: () => number;
+  tick: () => void;
+  origin: () => string;
+}
 
 /** Thrown for a refused worker action; answered with a 400. */
 export class WorkerRefusal extends Error {}
@@ -38,7 +43,14 @@ export function acceptHit(ctx: WorkerContext, hitId: string, workerId: string): 
   const unmet = hit.type.requirements.find((r) => !meetsRequirement(state, workerId, r));
   if (unmet) throw new WorkerRefusal(`You do not meet qualification ${unmet.QualificationTypeId}.`);
   const id = newId();
-  state.assignments.set(id, { id, hitId, workerId, status: 'Accepted', acceptMs: now(), deadlineMs: now() + hit.type.assignmentDurationSeconds * 1000 });
+  state.assignments.set(id, {
+    id,
+    hitId,
+    workerId,
+    status: 'Accepted',
+    acceptMs: now(),
+    deadlineMs: now() + hit.type.assignmentDurationSeconds * 1000,
+  });
   return { assignmentId: id, url: frameUrl(hit.externalUrl, { assignmentId: id, hitId, workerId, turkSubmitTo: ctx.origin() }) };
 }
 
@@ -50,7 +62,8 @@ export function externalSubmit(ctx: WorkerContext, form: URLSearchParams): void 
   const a = state.assignments.get(assignmentId);
   if (!a) throw new WorkerRefusal('Unknown assignmentId.');
   if (a.status !== 'Accepted') throw new WorkerRefusal(`This assignment is ${a.status}, not in progress.`);
-  const answers = [...form.entries()].filter(([key]) => key !== 'assignmentId')
+  const answers = [...form.entries()]
+    .filter(([key]) => key !== 'assignmentId')
     .map(([key, value]) => `<Answer><QuestionIdentifier>${xmlEscape(key)}</QuestionIdentifier><FreeText>${xmlEscape(value)}</FreeText></Answer>`);
   a.answer = `<?xml version="1.0" encoding="ASCII"?><QuestionFormAnswers xmlns="${ANSWER_NS}">${answers.join('')}</QuestionFormAnswers>`;
   a.status = 'Submitted';

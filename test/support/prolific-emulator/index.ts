@@ -33,7 +33,10 @@ const AUTO_APPROVE_MS = 21 * 24 * 3600 * 1000;
 const PLACEHOLDERS = ['{{%PROLIFIC_PID%}}', '{{%STUDY_ID%}}', '{{%SESSION_ID%}}'];
 
 class ApiError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -80,7 +83,13 @@ export async function startProlificEmulator(options: ProlificEmulatorOptions = {
   const now = () => baseClock() + offsetMs;
 
   const deliver = async (submission: Submission) => {
-    const body = JSON.stringify({ resource_id: submission.id, event_type: 'submission.status.change', participant_id: submission.participant_id, status: submission.status, study_id: submission.study_id });
+    const body = JSON.stringify({
+      resource_id: submission.id,
+      event_type: 'submission.status.change',
+      participant_id: submission.participant_id,
+      status: submission.status,
+      study_id: submission.study_id,
+    });
     for (const hook of state.hooks.values()) {
       if (!hook.is_enabled || hook.event_type !== 'submission.status.change') continue;
       // Retried a few times, as Prolific retries failed deliveries.
@@ -88,9 +97,16 @@ export async function startProlificEmulator(options: ProlificEmulatorOptions = {
         const timestamp = String(Math.floor(now() / 1000));
         const status = await fetch(hook.target_url, {
           method: 'POST',
-          headers: { 'Content-Type': 'application/json', 'X-Prolific-Request-Timestamp': timestamp, 'X-Prolific-Request-Signature': prolificSignature(hook.secret, timestamp, body) },
+          headers: {
+            'Content-Type': 'application/json',
+            'X-Prolific-Request-Timestamp': timestamp,
+            'X-Prolific-Request-Signature': prolificSignature(hook.secret, timestamp, body),
+          },
           body,
-        }).then((r) => r.status, () => 0);
+        }).then(
+          (r) => r.status,
+          () => 0,
+        );
         state.deliveries.push({ subscriptionId: hook.id, body, status });
         if (status >= 200 && status < 300) break;
       }
@@ -111,7 +127,8 @@ export async function startProlificEmulator(options: ProlificEmulatorOptions = {
   };
   const study = (id: string) => state.studies.get(id) ?? fail(404, `Study ${id} not found`);
   const submission = (id: string) => state.submissions.get(id) ?? fail(404, `Submission ${id} not found`);
-  const takenPlaces = (studyId: string) => [...state.submissions.values()].filter((s) => s.study_id === studyId && !['RETURNED', 'TIMED-OUT', 'SCREENED OUT'].includes(s.status)).length;
+  const takenPlaces = (studyId: string) =>
+    [...state.submissions.values()].filter((s) => s.study_id === studyId && !['RETURNED', 'TIMED-OUT', 'SCREENED OUT'].includes(s.status)).length;
 
   const api = (method: string, path: string, query: URLSearchParams, body: Record<string, unknown>, res: ServerResponse) => {
     let m: RegExpExecArray | null;
@@ -132,18 +149,25 @@ export async function startProlificEmulator(options: ProlificEmulatorOptions = {
     }
     if (method === 'GET' && (m = /^studies\/(\w+)\/submissions\/$/.exec(path))) {
       study(m[1]!);
-      return send(res, 200, page([...state.submissions.values()].filter((s) => s.study_id === m![1]).map(present), query, `/api/v1/studies/${m[1]}/submissions/`));
+      return send(
+        res,
+        200,
+        page([...state.submissions.values()].filter((s) => s.study_id === m![1]).map(present), query, `/api/v1/studies/${m[1]}/submissions/`),
+      );
     }
     if (method === 'GET' && (m = /^submissions\/(\w+)\/$/.exec(path))) return send(res, 200, present(submission(m[1]!)));
     if (method === 'POST' && path === 'submissions/bulk-approve/') {
       const ids = Array.isArray(body.submission_ids)
         ? (body.submission_ids as string[])
-        : [...state.submissions.values()].filter((s) => s.study_id === body.study_id && (body.participant_ids as string[] | undefined)?.includes(s.participant_id)).map((s) => s.id);
+        : [...state.submissions.values()]
+            .filter((s) => s.study_id === body.study_id && (body.participant_ids as string[] | undefined)?.includes(s.participant_id))
+            .map((s) => s.id);
       state.bulkApprovals.push(ids);
       for (const id of ids) review(submission(id), 'APPROVE', {});
       return send(res, 200, 'The request to bulk approve has been made successfully.');
     }
-    if (method === 'POST' && (m = /^submissions\/(\w+)\/transition\/$/.exec(path))) return send(res, 200, present(review(submission(m[1]!), String(body.action), body)));
+    if (method === 'POST' && (m = /^submissions\/(\w+)\/transition\/$/.exec(path)))
+      return send(res, 200, present(review(submission(m[1]!), String(body.action), body)));
     if (method === 'POST' && path === 'submissions/bonus-payments/') return send(res, 201, createBonus(body));
     if (method === 'POST' && (m = /^bulk-bonus-payments\/(\w+)\/pay\/$/.exec(path))) {
       const payment = state.bonusPayments.get(m[1]!) ?? fail(404, `Bonus payment ${m[1]} not found`);
@@ -159,9 +183,20 @@ export async function startProlificEmulator(options: ProlificEmulatorOptions = {
     if (method === 'POST' && path === 'hooks/subscriptions/') {
       if (!state.hookSecret) fail(400, 'Create a secret for the workspace first');
       if (typeof body.target_url !== 'string' || typeof body.event_type !== 'string') fail(400, 'event_type and target_url are required');
-      const hook = { id: state.nextId(), event_type: String(body.event_type), target_url: String(body.target_url), secret: state.hookSecret!, is_enabled: false };
+      const hook = {
+        id: state.nextId(),
+        event_type: String(body.event_type),
+        target_url: String(body.target_url),
+        secret: state.hookSecret!,
+        is_enabled: false,
+      };
       state.hooks.set(hook.id, hook);
-      return send(res, 201, { id: hook.id, event_type: hook.event_type, target_url: hook.target_url, is_enabled: false }, { 'X-Hook-Secret': hook.secret });
+      return send(
+        res,
+        201,
+        { id: hook.id, event_type: hook.event_type, target_url: hook.target_url, is_enabled: false },
+        { 'X-Hook-Secret': hook.secret },
+      );
     }
     if (method === 'POST' && (m = /^hooks\/subscriptions\/(\w+)\/$/.exec(path))) {
       const hook = state.hooks.get(m[1]!) ?? fail(404, 'Subscription not found');
@@ -179,7 +214,10 @@ export async function startProlificEmulator(options: ProlificEmulatorOptions = {
       ['description', typeof b.description === 'string'],
       ['external_study_url', PLACEHOLDERS.every((p) => url.includes(p)) && /^https?:\/\//.test(url)],
       ['prolific_id_option', ['question', 'url_parameters', 'not_required'].includes(String(b.prolific_id_option))],
-      ['completion_codes', Array.isArray(b.completion_codes) && (b.completion_codes as { code_type?: string }[]).some((c) => c.code_type === 'COMPLETED')],
+      [
+        'completion_codes',
+        Array.isArray(b.completion_codes) && (b.completion_codes as { code_type?: string }[]).some((c) => c.code_type === 'COMPLETED'),
+      ],
       ['reward', Number.isInteger(b.reward) && (b.reward as number) > 0],
       ['total_available_places', Number.isInteger(b.total_available_places) && (b.total_available_places as number) > 0],
       ['estimated_completion_time', Number.isInteger(b.estimated_completion_time) && (b.estimated_completion_time as number) > 0],
@@ -225,13 +263,16 @@ export async function startProlificEmulator(options: ProlificEmulatorOptions = {
 
   function createBonus(b: Record<string, unknown>) {
     const s = study(String(b.study_id));
-    const lines = String(b.csv_bonuses ?? '').split('\n').filter((l) => l.trim()).map((line) => {
-      const [who, amount] = line.split(',').map((x) => x.trim());
-      const took = [...state.submissions.values()].find((x) => x.study_id === s.id && (x.participant_id === who || x.id === who));
-      if (!took) fail(400, `${who} did not take part in study ${s.id}`);
-      if (!/^\d+(\.\d{1,2})?$/.test(amount ?? '')) fail(400, `Invalid bonus amount ${amount}`);
-      return { participantId: took!.participant_id, cents: Math.round(Number(amount) * 100) };
-    });
+    const lines = String(b.csv_bonuses ?? '')
+      .split('\n')
+      .filter((l) => l.trim())
+      .map((line) => {
+        const [who, amount] = line.split(',').map((x) => x.trim());
+        const took = [...state.submissions.values()].find((x) => x.study_id === s.id && (x.participant_id === who || x.id === who));
+        if (!took) fail(400, `${who} did not take part in study ${s.id}`);
+        if (!/^\d+(\.\d{1,2})?$/.test(amount ?? '')) fail(400, `Invalid bonus amount ${amount}`);
+        return { participantId: took!.participant_id, cents: Math.round(Number(amount) * 100) };
+      });
     if (!lines.length) fail(400, 'csv_bonuses: no bonuses');
     const amount = lines.reduce((t, l) => t + l.cents, 0);
     const fees = lines.reduce((t, l) => t + serviceFeeCents(l.cents, feePercent), 0);
@@ -258,16 +299,29 @@ export async function startProlificEmulator(options: ProlificEmulatorOptions = {
     const earlier = [...state.submissions.values()].find((x) => x.study_id === s.id && x.participant_id === participant);
     if (earlier) fail(400, 'This participant already took part in this study');
     if (takenPlaces(s.id) >= s.total_available_places) fail(400, 'This study is full');
-    const sub: Submission = { id: state.nextId(), study_id: s.id, participant_id: participant!, status: 'ACTIVE', started_at: now(), completed_at: null, entered_code: null, reviewFrom: null };
+    const sub: Submission = {
+      id: state.nextId(),
+      study_id: s.id,
+      participant_id: participant!,
+      status: 'ACTIVE',
+      started_at: now(),
+      completed_at: null,
+      entered_code: null,
+      reviewFrom: null,
+    };
     state.submissions.set(sub.id, sub);
-    const location = s.external_study_url.replace('{{%PROLIFIC_PID%}}', encodeURIComponent(participant!)).replace('{{%STUDY_ID%}}', s.id).replace('{{%SESSION_ID%}}', sub.id);
+    const location = s.external_study_url
+      .replace('{{%PROLIFIC_PID%}}', encodeURIComponent(participant!))
+      .replace('{{%STUDY_ID%}}', s.id)
+      .replace('{{%SESSION_ID%}}', sub.id);
     res.writeHead(302, { Location: location, 'Set-Cookie': `prolific_session=${sub.id}; Path=/; HttpOnly` });
     res.end();
   }
 
   /** The completion redirect: the participant's session (its cookie) ends with the code the study gave. */
   function complete(req: IncomingMessage, query: URLSearchParams, res: ServerResponse) {
-    const sessionId = /prolific_session=(\w+)/.exec(req.headers.cookie ?? '')?.[1] ?? query.get('session') ?? fail(400, 'No Prolific session in this browser');
+    const sessionId =
+      /prolific_session=(\w+)/.exec(req.headers.cookie ?? '')?.[1] ?? query.get('session') ?? fail(400, 'No Prolific session in this browser');
     const sub = submission(sessionId!);
     if (sub.status !== 'ACTIVE') fail(400, `This submission is ${sub.status}`);
     const code = query.get('cc') ?? '';
@@ -277,32 +331,37 @@ export async function startProlificEmulator(options: ProlificEmulatorOptions = {
     sub.completed_at = now();
     setStatus(sub, 'AWAITING REVIEW');
     res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
-    res.end('<!doctype html><title>Prolific</title><link rel="icon" href="data:,"><p data-testid="prolific-complete">Submission complete. Thank you.</p>');
+    res.end(
+      '<!doctype html><title>Prolific</title><link rel="icon" href="data:,"><p data-testid="prolific-complete">Submission complete. Thank you.</p>',
+    );
   }
 
   const server = createServer((req, res) => {
-    void readBody(req).then((raw) => {
-      const url = new URL(req.url ?? '/', 'http://x');
-      tick();
-      try {
-        if (url.pathname === '/_participant/start') return start(url.searchParams, res);
-        if (url.pathname === '/submissions/complete') return complete(req, url.searchParams, res);
-        if (!url.pathname.startsWith('/api/v1/')) fail(404, 'Not found');
-        if (req.headers.authorization !== `Token ${token}`) return send(res, 401, { error: { status: 401, detail: 'Authentication credentials were not provided or are invalid.' } });
-        let body: Record<string, unknown> = {};
-        if (raw) {
-          try {
-            body = JSON.parse(raw) as Record<string, unknown>;
-          } catch {
-            fail(400, 'The body is not JSON');
+    void readBody(req)
+      .then((raw) => {
+        const url = new URL(req.url ?? '/', 'http://x');
+        tick();
+        try {
+          if (url.pathname === '/_participant/start') return start(url.searchParams, res);
+          if (url.pathname === '/submissions/complete') return complete(req, url.searchParams, res);
+          if (!url.pathname.startsWith('/api/v1/')) fail(404, 'Not found');
+          if (req.headers.authorization !== `Token ${token}`)
+            return send(res, 401, { error: { status: 401, detail: 'Authentication credentials were not provided or are invalid.' } });
+          let body: Record<string, unknown> = {};
+          if (raw) {
+            try {
+              body = JSON.parse(raw) as Record<string, unknown>;
+            } catch {
+              fail(400, 'The body is not JSON');
+            }
           }
+          api(req.method ?? 'GET', url.pathname.slice('/api/v1/'.length), url.searchParams, body, res);
+        } catch (error) {
+          if (!(error instanceof ApiError)) throw error;
+          send(res, error.status, { error: { status: error.status, detail: error.message } });
         }
-        api(req.method ?? 'GET', url.pathname.slice('/api/v1/'.length), url.searchParams, body, res);
-      } catch (error) {
-        if (!(error instanceof ApiError)) throw error;
-        send(res, error.status, { error: { status: error.status, detail: error.message } });
-      }
-    }).catch((error: unknown) => send(res, 500, { error: { status: 500, detail: String(error) } }));
+      })
+      .catch((error: unknown) => send(res, 500, { error: { status: 500, detail: String(error) } }));
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -5,5 +5,7 @@ import { createHmac } from 'node:crypto';
  * by the raw body, with the workspace's hook secret. The emulator signs its deliveries with it.
  */
 export function prolificSignature(secret: string, timestamp: string, body: string): string {
-  return createHmac('sha256', secret).update(timestamp + body).digest('base64');
+  return createHmac('sha256', secret)
+    .update(timestamp + body)
+    .digest('base64');
 }

@@ -74,7 +74,10 @@ describe('aggregate command', () => {
   });
 
   it('reads CSV as spreadsheets save it: a byte-order mark, CRLF line ends, a quoted field across lines', async () => {
-    const saved = write('saved.csv', '\uFEFFitem,worker,label\r\n"doc\r\nwith a break",w1,"two\nlines"\r\n"doc\r\nwith a break",w2,"two\nlines"\r\nd2,w1,x\r\n');
+    const saved = write(
+      'saved.csv',
+      '\uFEFFitem,worker,label\r\n"doc\r\nwith a break",w1,"two\nlines"\r\n"doc\r\nwith a break",w2,"two\nlines"\r\nd2,w1,x\r\n',
+    );
     const out = path.join(dir, 'saved-out.csv');
     const { code, stderr } = await run(['--answers', saved, '--method', 'mv', '--out', out]);
     expect(stderr.filter((l) => !l.includes('answers,'))).toEqual([]);

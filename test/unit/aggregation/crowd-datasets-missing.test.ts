@@ -21,7 +21,14 @@ function runDatasetTests(ci: boolean): { status: number | null; report: VitestJs
   if (ci) env.CI = 'true';
   const result = spawnSync(
     process.execPath,
-    [path.join(root, 'node_modules/vitest/vitest.mjs'), 'run', '--project', 'unit', '--reporter=json', 'test/unit/aggregation/crowd-datasets.test.ts'],
+    [
+      path.join(root, 'node_modules/vitest/vitest.mjs'),
+      'run',
+      '--project',
+      'unit',
+      '--reporter=json',
+      'test/unit/aggregation/crowd-datasets.test.ts',
+    ],
     { cwd: root, env, encoding: 'utf8' },
   );
   return { status: result.status, report: JSON.parse(result.stdout) as VitestJson };

@@ -6,7 +6,14 @@ import { repeatRow } from '../../../server/aggregation/numeric.ts';
 import type { CategoricalJudgments } from '../../../server/aggregation/types.ts';
 
 const K = 4;
-const { judgments: data } = simulateCrowd({ nItems: 300, judgmentsPerItem: 5, nWorkers: 20, nClasses: K, seed: 7, mix: { expert: 0.5, regular: 0.5 } });
+const { judgments: data } = simulateCrowd({
+  nItems: 300,
+  judgmentsPerItem: 5,
+  nWorkers: 20,
+  nClasses: K,
+  seed: 7,
+  mix: { expert: 0.5, regular: 0.5 },
+});
 const cellOf = Int32Array.from(data.worker, (w, j) => w * K + data.label[j]);
 const random = seededRandom(3);
 const logPrior = Float64Array.from([0.4, 0.3, 0.2, 0.1], Math.log);
@@ -35,7 +42,14 @@ describe('linearEStep', () => {
   it('declines an item whose product would overflow, and matchModelEStep then runs in log space', () => {
     // One item with 400 judgments of the same label from a worker whose ratio is e^10: the product is e^4000.
     const n = 400;
-    const many: CategoricalJudgments = { nItems: 1, nWorkers: 1, nClasses: K, item: new Int32Array(n), worker: new Int32Array(n), label: new Int32Array(n).fill(2) };
+    const many: CategoricalJudgments = {
+      nItems: 1,
+      nWorkers: 1,
+      nClasses: K,
+      item: new Int32Array(n),
+      worker: new Int32Array(n),
+      label: new Int32Array(n).fill(2),
+    };
     const cells = new Int32Array(n).fill(2);
     const match = Float64Array.from([0, 0, 10 + Math.log(0.1), 0]);
     const miss = Float64Array.from([0, 0, Math.log(0.1), 0]);

@@ -96,7 +96,14 @@ describe('MACE on items one worker judged alone', () => {
 });
 
 describe('one-coin Dawid-Skene and GLAD on a simulated crowd without adversaries', () => {
-  const honest = simulateCrowd({ nItems: 2000, judgmentsPerItem: 5, nWorkers: 40, nClasses: 3, seed: 7, mix: { expert: 0.3, regular: 0.5, spammer: 0.2 } });
+  const honest = simulateCrowd({
+    nItems: 2000,
+    judgmentsPerItem: 5,
+    nWorkers: 40,
+    nClasses: 3,
+    seed: 7,
+    mix: { expert: 0.3, regular: 0.5, spammer: 0.2 },
+  });
 
   it('one-coin skills track true accuracy', () => {
     const fit = oneCoinDawidSkene(honest.judgments);

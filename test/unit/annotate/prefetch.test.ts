@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_DEPTH, leaseRequest, MAX_DEPTH, MAX_KNOWN, mergeLeased, MIN_DEPTH, MovingAverage, PaceMeter, prefetchDepth } from '../../../client/annotate/prefetch.ts';
+import {
+  DEFAULT_DEPTH,
+  leaseRequest,
+  MAX_DEPTH,
+  MAX_KNOWN,
+  mergeLeased,
+  MIN_DEPTH,
+  MovingAverage,
+  PaceMeter,
+  prefetchDepth,
+} from '../../../client/annotate/prefetch.ts';
 import { OneAtATime } from '../../../client/annotate/one-at-a-time.ts';
 
 const tasks = (...slots: number[]) => slots.map((slotId) => ({ slotId }));

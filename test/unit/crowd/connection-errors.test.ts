@@ -19,7 +19,10 @@ describe('connectionFailure', () => {
   });
 
   it("passes MTurk's own answers through for the adapter to read", () => {
-    const requestError = Object.assign(new Error('The HIT does not exist'), { name: 'RequestError', TurkErrorCode: 'AWS.MechanicalTurk.HITDoesNotExist' });
+    const requestError = Object.assign(new Error('The HIT does not exist'), {
+      name: 'RequestError',
+      TurkErrorCode: 'AWS.MechanicalTurk.HITDoesNotExist',
+    });
     expect(connectionFailure(requestError, endpoint)).toBe(requestError);
   });
 });

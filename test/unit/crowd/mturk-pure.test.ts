@@ -9,7 +9,8 @@ import { decideReview } from '../../../server/crowd/review-policy.ts';
 
 const NS = 'http://mechanicalturk.amazonaws.com/AWSMechanicalTurkDataSchemas/2005-10-01/QuestionFormAnswers.xsd';
 const answer = (id: string, inner: string) => `<Answer><QuestionIdentifier>${id}</QuestionIdentifier>${inner}</Answer>`;
-const doc = (...answers: string[]) => `<?xml version="1.0" encoding="ASCII"?><QuestionFormAnswers xmlns="${NS}">${answers.join('')}</QuestionFormAnswers>`;
+const doc = (...answers: string[]) =>
+  `<?xml version="1.0" encoding="ASCII"?><QuestionFormAnswers xmlns="${NS}">${answers.join('')}</QuestionFormAnswers>`;
 
 describe('buildExternalQuestion', () => {
   it('escapes the URL and sets the frame height', () => {
@@ -22,11 +23,17 @@ describe('buildExternalQuestion', () => {
 
 describe('parseQuestionFormAnswers', () => {
   it('reads free text, entities, CDATA and multiple answers', () => {
-    const xml = doc(answer('a', '<FreeText>x &amp; y &#233;&#x41;</FreeText>'), answer('b', '<FreeText><![CDATA[<b>&raw</b>]]></FreeText>'), answer('c', '<FreeText/>'));
+    const xml = doc(
+      answer('a', '<FreeText>x &amp; y &#233;&#x41;</FreeText>'),
+      answer('b', '<FreeText><![CDATA[<b>&raw</b>]]></FreeText>'),
+      answer('c', '<FreeText/>'),
+    );
     expect(parseQuestionFormAnswers(xml)).toEqual({ a: 'x & y éA', b: '<b>&raw</b>', c: '' });
   });
   it('joins several SelectionIdentifiers with |', () => {
-    expect(parseQuestionFormAnswers(doc(answer('pick', '<SelectionIdentifier>1</SelectionIdentifier><SelectionIdentifier>3</SelectionIdentifier>')))).toEqual({ pick: '1|3' });
+    expect(
+      parseQuestionFormAnswers(doc(answer('pick', '<SelectionIdentifier>1</SelectionIdentifier><SelectionIdentifier>3</SelectionIdentifier>'))),
+    ).toEqual({ pick: '1|3' });
   });
   it('keeps __proto__ as a plain key', () => {
     const parsed = parseQuestionFormAnswers(doc(answer('__proto__', '<FreeText>x</FreeText>')));
@@ -61,8 +68,13 @@ describe('fees', () => {
     expect(bonusFeeCents(100)).toBe(20);
   });
   it('estimates a plan and warns at the fee cliff', () => {
-    expect(estimatePublishCost({ nItems: 25, itemsPerHit: 10, assignmentsPerHit: 3, reward: '0.50' }))
-      .toEqual({ hitCount: 3, assignmentCount: 9, rewardTotal: '4.50', fees: '0.90', grandTotal: '5.40' });
+    expect(estimatePublishCost({ nItems: 25, itemsPerHit: 10, assignmentsPerHit: 3, reward: '0.50' })).toEqual({
+      hitCount: 3,
+      assignmentCount: 9,
+      rewardTotal: '4.50',
+      fees: '0.90',
+      grandTotal: '5.40',
+    });
     const cliff = estimatePublishCost({ nItems: 10, itemsPerHit: 10, assignmentsPerHit: 12, reward: '1.00' });
     expect(cliff.fees).toBe('4.80');
     expect(cliff.warning).toMatch(/40%/);
@@ -72,8 +84,22 @@ describe('fees', () => {
 
 describe('buildQualificationRequirements', () => {
   it('maps the friendly config onto system qualification ids', () => {
-    expect(buildQualificationRequirements({ locales: ['US', 'US-WA'], minApprovalRatePercent: 95, minApprovedCount: 500, ownQualification: { typeId: 'Q1', minScore: 80 }, blockedQualificationTypeId: 'QB', masters: 'sandbox' })).toEqual([
-      { QualificationTypeId: '00000000000000000071', Comparator: 'In', LocaleValues: [{ Country: 'US' }, { Country: 'US', Subdivision: 'WA' }], ActionsGuarded: 'Accept' },
+    expect(
+      buildQualificationRequirements({
+        locales: ['US', 'US-WA'],
+        minApprovalRatePercent: 95,
+        minApprovedCount: 500,
+        ownQualification: { typeId: 'Q1', minScore: 80 },
+        blockedQualificationTypeId: 'QB',
+        masters: 'sandbox',
+      }),
+    ).toEqual([
+      {
+        QualificationTypeId: '00000000000000000071',
+        Comparator: 'In',
+        LocaleValues: [{ Country: 'US' }, { Country: 'US', Subdivision: 'WA' }],
+        ActionsGuarded: 'Accept',
+      },
       { QualificationTypeId: '000000000000000000L0', Comparator: 'GreaterThanOrEqualTo', IntegerValues: [95], ActionsGuarded: 'Accept' },
       { QualificationTypeId: '00000000000000000040', Comparator: 'GreaterThanOrEqualTo', IntegerValues: [500], ActionsGuarded: 'Accept' },
       { QualificationTypeId: 'Q1', Comparator: 'GreaterThanOrEqualTo', IntegerValues: [80], ActionsGuarded: 'Accept' },

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { DEADLINE_GRACE_SECONDS, hitTakesSubmissions, lastSubmitTime, MAX_ASSIGNMENT_DURATION_SECONDS, submissionCapOfHit } from '../../../server/crowd/submission-bounds.ts';
+import {
+  DEADLINE_GRACE_SECONDS,
+  hitTakesSubmissions,
+  lastSubmitTime,
+  MAX_ASSIGNMENT_DURATION_SECONDS,
+  submissionCapOfHit,
+} from '../../../server/crowd/submission-bounds.ts';
 
 describe('submissionCapOfHit', () => {
   it('allows every assignment plus room for returned ones, at least two', () => {
@@ -15,7 +21,9 @@ describe('lastSubmitTime and hitTakesSubmissions', () => {
     expect(lastSubmitTime({ expiresAt, assignmentDurationSeconds: 600 })).toEqual(new Date('2026-12-01T00:10:00Z'));
   });
   it('assumes the longest duration when none was recorded, and knows nothing without an expiry', () => {
-    expect(lastSubmitTime({ expiresAt, assignmentDurationSeconds: null })!.getTime()).toBe(expiresAt.getTime() + MAX_ASSIGNMENT_DURATION_SECONDS * 1000);
+    expect(lastSubmitTime({ expiresAt, assignmentDurationSeconds: null })!.getTime()).toBe(
+      expiresAt.getTime() + MAX_ASSIGNMENT_DURATION_SECONDS * 1000,
+    );
     expect(lastSubmitTime({ expiresAt: null, assignmentDurationSeconds: 600 })).toBeNull();
     expect(hitTakesSubmissions({ expiresAt: null, assignmentDurationSeconds: 600 }, new Date('2030-01-01'))).toBe(true);
   });

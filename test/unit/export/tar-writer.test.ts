@@ -15,7 +15,10 @@ afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 function layout() {
   const dir = fs.mkdtempSync(path.join(root, 'src-'));
   fs.mkdirSync(path.join(dir, 'data'));
-  const files = { 'README.md': Buffer.from('---\nconfigs: []\n---\n# card\n'), 'data/train-00000-of-00001.parquet': randomBytes(3 * 1024 * 1024 + 17) };
+  const files = {
+    'README.md': Buffer.from('---\nconfigs: []\n---\n# card\n'),
+    'data/train-00000-of-00001.parquet': randomBytes(3 * 1024 * 1024 + 17),
+  };
   for (const [name, bytes] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), bytes);
   return { dir, files };
 }

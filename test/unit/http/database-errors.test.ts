@@ -43,7 +43,9 @@ describe('classifyDatabaseError', () => {
   it('maps integrity violations to 409 and refused values to 400, without SQL or parameters in the message', () => {
     const unique = classifyDatabaseError(failedQuery('duplicate key value violates unique constraint "projects_name_unique"', '23505'));
     expect(unique).toMatchObject({ status: 409, id: 'conflict' });
-    expect(classifyDatabaseError(failedQuery('insert or update on table "x" violates foreign key constraint', '23503'))).toMatchObject({ status: 409 });
+    expect(classifyDatabaseError(failedQuery('insert or update on table "x" violates foreign key constraint', '23503'))).toMatchObject({
+      status: 409,
+    });
     for (const code of ['22P02', '22021', '22003', '22P05', '23502', '23514', '54000']) {
       const refused = classifyDatabaseError(failedQuery(`refused (${code})`, code));
       expect(refused).toMatchObject({ status: 400, id: 'bad_request', message: expect.stringContaining(`refused (${code})`) });

@@ -55,7 +55,9 @@ function securityOf(headers: Record<string, string>) {
     'x-xss-protection',
     'x-powered-by',
   ];
-  return Object.fromEntries(names.filter((n) => headers[n] !== undefined).map((n) => [n, n === 'content-security-policy' ? directives(headers[n]) : headers[n]]));
+  return Object.fromEntries(
+    names.filter((n) => headers[n] !== undefined).map((n) => [n, n === 'content-security-policy' ? directives(headers[n]) : headers[n]]),
+  );
 }
 
 describe('securityHeaders', () => {

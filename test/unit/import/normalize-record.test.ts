@@ -14,7 +14,9 @@ describe('normalizeRecord', () => {
     expect(normalizeRecord({ id: 1 }, 1, options, 100)).toEqual({ error: 'missing text field "text"' });
     expect(normalizeRecord({ id: 1, text: '  ' }, 1, options, 100)).toEqual({ error: 'text field "text" is empty' });
     expect(normalizeRecord({ id: 1, text: ['a'] }, 1, options, 100)).toEqual({ error: 'text field "text" must be a string, got array' });
-    expect(normalizeRecord({ id: 1, text: 'é'.repeat(60) }, 1, options, 100)).toEqual({ error: 'document of 122 bytes (text and metadata) exceeds the limit of 100' });
+    expect(normalizeRecord({ id: 1, text: 'é'.repeat(60) }, 1, options, 100)).toEqual({
+      error: 'document of 122 bytes (text and metadata) exceeds the limit of 100',
+    });
   });
 
   it('counts metadata towards the size limit, not only the text', () => {
@@ -24,11 +26,15 @@ describe('normalizeRecord', () => {
   });
 
   it('names the field holding a NUL character or an unpaired surrogate, which the store cannot hold', () => {
-    expect(normalizeRecord({ id: 1, text: 'a\u0000b' }, 1, options, 100)).toEqual({ error: 'text field "text" contains a NUL character (U+0000), which cannot be stored' });
+    expect(normalizeRecord({ id: 1, text: 'a\u0000b' }, 1, options, 100)).toEqual({
+      error: 'text field "text" contains a NUL character (U+0000), which cannot be stored',
+    });
     expect(normalizeRecord({ id: 1, text: 'ok', tags: [{ x: 'b\u0000' }] }, 1, options, 100)).toEqual({
       error: 'metadata field "tags" contains a NUL character (U+0000), which cannot be stored',
     });
-    expect(normalizeRecord({ id: 1, text: 'lone \ud800 surrogate' }, 1, options, 100)).toMatchObject({ error: expect.stringMatching(/unpaired UTF-16 surrogate/) });
+    expect(normalizeRecord({ id: 1, text: 'lone \ud800 surrogate' }, 1, options, 100)).toMatchObject({
+      error: expect.stringMatching(/unpaired UTF-16 surrogate/),
+    });
     expect(normalizeRecord({ id: 1, text: 'a pair \ud83d\ude00 is fine' }, 1, options, 100)).toHaveProperty('document');
   });
 
@@ -68,21 +74,38 @@ describe('normalizeRecord with dotted field paths', () => {
   it('keeps the named nested fields at their nesting, and finds url and source there', () => {
     const r = normalizeRecord(dolma, 1, { textField: 'text', idField: 'id', meta: ['metadata.url', 'metadata.warc.date'] }, 1000);
     expect(r).toEqual({
-      document: expect.objectContaining({ externalId: 'cc-1', meta: { metadata: { url: 'https://x.example/p', warc: { date: '2019' } } }, url: 'https://x.example/p', source: 'x.example' }),
+      document: expect.objectContaining({
+        externalId: 'cc-1',
+        meta: { metadata: { url: 'https://x.example/p', warc: { date: '2019' } } },
+        url: 'https://x.example/p',
+        source: 'x.example',
+      }),
     });
   });
 
   it('reads a nested text and id, and keeps the rest of their objects but not them', () => {
-    const r = normalizeRecord({ doc: { body: 'Nested.', key: 7, lang: 'de' }, n: 1 }, 1, { textField: 'doc.body', idField: 'doc.key', meta: undefined }, 1000);
+    const r = normalizeRecord(
+      { doc: { body: 'Nested.', key: 7, lang: 'de' }, n: 1 },
+      1,
+      { textField: 'doc.body', idField: 'doc.key', meta: undefined },
+      1000,
+    );
     expect(r).toEqual({ document: expect.objectContaining({ text: 'Nested.', externalId: '7', meta: { doc: { lang: 'de' }, n: 1 }, lang: 'de' }) });
   });
 
   it('prefers a key holding the dots itself, as a CSV header may', () => {
-    const r = normalizeRecord({ 'metadata.url': 'https://flat.example/', text: 't' }, 1, { textField: 'text', idField: undefined, meta: ['metadata.url'] }, 1000);
+    const r = normalizeRecord(
+      { 'metadata.url': 'https://flat.example/', text: 't' },
+      1,
+      { textField: 'text', idField: undefined, meta: ['metadata.url'] },
+      1000,
+    );
     expect(r).toMatchObject({ document: { meta: { 'metadata.url': 'https://flat.example/' } } });
   });
 
   it('names a missing nested text field by its path', () => {
-    expect(normalizeRecord(dolma, 1, { textField: 'metadata.text', idField: undefined, meta: undefined }, 1000)).toEqual({ error: 'missing text field "metadata.text"' });
+    expect(normalizeRecord(dolma, 1, { textField: 'metadata.text', idField: undefined, meta: undefined }, 1000)).toEqual({
+      error: 'missing text field "metadata.text"',
+    });
   });
 });

@@ -55,7 +55,11 @@ describe('readCsv', () => {
       })(),
     );
     const records = await collect(readCsv(endless, limits));
-    expect(records.at(-1)).toMatchObject({ line: 3, fatal: true, error: expect.stringMatching(/^malformed CSV: Invalid Opening Quote.*not read past line 3$/) });
+    expect(records.at(-1)).toMatchObject({
+      line: 3,
+      fatal: true,
+      error: expect.stringMatching(/^malformed CSV: Invalid Opening Quote.*not read past line 3$/),
+    });
     expect(produced).toBeLessThan(100_000);
     endless.destroy();
   });
@@ -71,7 +75,11 @@ describe('readCsv', () => {
     const field = Array.from({ length: 30 }, () => 'y'.repeat(20)).join('\n');
     // Records the parser had buffered when the file ended may be dropped: the import fails as a whole anyway.
     const records = await read(readCsv, [`text,notes\nok,"a ""quoted"" note\nover two lines"\nhuge,"${field}"\n`]);
-    expect(records.at(-1)).toEqual({ line: 4, error: 'record of more than 100 bytes exceeds the limit of 100; the file was not read past line 4', fatal: true });
+    expect(records.at(-1)).toEqual({
+      line: 4,
+      error: 'record of more than 100 bytes exceeds the limit of 100; the file was not read past line 4',
+      fatal: true,
+    });
   });
 });
 

@@ -13,7 +13,13 @@ describe('aggregateObservations', () => {
       { itemId: 10, workerKey: 'u:3', value: 1, seconds: 5, batchId: 1 },
       { itemId: 11, workerKey: 'u:1', value: 2, seconds: 5, batchId: 1 },
     ];
-    const out = aggregateObservations({ kind: 'categorical', observations: obs, classes: ['accept', 'reject', 'needs-edit'], gold: new Map(), settings });
+    const out = aggregateObservations({
+      kind: 'categorical',
+      observations: obs,
+      classes: ['accept', 'reject', 'needs-edit'],
+      gold: new Map(),
+      settings,
+    });
     expect(out.items).toEqual([
       expect.objectContaining({ itemId: 10, label: 'accept', method: 'majority-vote', nJudgments: 3, confidence: 2 / 3 }),
       expect.objectContaining({ itemId: 11, label: 'needs-edit', nJudgments: 1, confidence: 1 }),
@@ -27,7 +33,8 @@ describe('aggregateObservations', () => {
     const obs: Observation[] = [];
     for (let item = 0; item < 60; item++) {
       const truth = item % 2;
-      for (const w of ['good1', 'good2', 'good3']) obs.push({ itemId: item, workerKey: w, value: rand() < 0.9 ? truth : 1 - truth, seconds: 10, batchId: 1 });
+      for (const w of ['good1', 'good2', 'good3'])
+        obs.push({ itemId: item, workerKey: w, value: rand() < 0.9 ? truth : 1 - truth, seconds: 10, batchId: 1 });
       obs.push({ itemId: item, workerKey: 'spam', value: 1, seconds: 1, batchId: 1 });
     }
     const out = aggregateObservations({ kind: 'categorical', observations: obs, classes: ['keep', 'drop'], gold: new Map(), settings });
@@ -83,7 +90,16 @@ describe('aggregateObservations', () => {
       { itemId: 1, workerKey: 'x', value: 1, seconds: 4, batchId: 1 },
       { itemId: 2, workerKey: 'x', value: 0, seconds: 4, batchId: 1 },
     ];
-    const out = aggregateObservations({ kind: 'categorical', observations: obs, classes: ['a', 'b'], gold: new Map([[1, 1], [2, 1]]), settings });
+    const out = aggregateObservations({
+      kind: 'categorical',
+      observations: obs,
+      classes: ['a', 'b'],
+      gold: new Map([
+        [1, 1],
+        [2, 1],
+      ]),
+      settings,
+    });
     expect(out.workers[0]).toMatchObject({ goldAnswers: 2, goldAccuracy: 0.5 });
   });
 
@@ -135,7 +151,10 @@ describe('aggregateObservations', () => {
       classes: ['accept', 'reject', 'needs-edit'],
       gold: new Map(),
       settings,
-      editReviews: [{ accepted: true }, { accepted: false, errorTags: ['factual'], correction: { original: 'The sun is cold.', corrected: 'The sun is hot.' } }],
+      editReviews: [
+        { accepted: true },
+        { accepted: false, errorTags: ['factual'], correction: { original: 'The sun is cold.', corrected: 'The sun is hot.' } },
+      ],
     });
     expect(out.edits).toMatchObject({ reviews: 2, acceptRate: 0.5, correctedRate: 0.5, errorTags: [{ tag: 'factual', count: 1, share: 0.5 }] });
     expect(out.edits!.editDistance.mean).toBe(3);

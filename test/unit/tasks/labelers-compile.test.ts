@@ -12,7 +12,9 @@ const components = readdirSync(TASKS, { recursive: true, encoding: 'utf8' })
 
 describe('task components', () => {
   it('include a Labeler for each task type', () => {
-    expect(components).toEqual(expect.arrayContaining(['quality-rating/Labeler.svelte', 'synthetic-review/Labeler.svelte', 'pairwise-preference/Labeler.svelte']));
+    expect(components).toEqual(
+      expect.arrayContaining(['quality-rating/Labeler.svelte', 'synthetic-review/Labeler.svelte', 'pairwise-preference/Labeler.svelte']),
+    );
   });
 
   it.each(components)('%s compiles without warnings and never renders raw HTML', (path) => {

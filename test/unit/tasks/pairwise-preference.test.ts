@@ -22,7 +22,9 @@ describe('pairwise screen order', () => {
     expect(pairwisePreference.displayOrderProblem!({ screenChoice: 'left', choice: 'B' }, true)).toBeUndefined();
     expect(pairwisePreference.displayOrderProblem!({ screenChoice: 'left', choice: 'A' }, false)).toBeUndefined();
     expect(pairwisePreference.displayOrderProblem!({ screenChoice: 'tie', choice: 'tie' }, true)).toBeUndefined();
-    expect(pairwisePreference.displayOrderProblem!({ screenChoice: 'left', choice: 'A' }, true)).toBe('choice: left was response B in the order served, not A');
+    expect(pairwisePreference.displayOrderProblem!({ screenChoice: 'left', choice: 'A' }, true)).toBe(
+      'choice: left was response B in the order served, not A',
+    );
     expect(pairwisePreference.displayOrderProblem!({ screenChoice: 'tie', choice: 'A' }, false)).toMatch(/was response tie/);
   });
 });
@@ -36,7 +38,11 @@ describe('pairwise-preference config and payload', () => {
     const doc = { text: '', meta: { prompt: 'p', response_a: 'a', response_b: 'b' } };
     expect(pairwisePreference.payloadFromDocument(doc)).toEqual({ prompt: 'p', responseA: 'a', responseB: 'b' });
     const dpo = { text: JSON.stringify({ question: 'p', chosen: 'a', rejected: 'b' }), meta: {} };
-    expect(pairwisePreference.payloadFromDocument(dpo, { prompt: 'question', response_a: 'chosen', response_b: 'rejected' })).toEqual({ prompt: 'p', responseA: 'a', responseB: 'b' });
+    expect(pairwisePreference.payloadFromDocument(dpo, { prompt: 'question', response_a: 'chosen', response_b: 'rejected' })).toEqual({
+      prompt: 'p',
+      responseA: 'a',
+      responseB: 'b',
+    });
   });
 
   it('names the missing response', () => {
@@ -62,7 +68,10 @@ describe('pairwise-preference judgmentSchema', () => {
 describe('pairwise-preference gold and aggregation', () => {
   it('compares content choices, half credit for a tie against a preference', () => {
     expect(pairwisePreference.compareWithGold({ screenChoice: 'right', choice: 'A' }, { choice: 'A' }, config)).toEqual({ correct: true, score: 1 });
-    expect(pairwisePreference.compareWithGold({ screenChoice: 'tie', choice: 'tie' }, { choice: 'A' }, config)).toEqual({ correct: false, score: 0.5 });
+    expect(pairwisePreference.compareWithGold({ screenChoice: 'tie', choice: 'tie' }, { choice: 'A' }, config)).toEqual({
+      correct: false,
+      score: 0.5,
+    });
     expect(pairwisePreference.compareWithGold({ screenChoice: 'left', choice: 'B' }, { choice: 'A' }, config)).toEqual({ correct: false, score: 0 });
   });
 
@@ -81,6 +90,11 @@ describe('pairwise-preference gold and aggregation', () => {
       { screenChoice: 'left' as const, choice: 'B' as const },
       { screenChoice: 'tie' as const, choice: 'tie' as const },
     ];
-    expect(pairwisePreference.exportRow({ payload: { prompt: '', responseA: '', responseB: '' }, judgments }, config)).toEqual({ prefer_a: 1, prefer_b: 1, ties: 1, chose_left: 2 });
+    expect(pairwisePreference.exportRow({ payload: { prompt: '', responseA: '', responseB: '' }, judgments }, config)).toEqual({
+      prefer_a: 1,
+      prefer_b: 1,
+      ties: 1,
+      chose_left: 2,
+    });
   });
 });

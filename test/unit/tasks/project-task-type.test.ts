@@ -33,7 +33,9 @@ describe('a project task type (stored values as unknown)', () => {
     expect((badGold as Error).message).toMatch(/^quality-rating: a gold answer does not fit \(score: /);
     expect(refusal(() => type.judgmentLabel(null))).toMatchObject({ what: 'judgment' });
     expect(refusal(() => type.exportRow({ payload: {}, judgments: [{ score: 9 }] }))).toMatchObject({ what: 'judgment' });
-    expect(refusal(() => projectTaskType({ taskType: 'synthetic-review', config: {} })!.editReview!.original({ text: 1 }))).toMatchObject({ what: 'payload' });
+    expect(refusal(() => projectTaskType({ taskType: 'synthetic-review', config: {} })!.editReview!.original({ text: 1 }))).toMatchObject({
+      what: 'payload',
+    });
     expect(refusal(() => projectTaskType({ taskType: 'quality-rating', config: { scale: { min: 3, max: 3 } } }))).toMatchObject({ what: 'config' });
   });
 

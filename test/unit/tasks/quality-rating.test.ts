@@ -21,7 +21,10 @@ describe('quality-rating config', () => {
 
 describe('quality-rating payloadFromDocument', () => {
   it('takes the text and plain provenance from meta', () => {
-    const payload = qualityRating.payloadFromDocument({ text: '<script>x</script> body', meta: { url: 'https://e.x', source: 'cc', language: 'en', tokens: 12, other: 1 } });
+    const payload = qualityRating.payloadFromDocument({
+      text: '<script>x</script> body',
+      meta: { url: 'https://e.x', source: 'cc', language: 'en', tokens: 12, other: 1 },
+    });
     expect(payload).toEqual({ text: '<script>x</script> body', url: 'https://e.x', source: 'cc', language: 'en', tokens: 12 });
   });
 
@@ -32,7 +35,9 @@ describe('quality-rating payloadFromDocument', () => {
 
   it('keeps JSON-looking text as text unless a text field is mapped', () => {
     expect(qualityRating.payloadFromDocument({ text: '{"a":1}', meta: {} }).text).toBe('{"a":1}');
-    expect(qualityRating.payloadFromDocument({ text: '', meta: { content: 'body', lang: 'fr' } }, { text: 'content', language: 'lang' })).toMatchObject({ text: 'body', language: 'fr' });
+    expect(
+      qualityRating.payloadFromDocument({ text: '', meta: { content: 'body', lang: 'fr' } }, { text: 'content', language: 'lang' }),
+    ).toMatchObject({ text: 'body', language: 'fr' });
   });
 
   it('names a mapped field that is missing', () => {
@@ -98,7 +103,13 @@ describe('quality-rating gold and aggregation', () => {
       'keep_fraction',
     ]);
     const row = qualityRating.exportRow(
-      { payload: { text: '' }, judgments: [{ score: 2, aspects: { coherence: 4 }, keep: true }, { score: 4, aspects: { coherence: 2 }, keep: false }] },
+      {
+        payload: { text: '' },
+        judgments: [
+          { score: 2, aspects: { coherence: 4 }, keep: true },
+          { score: 4, aspects: { coherence: 2 }, keep: false },
+        ],
+      },
       withExtras,
     );
     expect(row).toMatchObject({ score_mean: 3, coherence_mean: 3, toxicity_mean: null, keep_fraction: 0.5 });

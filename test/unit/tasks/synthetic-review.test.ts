@@ -12,14 +12,26 @@ describe('synthetic-review config', () => {
   });
 
   it('refuses duplicate tag keys', () => {
-    expect(syntheticReview.configSchema.safeParse({ tags: [{ key: 'x', label: 'X' }, { key: 'x', label: 'Y' }] }).success).toBe(false);
+    expect(
+      syntheticReview.configSchema.safeParse({
+        tags: [
+          { key: 'x', label: 'X' },
+          { key: 'x', label: 'Y' },
+        ],
+      }).success,
+    ).toBe(false);
   });
 });
 
 describe('synthetic-review payloadFromDocument', () => {
   it('reads prompt, response and generator from meta', () => {
     const doc = { text: 'ignored', meta: { prompt: 'p', response: 'r', generator: 'llama-3-70b', generator_meta: { temperature: 0.7 } } };
-    expect(syntheticReview.payloadFromDocument(doc)).toEqual({ prompt: 'p', response: 'r', generator: 'llama-3-70b', generatorMeta: { temperature: 0.7 } });
+    expect(syntheticReview.payloadFromDocument(doc)).toEqual({
+      prompt: 'p',
+      response: 'r',
+      generator: 'llama-3-70b',
+      generatorMeta: { temperature: 0.7 },
+    });
   });
 
   it('reads a JSON text, with a mapping and dotted paths', () => {
@@ -66,8 +78,13 @@ describe('synthetic-review judgmentSchema', () => {
 describe('synthetic-review gold, aggregation and export', () => {
   it('scores the decision, then tag overlap when gold names tags', () => {
     expect(syntheticReview.compareWithGold({ decision: 'accept', tags: [] }, { decision: 'reject' }, config)).toEqual({ correct: false, score: 0 });
-    expect(syntheticReview.compareWithGold({ decision: 'reject', tags: ['factual'] }, { decision: 'reject' }, config)).toEqual({ correct: true, score: 1 });
-    expect(syntheticReview.compareWithGold({ decision: 'reject', tags: ['factual'] }, { decision: 'reject', tags: ['factual', 'reasoning'] }, config)).toEqual({
+    expect(syntheticReview.compareWithGold({ decision: 'reject', tags: ['factual'] }, { decision: 'reject' }, config)).toEqual({
+      correct: true,
+      score: 1,
+    });
+    expect(
+      syntheticReview.compareWithGold({ decision: 'reject', tags: ['factual'] }, { decision: 'reject', tags: ['factual', 'reasoning'] }, config),
+    ).toEqual({
       correct: true,
       score: 0.75,
     });
@@ -75,7 +92,9 @@ describe('synthetic-review gold, aggregation and export', () => {
 
   it('maps decisions to class indices', () => {
     expect(syntheticReview.aggregationClasses?.(config)).toEqual(['accept', 'reject', 'needs-edit']);
-    expect(['accept', 'reject', 'needs-edit'].map((decision) => syntheticReview.toAggregationLabel({ decision: decision as 'accept', tags: [] }, config))).toEqual([0, 1, 2]);
+    expect(
+      ['accept', 'reject', 'needs-edit'].map((decision) => syntheticReview.toAggregationLabel({ decision: decision as 'accept', tags: [] }, config)),
+    ).toEqual([0, 1, 2]);
     expect(syntheticReview.keepLabel?.(config)).toBe('accept');
   });
 
