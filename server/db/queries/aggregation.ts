@@ -1,5 +1,6 @@
 import { and, eq, isNotNull, sql } from 'drizzle-orm';
 import { annotatorStats, projects } from '../schema.ts';
+import type { ItemResult } from '../../quality/aggregate-observations.ts';
 import { rowsOf, type Tx } from '../store.ts';
 
 /** Asks for a re-aggregation of a project (cheap; the job picks it up). */
@@ -67,20 +68,7 @@ export async function goldAnswersByItem(db: Tx, projectId: number) {
 }
 
 /** Stores per-item results in one statement. */
-export async function upsertAggregates(
-  db: Tx,
-  projectId: number,
-  rows: {
-    itemId: number;
-    method: string;
-    label: string | null;
-    score: number | null;
-    low: number | null;
-    high: number | null;
-    confidence: number;
-    nJudgments: number;
-  }[],
-) {
+export async function upsertAggregates(db: Tx, projectId: number, rows: ItemResult[]) {
   if (!rows.length) return;
   const num = (x: number | null) => (x === null || !Number.isFinite(x) ? null : x);
   await db.execute(sql`
