@@ -12,3 +12,8 @@ export function count(n: number): string {
 export function when(value: string | Date | null): string {
   return value ? new Date(value).toLocaleString() : '—';
 }
+
+/** The word with its first letter in capitals, for headings made from a channel's vocabulary. */
+export function capitalized(word: string): string {
+  return word.charAt(0).toUpperCase() + word.slice(1);
+}

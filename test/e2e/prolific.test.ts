@@ -109,7 +109,14 @@ describe('crowd work on Prolific, in the browser', () => {
     expect(submission!.status).toBe('AWAITING REVIEW');
 
     await adminPage.getByTestId('crowd-sync').click();
-    await adminPage.getByTestId('crowd-sync-result').filter({ hasText: '1 confirmed · 1 approved · 0 rejected · 0 held · 1 bonus paid' }).waitFor();
+    await adminPage
+      .getByTestId('crowd-sync-result')
+      .filter({ hasText: '1 submissions seen · 1 confirmed · 1 approved · 0 rejected · 0 held · 1 bonus paid' })
+      .waitFor();
+    // The page speaks Prolific's words, not MTurk's.
+    await adminPage.getByRole('heading', { name: 'Sync with Prolific' }).waitFor();
+    await adminPage.getByRole('heading', { name: 'Studies' }).waitFor();
+    expect(await adminPage.getByTestId('crowd-workers').locator('th').first().textContent()).toBe('Participant');
     expect(submission!.status).toBe('APPROVED');
     expect(emulator.state.paid).toEqual([expect.objectContaining({ participantId: 'PCAREFUL0001', cents: 25 })]);
     await adminPage.getByTestId('crowd-sync').click();
