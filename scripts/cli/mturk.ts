@@ -72,7 +72,21 @@ const command: CliCommand = {
         `${e.hitCount} ${w.units}, ${e.assignmentCount} ${w.places}: rewards $${e.rewardTotal} + ${w.marketplace} fees $${e.fees} = $${e.grandTotal}`,
       );
       if (e.warning) console.error(`warning: ${e.warning} ${e.suggestion ?? ''}`);
-    } else if (action === 'publish' && channel === 'prolific') {
+    } else if (action === 'publish') {
+      // Only MTurk keeps a prepaid balance worth showing before spending it, and only it takes keywords and qualifications.
+      const balance = channel === 'prolific' ? undefined : (await client.request<{ balance: string }>('GET', '/api/crowd/balance')).balance;
+      const mturkOptions =
+        channel === 'prolific'
+          ? {}
+          : {
+              keywords: values.keywords,
+              qualifications: {
+                locales: values.locales?.split(',').map((l) => l.trim().toUpperCase()),
+                minApprovalRate: values['min-approval-rate'] ? Number(values['min-approval-rate']) : undefined,
+                minApprovedHits: values['min-approved'] ? Number(values['min-approved']) : undefined,
+                requireOurQualification: values['require-qualification'] ?? false,
+              },
+            };
       const result = await client.request<{ published: number; alreadyPublished: number; estimate: { cost: string } }>(
         'POST',
         `/api/batches/${required(values.batch, '--batch')}/crowd/publish`,
@@ -85,37 +99,12 @@ const command: CliCommand = {
             description: required(values.description, '--description'),
             purpose: values['qualification-test'] ? 'qualification' : 'work',
             ...channelOptions,
+            ...mturkOptions,
           },
         },
       );
-      console.log(`published ${result.published} ${w.units} ($${result.estimate.cost}), ${result.alreadyPublished} already published`);
-    } else if (action === 'publish') {
-      const { balance } = await client.request<{ balance: string }>('GET', '/api/crowd/balance');
-      const result = await client.request<{ published: number; alreadyPublished: number; estimate: { cost: string } }>(
-        'POST',
-        `/api/batches/${required(values.batch, '--batch')}/crowd/publish`,
-        {
-          json: {
-            itemsPerHit,
-            reward: required(values.reward, '--reward'),
-            budget: required(values.budget, '--budget'),
-            title: required(values.title, '--title'),
-            description: required(values.description, '--description'),
-            keywords: values.keywords,
-            splitAtFeeCliff: values['split-at-fee-cliff'] ?? false,
-            purpose: values['qualification-test'] ? 'qualification' : 'work',
-            qualifications: {
-              locales: values.locales?.split(',').map((l) => l.trim().toUpperCase()),
-              minApprovalRate: values['min-approval-rate'] ? Number(values['min-approval-rate']) : undefined,
-              minApprovedHits: values['min-approved'] ? Number(values['min-approved']) : undefined,
-              requireOurQualification: values['require-qualification'] ?? false,
-            },
-          },
-        },
-      );
-      console.log(
-        `balance before: $${balance}; published ${result.published} HIT(s) ($${result.estimate.cost}), ${result.alreadyPublished} already published`,
-      );
+      const published = `published ${result.published} ${w.units} ($${result.estimate.cost}), ${result.alreadyPublished} already published`;
+      console.log(balance === undefined ? published : `balance before: $${balance}; ${published}`);
     } else if (action === 'expire') {
       const { expired } = await client.request<{ expired: number }>('POST', `/api/batches/${required(values.batch, '--batch')}/crowd/expire`);
       console.log(`expired ${expired} ${w.units}`);
