@@ -4,9 +4,10 @@ import { projectParams } from './projects.schema.ts';
 import { batchParams } from './batches.schema.ts';
 import { loadProject } from './load-project.ts';
 import { crowdChannelOf } from '../crowd/channel-of.ts';
-import { assignmentParams, blockBody, decideBody, workerParams } from './crowd.schema.ts';
+import { assignmentParams, blockBody, decideBody, hooksBody, workerParams } from './crowd.schema.ts';
 import { estimateCrowdBatch, publishCrowdBatch } from '../commands/publish-crowd.ts';
 import { syncCrowdProject } from '../commands/sync-crowd.ts';
+import { subscribeProlificHooks } from '../commands/prolific-hooks.ts';
 import { blockCrowdWorker, decideHeldAssignment, expireCrowdBatch } from '../commands/manage-crowd.ts';
 import { crowdStatus, heldAssignments, listHits } from '../db/queries/crowd.ts';
 import { presentCrowdStatus, presentHeldAssignment } from '../presenters/crowd.ts';
@@ -29,6 +30,10 @@ export function crowdRoutes(ctx: AppContext): Router {
   router.get(
     '/crowd/balance',
     endpoint('crowd.manage', {}, async () => ({ balance: await channel().balance(), endpoint: channel().endpoint })),
+  );
+  router.post(
+    '/crowd/hooks',
+    endpoint('crowd.manage', { body: hooksBody }, ({ body }) => subscribeProlificHooks(ctx, channel(), body)),
   );
   router.post(
     '/batches/:batchId/crowd/estimate',

@@ -8,3 +8,4 @@ export const decideBody = z
 export const blockBody = z.object({ reason: z.string().min(1).max(1000) });
 export const assignmentParams = z.object({ assignmentId: z.coerce.number().int().positive() });
 export const workerParams = z.object({ workerId: z.string().min(1).max(100) });
+export const hooksBody = z.object({ workspaceId: z.string().min(1).max(100), targetUrl: z.string().url().max(2000).optional() });

@@ -6,6 +6,7 @@ import { findHitByExternalId, findHit, submissionsByExternalAssignment } from '.
 import { verifyProlificHook } from '../crowd/prolific/hook-signature.ts';
 import { crowdChannelOf } from '../crowd/channel-of.ts';
 import { syncCrowdProject } from '../commands/sync-crowd.ts';
+import { prolificHookSecrets } from '../commands/prolific-hooks.ts';
 import { completionCodesOf } from '../crowd/prolific/prolific-channel.ts';
 import type { AppContext } from '../context.ts';
 import { AppError, notFound } from '../errors.ts';
@@ -62,12 +63,11 @@ export function prolificWorkerRoutes(ctx: AppContext): Router {
     HOOK_PATH,
     express.text({ type: '*/*', limit: '100kb' }),
     endpoint('public', {}, async ({ req, body }) => {
-      const secret = ctx.config.PROLIFIC_HOOK_SECRET;
+      const secrets = await prolificHookSecrets(ctx);
       const raw = typeof body === 'string' ? body : '';
-      const valid =
-        !!secret && verifyProlificHook(secret, req.get('X-Prolific-Request-Timestamp') ?? '', raw, req.get('X-Prolific-Request-Signature') ?? '');
-      if (!valid) {
-        console.warn(`Prolific hook refused: ${secret ? 'bad signature' : 'PROLIFIC_HOOK_SECRET is not set'} (from ${req.ip})`);
+      const [timestamp, signature] = [req.get('X-Prolific-Request-Timestamp') ?? '', req.get('X-Prolific-Request-Signature') ?? ''];
+      if (!secrets.some((secret) => verifyProlificHook(secret, timestamp, raw, signature))) {
+        console.warn(`Prolific hook refused: ${secrets.length ? 'bad signature' : 'no hook secret is stored or set'} (from ${req.ip})`);
         throw new AppError(401, 'bad_signature', 'The X-Prolific-Request-Signature of this delivery does not verify');
       }
       const payload = hookPayload.safeParse(JSON.parse(raw || '{}'));

@@ -225,7 +225,29 @@ export class ProlificChannel implements CrowdChannel<ProlificPublishOptions> {
     throw conflict("Prolific's API offers no block call: exclude the participant with a study filter or a blocklist on Prolific itself");
   }
 
+  /**
+   * Subscribes `submission.status.change` deliveries to targetUrl for the workspace: creates the workspace's hook secret
+   * (Prolific keeps one active a workspace), subscribes, and confirms the subscription with the X-Hook-Secret it
+   * answers. Returns the secret the deliveries are signed with.
+   */
+  async subscribeHooks(args: { workspaceId: string; targetUrl: string }): Promise<{ subscriptionId: string; secret: string }> {
+    await this.exchange('POST', 'hooks/secrets/', { workspace_id: args.workspaceId });
+    const subscribed = await this.exchange<{ id: string }>('POST', 'hooks/subscriptions/', {
+      workspace_id: args.workspaceId,
+      event_type: 'submission.status.change',
+      target_url: args.targetUrl,
+    });
+    const secret = subscribed.headers.get('X-Hook-Secret');
+    if (!secret) throw new AppError(502, 'crowd_refused', 'Prolific subscribed the hook but sent no X-Hook-Secret to confirm it with');
+    await this.call('POST', `hooks/subscriptions/${subscribed.data.id}/`, { secret });
+    return { subscriptionId: subscribed.data.id, secret };
+  }
+
   private async call<T = unknown>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+    return (await this.exchange<T>(method, path, body)).data;
+  }
+
+  private async exchange<T = unknown>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ data: T; headers: Headers }> {
     if (!this.connection.token)
       throw new AppError(503, 'crowd_credentials', 'Set PROLIFIC_TOKEN to a Prolific API token to use the Prolific channel');
     let res: Response;
@@ -240,6 +262,6 @@ export class ProlificChannel implements CrowdChannel<ProlificPublishOptions> {
     }
     const text = await res.text();
     if (!res.ok) throw new AppError(502, 'crowd_refused', `Prolific refused ${method} ${path} (${res.status}): ${text.slice(0, 500)}`);
-    return (text ? JSON.parse(text) : {}) as T;
+    return { data: (text ? JSON.parse(text) : {}) as T, headers: res.headers };
   }
 }

@@ -8,3 +8,14 @@ export async function getOrCreateSetting(db: Tx, key: string, make: () => string
   const [row] = await db.select().from(serverSettings).where(eq(serverSettings.key, key));
   return row.value;
 }
+
+/** The stored value for a key, if any. */
+export async function getSetting(db: Tx, key: string): Promise<string | undefined> {
+  const [row] = await db.select().from(serverSettings).where(eq(serverSettings.key, key));
+  return row?.value;
+}
+
+/** Stores a value for a key, replacing the one there. */
+export async function putSetting(db: Tx, key: string, value: string): Promise<void> {
+  await db.insert(serverSettings).values({ key, value }).onConflictDoUpdate({ target: serverSettings.key, set: { value } });
+}
