@@ -110,6 +110,13 @@ describe('crowd work on MTurk, in the browser', () => {
     return assignmentId;
   }
 
+  test('the task page opened without the HIT and assignment says what its link is missing', async () => {
+    const page = await newPage({ width: 360, height: 800 });
+    await page.goto(`${app.url}/mturk`);
+    expect(await page.getByTestId('mturk-error').textContent()).toContain('its link is missing the HIT and assignment');
+    await page.context().close();
+  });
+
   test('publish from the Crowd page, work the HIT as MTurk workers, then sync, review and pay', async () => {
     // the publish over the budget cap is refused with a 409 the page shows
     const adminPage = await newPage({ width: 1280, height: 900 }, [/status of 409/]);
