@@ -7,6 +7,7 @@ const usage = `Usage (crowd and mturk are one command; it speaks the words of th
   npm run curate -- crowd estimate --batch ID --reward 0.10 [--items-per-hit 5] [--minutes 3]
   npm run curate -- crowd publish --batch ID --reward 0.50 --budget 10.00 --title T --description D --minutes 3
                    [--filters '[{"filter_id": "...", "selected_values": ["..."]}]']      (Prolific)
+  npm run curate -- crowd hooks --workspace ID [--url URL]   (Prolific: deliveries of submission status changes start a sync)
   npm run curate -- mturk estimate --batch ID --reward 0.10 [--items-per-hit 5]
   npm run curate -- mturk publish --batch ID --reward 0.10 --budget 25.00 --title T --description D
                    [--items-per-hit 5] [--keywords K] [--locales US,GB] [--min-approval-rate 95] [--min-approved 100]
@@ -46,12 +47,14 @@ const command: CliCommand = {
         'qualification-test': { type: 'boolean' },
         minutes: { type: 'string' },
         filters: { type: 'string' },
+        workspace: { type: 'string' },
+        url: { type: 'string' },
       },
       1,
     );
     if (values.help) return (console.log(usage), 0);
     const action = positionals[0];
-    if (!['estimate', 'publish', 'sync', 'status', 'expire'].includes(action ?? ''))
+    if (!['estimate', 'publish', 'sync', 'status', 'expire', 'hooks'].includes(action ?? ''))
       throw new CliError(`unknown action "${action ?? ''}"; see --help`, 2);
     const client = await ApiClient.fromEnv();
     const itemsPerHit = values['items-per-hit'] ? Number(values['items-per-hit']) : 5;
@@ -105,6 +108,11 @@ const command: CliCommand = {
       );
       const published = `published ${result.published} ${w.units} ($${result.estimate.cost}), ${result.alreadyPublished} already published`;
       console.log(balance === undefined ? published : `balance before: $${balance}; ${published}`);
+    } else if (action === 'hooks') {
+      const h = await client.request<{ subscriptionId: string; eventType: string; targetUrl: string }>('POST', '/api/crowd/hooks', {
+        json: { workspaceId: required(values.workspace, '--workspace'), targetUrl: values.url },
+      });
+      console.log(`subscribed ${h.eventType} to ${h.targetUrl} (subscription ${h.subscriptionId}); the server keeps the hook secret`);
     } else if (action === 'expire') {
       const { expired } = await client.request<{ expired: number }>('POST', `/api/batches/${required(values.batch, '--batch')}/crowd/expire`);
       console.log(`expired ${expired} ${w.units}`);

@@ -5,6 +5,7 @@ import { startProlificEmulator, type ProlificEmulator } from '../support/prolifi
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { buildBatch, buildDocuments, buildTokenClient } from '../support/factories.ts';
 import { rowsOf } from '../../server/db/store.ts';
+import { runCli } from '../support/run-cli.ts';
 
 let emulator: ProlificEmulator;
 let t: TestApp;
@@ -105,6 +106,15 @@ describe('subscribing to Prolific hooks', () => {
     const subscribed = await admin.post('/api/crowd/hooks', { workspaceId: 'w2' }).expect(200);
     expect(subscribed.body.targetUrl).toBe('http://127.0.0.1:9/api/prolific/hooks');
     expect(emulator.state.hooks.get(subscribed.body.subscriptionId)).toMatchObject({ target_url: 'http://127.0.0.1:9/api/prolific/hooks' });
+  });
+
+  it('subscribes from the CLI', async () => {
+    const out = await runCli(t, ['crowd', 'hooks', '--workspace', 'w3', '--url', `${t.url}/api/prolific/hooks`]);
+    expect(out.stderr).toBe('');
+    expect(out.code).toBe(0);
+    const id = /subscription (\w+)/.exec(out.stdout)![1]!;
+    expect(out.stdout).toContain(`subscribed submission.status.change to ${t.url}/api/prolific/hooks`);
+    expect(emulator.state.hooks.get(id)).toMatchObject({ target_url: `${t.url}/api/prolific/hooks`, is_enabled: true });
   });
 
   it('refuses a body without a workspace', async () => {
