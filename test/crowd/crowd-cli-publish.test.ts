@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { startMturkEmulator, type MturkEmulator } from '../support/mturk-emulator/index.ts';
 import { startProlificEmulator, type ProlificEmulator } from '../support/prolific-emulator/index.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { prolificAppEnv } from '../support/prolific-app-env.ts';
 import { buildBatch, buildDocuments } from '../support/factories.ts';
 import { runCli } from '../support/run-cli.ts';
 
@@ -49,12 +50,7 @@ describe('crowd publish from the CLI on Prolific', () => {
   let t: TestApp;
   beforeAll(async () => {
     emulator = await startProlificEmulator();
-    t = await startTestApp({
-      CROWD_CHANNEL: 'prolific',
-      PROLIFIC_ENDPOINT: emulator.apiUrl,
-      PROLIFIC_TOKEN: emulator.token,
-      PROLIFIC_COMPLETE_URL: `${emulator.origin}/submissions/complete`,
-    });
+    t = await startTestApp(prolificAppEnv(emulator));
   });
   afterAll(async () => {
     await t.close();

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { startProlificEmulator, type ProlificEmulator } from '../support/prolific-emulator/index.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { prolificAppEnv } from '../support/prolific-app-env.ts';
 import { buildBatch, buildDocuments, buildTokenClient } from '../support/factories.ts';
 import { rowsOf } from '../../server/db/store.ts';
 import { crowdChannelOf } from '../../server/crowd/channel-of.ts';
@@ -16,13 +17,7 @@ let admin: Awaited<ReturnType<typeof buildTokenClient>>;
 
 beforeAll(async () => {
   emulator = await startProlificEmulator();
-  t = await startTestApp({
-    CROWD_CHANNEL: 'prolific',
-    PROLIFIC_ENDPOINT: emulator.apiUrl,
-    PROLIFIC_TOKEN: emulator.token,
-    PROLIFIC_COMPLETE_URL: `${emulator.origin}/submissions/complete`,
-    PUBLIC_URL: 'http://127.0.0.1:9',
-  });
+  t = await startTestApp(prolificAppEnv(emulator));
   admin = await buildTokenClient(t, 'admin');
 });
 afterAll(async () => {
