@@ -254,6 +254,8 @@ export class LabelingQueue {
       this.#labeledStale = false;
     } else {
       this.#labeledStale = true;
+      // The sends that spoiled this count may all be over already, their flush's recount long done: count again now.
+      if (this.#judgmentsInFlight === 0) void this.#recount();
     }
     return answer;
   }
