@@ -37,6 +37,9 @@ export async function submitJudgment(ctx: AppContext, props: SubmitJudgmentProps
     const previous = await findJudgmentByClientId(tx, props.clientId);
     if (previous) {
       if (previous.workerKey !== workerKey) throw conflict('This client id was used by another submission');
+      // The first attempt may have committed and then lost its connection before announcing it (a 503 at COMMIT):
+      // announced again, the batch's progress and re-aggregation still hear of it; both are idempotent.
+      emit({ name: 'judgments:changed', payload: { projectId: props.project.id, batchId: item.batchId, itemId: item.id } });
       return { judgment: previous, replayed: true, itemComplete: false, feedback: null };
     }
     if (batch.status !== 'open') throw new AppError(409, 'batch_not_open', 'This task is not open for labeling: its batch is not open');

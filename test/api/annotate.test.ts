@@ -5,6 +5,7 @@ import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { buildBatch, buildDocuments, buildTokenClient, joinProject } from '../support/factories.ts';
 import { rowsOf } from '../../server/db/store.ts';
 import { expireLeases } from '../../server/db/queries/leases.ts';
+import type { DomainEvent } from '../../server/events.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -198,6 +199,28 @@ describe('submitting', () => {
     expect(new Set(results.map((r) => r.body.judgment.id)).size).toBe(1);
     const rows = await rowsOf<{ n: number }>(t.ctx.store.db, sql`select count(*)::int as n from judgments where client_id = ${clientId}`);
     expect(rows[0].n).toBe(1);
+  });
+
+  it('announces the judgment again on a replay, whose first attempt may have committed and lost its answer', async () => {
+    // A connection that dies during COMMIT answers 503 although the row is in; the client's retry is a replay. Were
+    // the replay silent, the batch's progress and re-aggregation would never hear of that judgment.
+    const project = await t.buildProject();
+    await buildDocuments(t, project.id, docs(1, 'r'));
+    await buildBatch(t, project.id, { redundancy: 1 });
+    const a = await buildTokenClient(t);
+    const [task] = await lease(a, project.id);
+    const clientId = randomUUID();
+    await submit(a, project.id, task, rating(2), clientId).expect(201);
+    const heard: DomainEvent[] = [];
+    const unsubscribe = t.ctx.events.subscribe((event) => heard.push(event));
+    try {
+      expect((await submit(a, project.id, task, rating(2), clientId).expect(200)).body.replayed).toBe(true);
+    } finally {
+      unsubscribe();
+    }
+    expect(heard.filter((e) => e.name === 'judgments:changed').map((e) => e.payload)).toEqual([
+      { projectId: project.id, batchId: expect.any(Number), itemId: task.itemId },
+    ]);
   });
 
   it('validates the value against the task type and records time spent', async () => {
