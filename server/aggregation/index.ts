@@ -28,6 +28,8 @@ export { pairwiseCohenKappa, cohenKappaFromTable } from './cohen-kappa.ts';
 export type { PairKappa } from './cohen-kappa.ts';
 export { annotatorReliability } from './annotator-reliability.ts';
 export type { ReliabilityFlag, ReliabilityInputs, ReliabilityThresholds, WorkerReliability } from './annotator-reliability.ts';
+export { reliability } from './calibration-error.ts';
+export type { Reliability, ReliabilityBin } from './calibration-error.ts';
 export { routeLowConfidence } from './confidence-routing.ts';
 export type { RoutingOptions, RoutingPlan } from './confidence-routing.ts';
 export { buildCodebook, encodeIds, encodeAnswers, toJudgments } from './encode.ts';
