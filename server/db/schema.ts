@@ -12,6 +12,7 @@ import {
   jsonb,
   pgTable,
   primaryKey,
+  real,
   text,
   timestamp,
   uniqueIndex,
@@ -518,12 +519,67 @@ export const socketIoAttachments = pgTable('socket_io_attachments', {
   payload: customBytea('payload'),
 });
 
+/**
+ * Quality classifier training runs of a project, kept as its history: the settings, the class scheme, the held-out
+ * evaluation beside its baselines, and the model itself as the fastText `.bin` it is exported as (so the stored
+ * bytes are what pipelines load). Scoring the corpus with a run is tracked on the run.
+ */
+export const classifierRuns = pgTable(
+  'classifier_runs',
+  {
+    id: id(),
+    projectId: ref('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    status: text('status', { enum: ['running', 'succeeded', 'failed'] }).notNull(),
+    /** The training options as given, after defaults (seed included), so a run can be repeated. */
+    settings: jsonb('settings').notNull(),
+    /** Class names in the model's output order and the number each stands for. */
+    classes: jsonb('classes').notNull().default([]),
+    trainExamples: integer('train_examples').notNull().default(0),
+    heldOutExamples: integer('held_out_examples').notNull().default(0),
+    /** The held-out evaluation with its baselines, and the held-out (score, reference) pairs thresholds are read from. */
+    report: jsonb('report').notNull().default({}),
+    model: customBytea('model'),
+    message: text('message').notNull().default(''),
+    scoreStatus: text('score_status', { enum: ['running', 'succeeded', 'failed'] }),
+    scored: integer('scored').notNull().default(0),
+    scoredAt: timestamp('scored_at', { withTimezone: true }),
+    createdBy: ref('created_by').references(() => users.id),
+    createdAt: createdAt(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (t) => [index('classifier_runs_project_idx').on(t.projectId, t.id)],
+);
+
+/** The classifier's score of every document of a project, from the run that scored it last. */
+export const documentScores = pgTable(
+  'document_scores',
+  {
+    documentId: ref('document_id')
+      .primaryKey()
+      .references(() => documents.id, { onDelete: 'cascade' }),
+    projectId: ref('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    runId: ref('run_id')
+      .notNull()
+      .references(() => classifierRuns.id, { onDelete: 'cascade' }),
+    /** Expected value of the classes under the probabilities (P(keep) for keep/drop). */
+    score: doublePrecision('score').notNull(),
+    /** Class probabilities in the run's class order. */
+    probabilities: real('probabilities').array().notNull(),
+  },
+  (t) => [index('document_scores_project_idx').on(t.projectId, t.documentId)],
+);
+
 export type User = typeof users.$inferSelect;
 export type ProjectRole = (typeof projectRoles)[number];
 export type Role = (typeof roles)[number];
 export type Project = typeof projects.$inferSelect;
 export type DocumentRow = typeof documents.$inferSelect;
 export type ImportRow = typeof imports.$inferSelect;
+export type ClassifierRun = typeof classifierRuns.$inferSelect;
 
 /** Server-wide values generated once and shared by every process (e.g. the session signing secret). */
 export const serverSettings = pgTable('server_settings', {
