@@ -17,6 +17,7 @@ import { oneCoinDawidSkene } from '../../server/aggregation/one-coin-dawid-skene
 import { mace } from '../../server/aggregation/mace.ts';
 import { glad } from '../../server/aggregation/glad.ts';
 import { ordinalBiasModel } from '../../server/aggregation/ordinal-bias.ts';
+import { reliability, type Reliability } from '../../server/aggregation/calibration-error.ts';
 import type { CategoricalJudgments, CategoricalResult } from '../../server/aggregation/types.ts';
 
 const categorical: Record<string, (data: CategoricalJudgments) => CategoricalResult> = {
@@ -27,14 +28,20 @@ const categorical: Record<string, (data: CategoricalJudgments) => CategoricalRes
   mace,
   glad,
 };
-const methodList = [...Object.keys(categorical), 'ordinal'].join('|');
+const methodList = [...Object.keys(categorical), 'ordinal', 'all'].join('|');
 
 const usage = `Usage: npm run curate -- aggregate --answers FILE.csv --method ${methodList} --out OUT.csv [--gold GOLD.csv]
 
 Aggregates crowd answers offline. FILE.csv has the header item,worker,label (labels are strings; ties go to
 the smallest label string, as in crowd-kit). Writes item,label,confidence, or item,score,low,high for
---method ordinal (labels must then be numbers). With --gold (header item,truth) prints accuracy, or MAE
-for ordinal, over gold items that have answers.`;
+--method ordinal (labels must then be numbers).
+With --gold (header item,truth), scores the result on the gold items that have answers (gold is never used to
+fit): prints accuracy, the calibration error (ECE: confidences in 10 equal-width bins, the item-weighted mean of
+|accuracy - mean confidence| per bin) and a reliability table (per bin: items, mean confidence, accuracy); MAE
+for ordinal.
+--method all runs every categorical method on the same answers and prints one line each: seconds taken and,
+with --gold, accuracy and ECE; --out is optional then and gets item, then <method>_label,<method>_confidence
+for each method.`;
 
 /**
  * Streams a CSV file (csv-parse: quoted fields may span lines, a byte-order mark is dropped, every row must have
@@ -74,10 +81,10 @@ async function readGold(file: string, encoded: EncodedAnswers): Promise<Map<numb
   return gold;
 }
 
-function* categoricalRows(encoded: EncodedAnswers, result: CategoricalResult): Generator<(string | number)[]> {
-  yield ['item', 'label', 'confidence'];
+function* categoricalRows(encoded: EncodedAnswers, fits: { method?: string; result: CategoricalResult }[]): Generator<(string | number)[]> {
+  yield ['item', ...fits.flatMap(({ method }) => (method ? [`${method}_label`, `${method}_confidence`] : ['label', 'confidence']))];
   for (let i = 0; i < encoded.items.names.length; i++) {
-    yield [encoded.items.names[i], encoded.labels.names[result.label[i]], Number(result.confidence[i].toFixed(6))];
+    yield [encoded.items.names[i], ...fits.flatMap(({ result }) => [encoded.labels.names[result.label[i]], Number(result.confidence[i].toFixed(6))])];
   }
 }
 
@@ -86,6 +93,59 @@ function* ordinalRows(encoded: EncodedAnswers, fit: ReturnType<typeof ordinalBia
   for (let i = 0; i < encoded.items.names.length; i++) {
     yield [encoded.items.names[i], ...[fit.score[i], fit.low[i], fit.high[i]].map((x) => Number(x.toFixed(6)))];
   }
+}
+
+/** A result's confidence against whether its label is right, on the gold items that have answers. */
+function scoreOnGold(encoded: EncodedAnswers, result: CategoricalResult, truths: Map<number, string>): Reliability {
+  const confidence = new Float64Array(truths.size);
+  const correct = new Uint8Array(truths.size);
+  let k = 0;
+  for (const [i, truth] of truths) {
+    confidence[k] = result.confidence[i];
+    correct[k++] = encoded.labels.names[result.label[i]] === truth ? 1 : 0;
+  }
+  return reliability(confidence, correct);
+}
+
+/** Rows as text columns: the first left-aligned, the others right-aligned, each as wide as its widest cell. */
+function columns(rows: string[][]): string[] {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  '));
+}
+
+const figure = (x: number | null) => (x === null ? '-' : x.toFixed(4));
+
+function reliabilityReport(r: Reliability): string[] {
+  return [
+    `accuracy ${figure(r.accuracy)} over ${r.n} gold items`,
+    `calibration error (ECE, ${r.bins.length} bins) ${figure(r.ece)}`,
+    ...columns([
+      ['confidence', 'items', 'mean confidence', 'accuracy'],
+      ...r.bins.map((b) => [
+        `${b.low.toFixed(1)}-${b.high.toFixed(1)}`,
+        String(b.count),
+        b.count ? figure(b.meanConfidence) : '-',
+        figure(b.accuracy),
+      ]),
+    ]),
+  ];
+}
+
+/** Every categorical method on the same answers, timed, and scored on gold when there is some. */
+function compareMethods(encoded: EncodedAnswers, judgments: CategoricalJudgments, truths: Map<number, string> | null) {
+  const fits = Object.entries(categorical).map(([method, fit]) => {
+    const start = performance.now();
+    const result = fit(judgments);
+    return { method, result, seconds: (performance.now() - start) / 1000 };
+  });
+  const report = columns([
+    ['method', 'seconds', ...(truths ? ['accuracy', 'ECE'] : [])],
+    ...fits.map(({ method, result, seconds }) => {
+      const scored = truths && scoreOnGold(encoded, result, truths);
+      return [method, seconds.toFixed(3), ...(scored ? [figure(scored.accuracy), figure(scored.ece)] : [])];
+    }),
+  ]);
+  return { fits, report };
 }
 
 const command: CliCommand = {
@@ -101,9 +161,10 @@ const command: CliCommand = {
     });
     if (values.help) return (console.log(usage), 0);
     const answers = required(values.answers, '--answers');
-    const out = required(values.out, '--out');
     const { method, gold } = values;
-    if (!method || !(method in categorical || method === 'ordinal')) throw new CliError(`--method must be one of ${methodList}`, 2);
+    if (!method || !(method in categorical || method === 'ordinal' || method === 'all'))
+      throw new CliError(`--method must be one of ${methodList}`, 2);
+    const out = method === 'all' ? values.out : required(values.out, '--out');
     const encoder = answerEncoder();
     await readCsv(answers, ['item', 'worker', 'label'], (fields, [item, worker, label]) => encoder.add(fields[item], fields[worker], fields[label]));
     const encoded = encoder.finish();
@@ -114,20 +175,22 @@ const command: CliCommand = {
       const bad = encoded.labels.names.find((_, k) => !Number.isFinite(numeric[k]));
       if (bad !== undefined) throw new Error(`--method ordinal needs numeric labels; got "${bad}"`);
       const fit = ordinalBiasModel({ ...judgments, value: Float64Array.from(encoded.label, (l) => numeric[l]) });
-      await writeCsv(out, ordinalRows(encoded, fit));
+      await writeCsv(out!, ordinalRows(encoded, fit));
       if (truths) {
         let error = 0;
         for (const [i, truth] of truths) error += Math.abs(fit.score[i] - Number(truth));
         console.log(`MAE ${(error / truths.size).toFixed(4)} over ${truths.size} gold items`);
       }
+      return 0;
+    }
+    if (method === 'all') {
+      const { fits, report } = compareMethods(encoded, judgments, truths);
+      if (out) await writeCsv(out, categoricalRows(encoded, fits));
+      for (const line of report) console.log(line);
     } else {
       const result = categorical[method](judgments);
-      await writeCsv(out, categoricalRows(encoded, result));
-      if (truths) {
-        let hits = 0;
-        for (const [i, truth] of truths) if (encoded.labels.names[result.label[i]] === truth) hits++;
-        console.log(`accuracy ${(hits / truths.size).toFixed(4)} over ${truths.size} gold items`);
-      }
+      await writeCsv(out!, categoricalRows(encoded, [{ result }]));
+      if (truths) for (const line of reliabilityReport(scoreOnGold(encoded, result, truths))) console.log(line);
       console.error(`aggregate: ${judgments.item.length} answers, ${judgments.nItems} items, ${result.ties} ties (to the smallest label)`);
     }
     return 0;

@@ -57,7 +57,71 @@ describe('aggregate command', () => {
     ]);
     expect(lines[3]).toBe('doc3,"say ""hi""",1');
     // doc2's truth is dog, so 2 of the 3 answered gold items are right.
-    expect(stdout).toEqual(['accuracy 0.6667 over 3 gold items']);
+    expect(stdout[0]).toBe('accuracy 0.6667 over 3 gold items');
+  });
+
+  it('with --gold prints the calibration error and a reliability table of the confidences against gold', async () => {
+    const { code, stdout } = await run(['--answers', answers, '--method', 'mv', '--gold', gold, '--out', path.join(dir, 'mv-gold.csv')]);
+    expect(code).toBe(0);
+    // Confidences 2/3 (right), 1/2 (wrong) and 1 (right): |1 - 2/3|, |0 - 1/2| and 0 over three items.
+    expect(stdout[1]).toBe('calibration error (ECE, 10 bins) 0.2778');
+    const table = stdout.slice(2).map((line) => line.trim().split(/\s+/));
+    expect(table[0]).toEqual(['confidence', 'items', 'mean', 'confidence', 'accuracy']);
+    expect(table.slice(1)).toHaveLength(10);
+    expect(table[1]).toEqual(['0.0-0.1', '0', '-', '-']);
+    expect(table[6]).toEqual(['0.5-0.6', '1', '0.5000', '0.0000']);
+    expect(table[7]).toEqual(['0.6-0.7', '1', '0.6667', '1.0000']);
+    expect(table[10]).toEqual(['0.9-1.0', '1', '1.0000', '1.0000']);
+  });
+
+  it('accepts a UTF-8 byte-order mark on the header of both the answers and the gold file', async () => {
+    const bomAnswers = write('bom-answers.csv', '\uFEFFitem,worker,label\na,w1,x\na,w2,x\nb,w1,y\nb,w2,x\n');
+    const bomGold = write('bom-gold.csv', '\uFEFFitem,truth\na,x\nb,y\n');
+    const { code, stdout, stderr } = await run([
+      '--answers',
+      bomAnswers,
+      '--method',
+      'mv',
+      '--gold',
+      bomGold,
+      '--out',
+      path.join(dir, 'bom-out.csv'),
+    ]);
+    expect(stderr.filter((l) => !l.includes('answers,'))).toEqual([]);
+    expect(code).toBe(0);
+    // b ties between x and y and goes to x: one of the two gold items is right.
+    expect(stdout[0]).toBe('accuracy 0.5000 over 2 gold items');
+  });
+
+  it('--method all prints every method side by side, with the accuracy and calibration error each scores alone', async () => {
+    const out = path.join(dir, 'all.csv');
+    const { code, stdout } = await run(['--answers', answers, '--method', 'all', '--gold', gold, '--out', out]);
+    expect(code).toBe(0);
+    const [header, ...rows] = stdout.map((line) => line.trim().split(/\s+/));
+    expect(header).toEqual(['method', 'seconds', 'accuracy', 'ECE']);
+    const methods = rows.map((r) => r[0]);
+    expect(methods).toEqual(expect.arrayContaining(['mv', 'wawa', 'ds', 'one-coin', 'mace', 'glad']));
+    for (const r of rows) {
+      expect(r).toHaveLength(4);
+      expect(Number(r[1])).toBeGreaterThanOrEqual(0);
+    }
+    // Each row says what the method alone says.
+    for (const method of ['mv', 'ds']) {
+      const alone = await run(['--answers', answers, '--method', method, '--gold', gold, '--out', path.join(dir, `${method}-alone.csv`)]);
+      const row = rows.find((r) => r[0] === method)!;
+      expect(`accuracy ${row[2]} over 3 gold items`).toBe(alone.stdout[0]);
+      expect(`calibration error (ECE, 10 bins) ${row[3]}`).toBe(alone.stdout[1]);
+    }
+    const written: string[][] = parse(fs.readFileSync(out, 'utf8'));
+    expect(written[0]).toEqual(['item', ...methods.flatMap((m) => [`${m}_label`, `${m}_confidence`])]);
+    expect(written[1].slice(0, 3)).toEqual(['doc 1, part a', 'cat', '0.666667']);
+  });
+
+  it('--method all without --gold prints the time per method only', async () => {
+    const { code, stdout } = await run(['--answers', answers, '--method', 'all']);
+    expect(code).toBe(0);
+    expect(stdout[0].trim().split(/\s+/)).toEqual(['method', 'seconds']);
+    expect(stdout.length).toBeGreaterThan(6);
   });
 
   it('runs the ordinal model on numeric labels and reports MAE', async () => {
