@@ -153,7 +153,7 @@ async function main(): Promise<number> {
 
     const row = (name: string, t: Timing, baseline: Timing, extra = '') =>
       console.log(
-        `  ${name.padEnd(22)} ${t.seconds.toFixed(3).padStart(8)} s ${(t.seconds / baseline.seconds).toFixed(1).padStart(8)}× plain pass` +
+        `  ${name.padEnd(26)} ${t.seconds.toFixed(3).padStart(8)} s ${(t.seconds / baseline.seconds).toFixed(1).padStart(8)}× plain pass` +
           `   cpu ${t.cpuSeconds.toFixed(3).padStart(7)} s ${(t.cpuSeconds / baseline.cpuSeconds).toFixed(1).padStart(8)}×   ${extra}`,
       );
 
