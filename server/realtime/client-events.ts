@@ -26,4 +26,8 @@ export interface ClientEventMap {
    * judgments left out of the task columns (not the file) as they do not fit the project's config as it is now.
    */
   'export:progress': { projectId: number; exportId: string; written: number; total: number; skipped: number; judgmentsNotFitting: number };
+  /** A classifier run is training (examples over all epochs, with the recent loss) or scoring the corpus (documents). */
+  'classifier:progress': { projectId: number; runId: number; phase: 'training' | 'scoring'; done: number; total: number; loss: number | null };
+  /** A classifier run finished training or scoring (succeeded or failed). */
+  'classifier:done': { projectId: number; runId: number; phase: 'training' | 'scoring'; status: 'succeeded' | 'failed'; message: string };
 }
