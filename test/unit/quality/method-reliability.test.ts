@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { majorityVote, reliability, simulateCrowd, type CategoricalJudgments, type CategoricalResult } from '../../../server/aggregation/index.ts';
+import { MIN_GOLD_FOR_RELIABILITY, methodReliability, type ReliabilityMethod } from '../../../server/quality/method-reliability.ts';
+
+const crowd = simulateCrowd({ nItems: 200, judgmentsPerItem: 3, nWorkers: 12, nClasses: 3, seed: 7, mix: { regular: 0.8, spammer: 0.2 } });
+
+/** Gold on the first `n` items, -1 elsewhere. */
+function goldOn(n: number): Int32Array {
+  return Int32Array.from(crowd.truth, (t, i) => (i < n ? t : -1));
+}
+
+const mv: ReliabilityMethod = { method: 'mv', fit: majorityVote, usesGold: false };
+
+/** Answers the gold it is given with certainty and class 0 at confidence 1/2 elsewhere: scored on given gold it looks perfect. */
+function echoGold(data: CategoricalJudgments, gold: Int32Array): CategoricalResult {
+  const result = majorityVote(data);
+  for (let i = 0; i < data.nItems; i++) {
+    result.label[i] = gold[i] >= 0 ? gold[i] : 0;
+    result.confidence[i] = gold[i] >= 0 ? 1 : 0.5;
+  }
+  return result;
+}
+
+describe('methodReliability', () => {
+  it('draws nothing below the gold items it needs, and says how many there are', () => {
+    const few = methodReliability(crowd.judgments, goldOn(MIN_GOLD_FOR_RELIABILITY - 1), [mv]);
+    expect(few).toEqual({ goldItems: MIN_GOLD_FOR_RELIABILITY - 1, needed: MIN_GOLD_FOR_RELIABILITY, methods: [] });
+  });
+
+  it('counts only gold items that have judgments', () => {
+    const judged: CategoricalJudgments = { ...crowd.judgments, nItems: crowd.judgments.nItems + 50 };
+    const gold = Int32Array.from({ length: judged.nItems }, (_, i) => (i < 40 || i >= 200 ? 0 : -1));
+    expect(methodReliability(judged, gold, [mv]).goldItems).toBe(40);
+  });
+
+  it("scores a method's confidence on the gold items only", () => {
+    const gold = goldOn(100);
+    const [row] = methodReliability(crowd.judgments, gold, [mv]).methods;
+    const result = majorityVote(crowd.judgments);
+    const direct = reliability(
+      result.confidence.subarray(0, 100),
+      Array.from({ length: 100 }, (_, i) => result.label[i] === crowd.truth[i]),
+    );
+    expect(row).toEqual({ method: 'mv', crossFitted: false, ...direct });
+    expect(row.n).toBe(100);
+  });
+
+  it('scores a method that reads gold only on gold items its fit was not given', () => {
+    const gold = goldOn(100);
+    const [honest, peeking] = methodReliability(crowd.judgments, gold, [
+      { method: 'echo', fit: echoGold, usesGold: true },
+      { method: 'echo-declared-blind', fit: echoGold, usesGold: false },
+    ]).methods;
+    expect(peeking.accuracy).toBe(1);
+    expect(honest.crossFitted).toBe(true);
+    const zeros = Array.from(crowd.truth.subarray(0, 100)).filter((t) => t === 0).length;
+    expect(honest.accuracy).toBeCloseTo(zeros / 100, 10);
+    expect(honest.bins[5].count).toBe(100);
+    expect(honest.ece).toBeCloseTo(Math.abs(zeros / 100 - 0.5), 10);
+  });
+});
