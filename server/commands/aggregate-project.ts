@@ -16,12 +16,34 @@ import {
 import { tryAdvisoryXactLock } from '../jobs/advisory-lock.ts';
 import { runCommand } from './run-command.ts';
 import { notFound } from '../errors.ts';
-import { aggregateObservations, type AggregationOutput, type Observation } from '../quality/aggregate-observations.ts';
+import { aggregateObservations, type Observation } from '../quality/aggregate-observations.ts';
+import { categoricalInput, methodReliability, type ReliabilityMethod } from '../quality/method-reliability.ts';
 import { aggregationSettingsOf } from '../quality/aggregation-settings.ts';
 import { projectTaskType } from '../../tasks/registry.ts';
-import { routeLowConfidence, type EditReview } from '../aggregation/index.ts';
+import {
+  dawidSkene,
+  glad,
+  goldWeightedVote,
+  mace,
+  majorityVote,
+  oneCoinDawidSkene,
+  routeLowConfidence,
+  wawa,
+  type EditReview,
+} from '../aggregation/index.ts';
 import { tryDocumentPayload } from './document-payload.ts';
 import type { Tx } from '../db/store.ts';
+
+/** Every categorical method a project may choose, under its settings name, as the reliability diagram runs it. */
+const RELIABILITY_METHODS: ReliabilityMethod[] = [
+  { method: 'mv', fit: majorityVote, usesGold: false },
+  { method: 'gold-weighted', fit: goldWeightedVote, usesGold: true },
+  { method: 'wawa', fit: wawa, usesGold: false },
+  { method: 'ds', fit: dawidSkene, usesGold: false },
+  { method: 'one-coin', fit: oneCoinDawidSkene, usesGold: false },
+  { method: 'mace', fit: mace, usesGold: false },
+  { method: 'glad', fit: glad, usesGold: false },
+];
 
 /** Per-project lock keys live in their own range, clear of the job locks. */
 const LOCK_BASE = 1_000_000_000;
@@ -49,7 +71,7 @@ export async function aggregateProject(ctx: AppContext, props: { projectId: numb
       await goldAnswersByItem(tx, project.id),
     );
     const edits = await editReviews(tx, project, labels);
-    const output = compute(project, labels, gold, edits?.reviews);
+    const { output, reliability } = compute(project, labels, gold, edits?.reviews);
     await upsertAggregates(tx, project.id, output.items);
     await replaceAnnotatorStats(
       tx,
@@ -83,6 +105,7 @@ export async function aggregateProject(ctx: AppContext, props: { projectId: numb
       edits: output.edits,
       positionBias: output.positionBias,
       classes: output.classes,
+      reliability,
       lowConfidenceItems: low.length,
       judgmentsNotFitting,
       goldAnswersNotFitting,
@@ -126,8 +149,11 @@ function fittingValues(project: Project, stored: Labels, storedGold: Map<number,
   return { labels, gold, judgmentsNotFitting: stored.length - labels.length, goldAnswersNotFitting: storedGold.size - gold.size };
 }
 
-/** Maps judgments through the project's task type and runs the engine. */
-function compute(project: Project, labels: Labels, gold: Map<number, unknown>, reviews: EditReview[] | undefined): AggregationOutput {
+/**
+ * Maps judgments through the project's task type and runs the engine; for categorical labels, also every method
+ * against the gold items, so the quality page shows how far each one's confidence holds.
+ */
+function compute(project: Project, labels: Labels, gold: Map<number, unknown>, reviews: EditReview[] | undefined) {
   const taskType = projectTaskType(project)!;
   const observations: Observation[] = labels.map((l) => ({
     itemId: Number(l.item_id),
@@ -139,7 +165,7 @@ function compute(project: Project, labels: Labels, gold: Map<number, unknown>, r
     aspects: taskType.aspectScores(l.value),
   }));
   const goldValues = new Map([...gold].map(([itemId, answer]) => [itemId, taskType.goldLabel(answer)]));
-  return aggregateObservations({
+  const output = aggregateObservations({
     kind: taskType.aggregationKind,
     observations,
     classes: taskType.aggregationClasses(),
@@ -149,6 +175,9 @@ function compute(project: Project, labels: Labels, gold: Map<number, unknown>, r
     editReviews: reviews,
     settings: aggregationSettingsOf(project.settings),
   });
+  if (taskType.aggregationKind !== 'categorical') return { output, reliability: null };
+  const { data, gold: goldCodes } = categoricalInput(observations, goldValues, output.classes.length);
+  return { output, reliability: methodReliability(data, goldCodes, RELIABILITY_METHODS) };
 }
 
 /**

@@ -2,12 +2,15 @@ import type { Project } from '../db/schema.ts';
 import type { AggregationOutput, WorkerStats } from '../quality/aggregate-observations.ts';
 import type { EditReviewSummary } from '../aggregation/index.ts';
 import { aggregationSettingsOf } from '../quality/aggregation-settings.ts';
+import type { ProjectReliability } from '../quality/method-reliability.ts';
 import type { confidenceHistogram, itemStatusCounts, resultHistogram } from '../db/queries/quality.ts';
 
 /** What the last aggregation run stored on the project; empty before the first run. */
 type StoredQuality = Pick<AggregationOutput, 'agreement' | 'agreementByBatch' | 'agreementByAspect' | 'positionBias' | 'classes'> & {
   /** Rates and distances are NaN without reviews or corrections, so null here. */
   edits: (FromJson<Omit<EditReviewSummary, 'editDistance'>> & { editDistance: FromJson<EditReviewSummary['editDistance']> }) | null;
+  /** Categorical labels: each method's confidence against the gold items; null for scores and preferences. */
+  reliability: ProjectReliability | null;
   lowConfidenceItems: number;
   /** Stored under an earlier config and not fitting the current one, so left out of the run. */
   judgmentsNotFitting: number;

@@ -3,6 +3,7 @@
  * judgments, its confidence set against the project's gold items. Pure: the aggregation command calls it.
  */
 import { reliability, type CategoricalJudgments, type CategoricalResult, type Reliability } from '../aggregation/index.ts';
+import type { Observation } from './aggregate-observations.ts';
 
 /**
  * Fewer gold items than this spread over ten confidence bins say little: most bins would hold one item or none,
@@ -10,13 +11,13 @@ import { reliability, type CategoricalJudgments, type CategoricalResult, type Re
  */
 export const MIN_GOLD_FOR_RELIABILITY = 30;
 
-/** A categorical method as the diagram runs it; `gold` holds a class per item, -1 where none is known. */
-export interface ReliabilityMethod {
-  method: string;
-  fit: (data: CategoricalJudgments, gold: Int32Array) => CategoricalResult;
-  /** Whether the fit reads `gold`: such a method is scored only on gold items it was not given. */
-  usesGold: boolean;
-}
+/**
+ * A categorical method as the diagram runs it: from the judgments alone, or also from gold (a class per item, -1
+ * where none is known), when it is scored only on gold items it was not given.
+ */
+export type ReliabilityMethod =
+  | { method: string; usesGold: false; fit: (data: CategoricalJudgments) => CategoricalResult }
+  | { method: string; usesGold: true; fit: (data: CategoricalJudgments, gold: Int32Array) => CategoricalResult };
 
 export interface MethodReliability extends Reliability {
   method: string;
@@ -52,19 +53,51 @@ export function methodReliability(data: CategoricalJudgments, gold: Int32Array, 
   return {
     goldItems: scored.length,
     needed: MIN_GOLD_FOR_RELIABILITY,
-    methods: methods.map(({ method, fit, usesGold }) => {
-      if (!usesGold) {
-        const result = fit(data, gold);
+    methods: methods.map((m) => {
+      if (!m.usesGold) {
+        const result = m.fit(data);
         scored.forEach((_, k) => score(result, k));
       } else {
         for (const fold of [0, 1]) {
           const given = Int32Array.from(gold);
           scored.forEach((i, k) => k % 2 === fold && (given[i] = -1));
-          const result = fit(data, given);
+          const result = m.fit(data, given);
           scored.forEach((_, k) => k % 2 === fold && score(result, k));
         }
       }
-      return { method, crossFitted: usesGold, ...reliability(confidence, correct) };
+      return { method: m.method, crossFitted: m.usesGold, ...reliability(confidence, correct) };
     }),
   };
+}
+
+/**
+ * A project's categorical judgments as the engine takes them (items and workers numbered by first appearance, the
+ * value is the class) with the gold class of each item, -1 where it has none.
+ */
+export function categoricalInput(
+  observations: readonly Pick<Observation, 'itemId' | 'workerKey' | 'value'>[],
+  goldByItemId: ReadonlyMap<number, number>,
+  nClasses: number,
+): { data: CategoricalJudgments; gold: Int32Array } {
+  const items = new Map<number, number>();
+  const workers = new Map<string, number>();
+  const n = observations.length;
+  const data: CategoricalJudgments = {
+    nItems: 0,
+    nWorkers: 0,
+    nClasses,
+    item: new Int32Array(n),
+    worker: new Int32Array(n),
+    label: new Int32Array(n),
+  };
+  observations.forEach((o, j) => {
+    data.item[j] = items.get(o.itemId) ?? items.set(o.itemId, items.size).size - 1;
+    data.worker[j] = workers.get(o.workerKey) ?? workers.set(o.workerKey, workers.size).size - 1;
+    data.label[j] = o.value;
+  });
+  data.nItems = items.size;
+  data.nWorkers = workers.size;
+  const gold = new Int32Array(items.size).fill(-1);
+  for (const [itemId, i] of items) gold[i] = goldByItemId.get(itemId) ?? -1;
+  return { data, gold };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { majorityVote, reliability, simulateCrowd, type CategoricalJudgments, type CategoricalResult } from '../../../server/aggregation/index.ts';
-import { MIN_GOLD_FOR_RELIABILITY, methodReliability, type ReliabilityMethod } from '../../../server/quality/method-reliability.ts';
+import { MIN_GOLD_FOR_RELIABILITY, categoricalInput, methodReliability, type ReliabilityMethod } from '../../../server/quality/method-reliability.ts';
 
 const crowd = simulateCrowd({ nItems: 200, judgmentsPerItem: 3, nWorkers: 12, nClasses: 3, seed: 7, mix: { regular: 0.8, spammer: 0.2 } });
 
@@ -49,7 +49,7 @@ describe('methodReliability', () => {
     const gold = goldOn(100);
     const [honest, peeking] = methodReliability(crowd.judgments, gold, [
       { method: 'echo', fit: echoGold, usesGold: true },
-      { method: 'echo-declared-blind', fit: echoGold, usesGold: false },
+      { method: 'echo-blind', fit: (data) => echoGold(data, gold), usesGold: false },
     ]).methods;
     expect(peeking.accuracy).toBe(1);
     expect(honest.crossFitted).toBe(true);
@@ -57,5 +57,31 @@ describe('methodReliability', () => {
     expect(honest.accuracy).toBeCloseTo(zeros / 100, 10);
     expect(honest.bins[5].count).toBe(100);
     expect(honest.ece).toBeCloseTo(Math.abs(zeros / 100 - 0.5), 10);
+  });
+});
+
+describe('categoricalInput', () => {
+  it('numbers items and workers by first appearance and gives each item its gold class', () => {
+    const { data, gold } = categoricalInput(
+      [
+        { itemId: 40, workerKey: 'b', value: 2 },
+        { itemId: 7, workerKey: 'a', value: 0 },
+        { itemId: 40, workerKey: 'a', value: 1 },
+      ],
+      new Map([
+        [7, 1],
+        [99, 0],
+      ]),
+      3,
+    );
+    expect(data).toEqual({
+      nItems: 2,
+      nWorkers: 2,
+      nClasses: 3,
+      item: Int32Array.from([0, 1, 0]),
+      worker: Int32Array.from([0, 1, 1]),
+      label: Int32Array.from([2, 0, 1]),
+    });
+    expect(gold).toEqual(Int32Array.from([-1, 1]));
   });
 });

@@ -1,0 +1,117 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import request from 'supertest';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { buildReviewedProjectWithGold, truthOf } from '../support/reviewed-with-gold.ts';
+import { rowsOf } from '../../server/db/store.ts';
+import { reliability } from '../../server/aggregation/index.ts';
+import { MIN_GOLD_FOR_RELIABILITY } from '../../server/quality/method-reliability.ts';
+
+let t: TestApp;
+let projectId: number;
+let admin: Awaited<ReturnType<typeof buildReviewedProjectWithGold>>['admin'];
+const GOLD = 36;
+const THRESHOLD = 0.8;
+
+/** What the last run stored per item: its result and its status. */
+function stored() {
+  return rowsOf<{ external_id: string; label: string; confidence: number; status: string }>(
+    t.ctx.store.db,
+    sql`select d.external_id, ag.label #>> '{}' as label, ag.confidence, i.status
+        from aggregates ag join items i on i.id = ag.item_id join documents d on d.id = i.document_id
+        where ag.project_id = ${projectId} order by ag.item_id`,
+  );
+}
+
+const docNumber = (externalId: string) => Number(externalId.slice(4));
+
+beforeAll(async () => {
+  t = await startTestApp();
+  ({
+    project: { id: projectId },
+    admin,
+  } = await buildReviewedProjectWithGold(t, { documents: 45, gold: GOLD }));
+  await request(t.url)
+    .patch(`/api/projects/${projectId}`)
+    .set('Authorization', admin.authorization)
+    .send({ settings: { aggregation: { method: 'mv', reviewBelowConfidence: THRESHOLD } } })
+    .expect(200);
+  await admin.post(`/api/projects/${projectId}/aggregate`).expect(200);
+});
+
+afterAll(() => t.close());
+
+describe('reliability of confidence on the quality page', () => {
+  it('stores every categorical method scored on the gold items', async () => {
+    const { body } = await admin.get(`/api/projects/${projectId}/quality`).expect(200);
+    const { goldItems, needed, methods } = body.quality.reliability;
+    expect({ goldItems, needed }).toEqual({ goldItems: GOLD, needed: MIN_GOLD_FOR_RELIABILITY });
+    expect(methods.map((m: { method: string }) => m.method)).toEqual(
+      expect.arrayContaining(['mv', 'gold-weighted', 'wawa', 'ds', 'one-coin', 'mace', 'glad']),
+    );
+    for (const m of methods) {
+      expect(m.n).toBe(GOLD);
+      expect(m.bins).toHaveLength(10);
+      expect(m.ece).toBeGreaterThanOrEqual(0);
+    }
+    expect(methods.find((m: { method: string }) => m.method === 'gold-weighted').crossFitted).toBe(true);
+  });
+
+  it("draws the method in use from the items' stored confidence", async () => {
+    const { body } = await admin.get(`/api/projects/${projectId}/quality`).expect(200);
+    const mv = body.quality.reliability.methods.find((m: { method: string }) => m.method === 'mv');
+    const gold = (await stored()).filter((r) => docNumber(r.external_id) < GOLD);
+    const { bins, ece, n, accuracy } = reliability(
+      gold.map((r) => r.confidence),
+      gold.map((r) => r.label === truthOf(docNumber(r.external_id))),
+    );
+    expect(mv).toMatchObject({ bins, n, accuracy });
+    expect(mv.ece).toBeCloseTo(ece, 12);
+  });
+
+  it('sends to review exactly the items whose stored confidence is under the threshold', async () => {
+    const rows = await stored();
+    const low = rows.filter((r) => r.confidence < THRESHOLD).map((r) => r.external_id);
+    expect(low.length).toBeGreaterThan(0);
+    expect(low.length).toBeLessThan(rows.length);
+    expect(rows.filter((r) => r.status === 'review').map((r) => r.external_id)).toEqual(low);
+  });
+
+  it('filters exports by the stored confidence, not one computed again', async () => {
+    const exported = async (minConfidence: number) =>
+      (await admin.get(`/api/projects/${projectId}/export?format=jsonl&minConfidence=${minConfidence}`).expect(200)).text
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line).id as string);
+    const rows = await stored();
+    expect(await exported(THRESHOLD)).toEqual(rows.filter((r) => r.confidence >= THRESHOLD).map((r) => r.external_id));
+    // Change one stored confidence behind the engine's back: the export follows it.
+    const lifted = rows.find((r) => r.confidence < THRESHOLD)!;
+    await t.ctx.store.db.execute(
+      sql`update aggregates ag set confidence = 0.99 from items i, documents d
+          where i.id = ag.item_id and d.id = i.document_id and ag.project_id = ${projectId} and d.external_id = ${lifted.external_id}`,
+    );
+    expect(await exported(THRESHOLD)).toContain(lifted.external_id);
+    await t.ctx.store.db.execute(
+      sql`update aggregates ag set confidence = ${lifted.confidence} from items i, documents d
+          where i.id = ag.item_id and d.id = i.document_id and ag.project_id = ${projectId} and d.external_id = ${lifted.external_id}`,
+    );
+  });
+
+  it('keeps and drops by the stored result, scoring precision and recall against gold', async () => {
+    const { body } = await admin.get(`/api/projects/${projectId}/filter?threshold=0.5&thresholds=0.5`).expect(200);
+    const rows = await stored();
+    const kept = rows.filter((r) => r.label === 'accept');
+    expect(body.report.kept).toBe(kept.length);
+    const goldKept = kept.filter((r) => docNumber(r.external_id) < GOLD);
+    const rightlyKept = goldKept.filter((r) => truthOf(docNumber(r.external_id)) === 'accept');
+    expect(body.report.reference.precision).toBeCloseTo(rightlyKept.length / goldKept.length, 12);
+  });
+
+  it('says how many gold items a project has and how many the diagram needs', async () => {
+    const few = await buildReviewedProjectWithGold(t, { documents: 12, gold: 5 });
+    await few.admin.post(`/api/projects/${few.project.id}/aggregate`).expect(200);
+    const { body } = await few.admin.get(`/api/projects/${few.project.id}/quality`).expect(200);
+    expect(body.quality.reliability).toEqual({ goldItems: 5, needed: MIN_GOLD_FOR_RELIABILITY, methods: [] });
+  });
+});
