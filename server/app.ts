@@ -26,6 +26,7 @@ import { startBatchProgressProcessor } from './realtime/batch-progress.ts';
 import { startReaggregation } from './jobs/reaggregation.ts';
 import { qualityRoutes } from './routes/quality.routes.ts';
 import { filterRoutes } from './routes/filter.routes.ts';
+import { classifierRoutes } from './routes/classifier.routes.ts';
 import { mturkWorkerRoutes } from './routes/mturk-worker.routes.ts';
 import { isProlificHook, prolificWorkerRoutes } from './routes/prolific-worker.routes.ts';
 import { crowdRoutes } from './routes/crowd.routes.ts';
@@ -96,6 +97,7 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
   api.use(exportRoutes(ctx));
   api.use(qualityRoutes(ctx));
   api.use(filterRoutes(ctx));
+  api.use(classifierRoutes(ctx));
   api.use(mturkWorkerRoutes(ctx));
   api.use(prolificWorkerRoutes(ctx));
   api.use(crowdRoutes(ctx));

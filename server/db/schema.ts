@@ -18,6 +18,7 @@ import {
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
+import type { ClassifierReport, ClassifierTraining } from '../filtering/classifier-training-set.ts';
 
 const id = () => bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity();
 const ref = (name: string) => bigint(name, { mode: 'number' });
@@ -533,13 +534,13 @@ export const classifierRuns = pgTable(
       .references(() => projects.id, { onDelete: 'cascade' }),
     status: text('status', { enum: ['running', 'succeeded', 'failed'] }).notNull(),
     /** The training options as given, after defaults (seed included), so a run can be repeated. */
-    settings: jsonb('settings').notNull(),
+    settings: jsonb('settings').$type<ClassifierTraining>().notNull(),
     /** Class names in the model's output order and the number each stands for. */
     classes: jsonb('classes').notNull().default([]),
     trainExamples: integer('train_examples').notNull().default(0),
     heldOutExamples: integer('held_out_examples').notNull().default(0),
     /** The held-out evaluation with its baselines, and the held-out (score, reference) pairs thresholds are read from. */
-    report: jsonb('report').notNull().default({}),
+    report: jsonb('report').$type<Partial<ClassifierReport>>().notNull().default({}),
     model: customBytea('model'),
     message: text('message').notNull().default(''),
     scoreStatus: text('score_status', { enum: ['running', 'succeeded', 'failed'] }),
