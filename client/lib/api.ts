@@ -242,6 +242,18 @@ export const api = {
   updateAggregationSettings: (projectId: number, aggregation: import('./types.ts').AggregationSettings) =>
     request<{ project: Project }>('PATCH', `/projects/${projectId}`, { settings: { aggregation } }),
 
+  // quality classifier
+  classifierRuns: (projectId: number) => request<import('./types.ts').ClassifierRuns>('GET', `/projects/${projectId}/classifier/runs`),
+  trainClassifier: (projectId: number, settings: import('./types.ts').ClassifierTrainInput) =>
+    request<{ run: import('./types.ts').ClassifierRun }>('POST', `/projects/${projectId}/classifier/runs`, settings),
+  scoreCorpus: (projectId: number, runId: number) =>
+    request<{ run: import('./types.ts').ClassifierRun }>('POST', `/projects/${projectId}/classifier/runs/${runId}/score`),
+  corpusFilter: (projectId: number, params: { threshold: number; parameters: number; thresholds: string }) =>
+    request<import('./types.ts').CorpusFilterReport>('GET', `/projects/${projectId}/classifier/filter${query(params)}`),
+  classifierModelUrl: (projectId: number, runId: number) => `/api/projects/${projectId}/classifier/runs/${runId}/model.bin`,
+  classifierDownloadUrl: (projectId: number, file: 'training-file' | 'scores.parquet' | 'attributes') =>
+    `/api/projects/${projectId}/classifier/${file}`,
+
   // crowd
   mturkHit: (hitId: string, assignmentId: string) => request<import('./types.ts').CrowdHit>('GET', `/mturk/hit${query({ hitId, assignmentId })}`),
   mturkSubmit: (submission: import('./types.ts').CrowdSubmission) => request<{ token: string }>('POST', '/mturk/submissions', submission),
