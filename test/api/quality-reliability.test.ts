@@ -108,10 +108,21 @@ describe('reliability of confidence on the quality page', () => {
     expect(body.report.reference.precision).toBeCloseTo(rightlyKept.length / goldKept.length, 12);
   });
 
-  it('says how many gold items a project has and how many the diagram needs', async () => {
+  it('says how many gold items a project has and how many the diagram needs; adaptive redundancy asks more of the items under the threshold', async () => {
     const few = await buildReviewedProjectWithGold(t, { documents: 12, gold: 5 });
+    await request(t.url)
+      .patch(`/api/projects/${few.project.id}`)
+      .set('Authorization', few.admin.authorization)
+      .send({ settings: { aggregation: { method: 'mv', reviewBelowConfidence: THRESHOLD, adaptiveRedundancy: true, maxRedundancy: 5 } } })
+      .expect(200);
     await few.admin.post(`/api/projects/${few.project.id}/aggregate`).expect(200);
     const { body } = await few.admin.get(`/api/projects/${few.project.id}/quality`).expect(200);
     expect(body.quality.reliability).toEqual({ goldItems: 5, needed: MIN_GOLD_FOR_RELIABILITY, methods: [] });
+    const rows = await rowsOf<{ confidence: number; target_k: number }>(
+      t.ctx.store.db,
+      sql`select ag.confidence, i.target_k from aggregates ag join items i on i.id = ag.item_id where ag.project_id = ${few.project.id}`,
+    );
+    expect(rows.some((r) => r.confidence < THRESHOLD)).toBe(true);
+    for (const r of rows) expect(r.target_k > 3).toBe(r.confidence < THRESHOLD);
   });
 });
