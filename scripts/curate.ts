@@ -17,6 +17,7 @@ const commands: Record<string, () => Promise<{ default: CliCommand }>> = {
   mturk: crowd,
   export: () => import('./cli/export.ts'),
   aggregate: () => import('./cli/aggregate.ts'),
+  classifier: () => import('./cli/classifier.ts'),
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -22,12 +22,16 @@ export function classScheme(labels: Iterable<string>): ClassScheme {
     const numbers = seen.map(Number);
     const low = Math.min(0, ...numbers);
     const high = Math.max(...numbers);
-    const values = Array.from({ length: high - low + 1 }, (_, k) => low + k);
-    return { classes: values.map(String), values };
+    return schemeOf(Array.from({ length: high - low + 1 }, (_, k) => String(low + k)));
   }
-  for (const pair of BINARY) if (seen.every((l) => pair.includes(l))) return { classes: [...pair], values: [0, 1] };
-  const classes = seen.sort();
-  return { classes, values: classes.map((_, k) => k) };
+  const pair = BINARY.find((names) => seen.every((l) => names.includes(l)));
+  return schemeOf(pair ? [...pair] : seen.sort());
+}
+
+/** The scheme of classes already in order (a trained model's labels): numbers count as themselves, names as their place. */
+export function schemeOf(classes: readonly string[]): ClassScheme {
+  const numeric = classes.every((l) => /^-?\d+$/.test(l));
+  return { classes: [...classes], values: classes.map((l, k) => (numeric ? Number(l) : k)) };
 }
 
 /** A label as a class name: numbers rounded to their class (a mean score 2.7 is class 3), booleans as keep/drop. */
