@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { signInAt, watchProblems } from './support/browser.ts';
+import { openReaggregatedQualityPage } from './support/quality-page.ts';
 import { useServerAndBrowser } from './support/session.ts';
 import { buildBatch, buildDocuments, buildTokenClient, labelAll } from '../support/factories.ts';
 
@@ -8,15 +8,7 @@ import { buildBatch, buildDocuments, buildTokenClient, labelAll } from '../suppo
 describe('quality breakdowns', () => {
   const e2e = useServerAndBrowser();
 
-  async function qualityPage(projectId: number) {
-    const admin = await e2e.app.buildUser('admin');
-    const page = await e2e.browser.newPage({ viewport: { width: 1280, height: 900 } });
-    const problems = watchProblems(page);
-    await signInAt(page, `${e2e.app.url}/projects/${projectId}/quality`, admin.email);
-    await page.getByTestId('reaggregate').click();
-    await page.getByText(/Re-aggregated \d+ items/).waitFor();
-    return { page, problems };
-  }
+  const qualityPage = (projectId: number) => openReaggregatedQualityPage(e2e, projectId);
 
   test('synthetic review: agreement per batch, accept rate, corrections and error tags', async () => {
     const project = await e2e.app.buildProject({ taskType: 'synthetic-review' });

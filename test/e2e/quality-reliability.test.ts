@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { signInAt, watchProblems } from './support/browser.ts';
+import { openReaggregatedQualityPage } from './support/quality-page.ts';
 import { useServerAndBrowser } from './support/session.ts';
 import { buildReviewedProjectWithGold } from '../support/reviewed-with-gold.ts';
 
@@ -7,15 +7,7 @@ import { buildReviewedProjectWithGold } from '../support/reviewed-with-gold.ts';
 describe('quality reliability diagram', () => {
   const e2e = useServerAndBrowser();
 
-  async function qualityPage(projectId: number) {
-    const admin = await e2e.app.buildUser('admin');
-    const page = await e2e.browser.newPage({ viewport: { width: 1280, height: 900 } });
-    const problems = watchProblems(page);
-    await signInAt(page, `${e2e.app.url}/projects/${projectId}/quality`, admin.email);
-    await page.getByTestId('reaggregate').click();
-    await page.getByText(/Re-aggregated \d+ items/).waitFor();
-    return { page, problems };
-  }
+  const qualityPage = (projectId: number) => openReaggregatedQualityPage(e2e, projectId);
 
   test('a project with gold: the diagram of the method in use, its calibration error, and every method beside it', async () => {
     const { project } = await buildReviewedProjectWithGold(e2e.app, { documents: 45, gold: 36 });
