@@ -1,4 +1,5 @@
-import type { CategoricalResult } from './types.ts';
+import type { CategoricalJudgments, CategoricalResult } from './types.ts';
+import { calibrateFromAnswers } from './answer-calibration.ts';
 import { logSigmoid, sigmoid } from './numeric.ts';
 
 /**
@@ -146,4 +147,29 @@ export function calibrateResultOnGold(
     for (const i of half) confidence[i] = applyConfidenceMap(crossMaps[h], result.confidence[i]);
   });
   return { result: withConfidence(result, confidence), map };
+}
+
+/** A result with calibrated confidences, and how they were calibrated. */
+export interface CalibratedResult {
+  result: CategoricalResult;
+  /** Weight the answers' evidence was given (see calibrateFromAnswers). */
+  temperature: number;
+  /** The map fitted on gold items, or null where there were fewer than the minimum. */
+  goldMap: ConfidenceMap | null;
+}
+
+/**
+ * The confidence every categorical method reports: first from the answers alone (calibrateFromAnswers), then, with
+ * at least `minGold` gold items (`gold[i]` the true class, -1 where unknown), mapped on them (calibrateResultOnGold).
+ * Labels are the method's own. The server, the CLI and the benchmark all call this, so they report the same value.
+ */
+export function calibratedConfidence(
+  data: CategoricalJudgments,
+  result: CategoricalResult,
+  gold?: Int32Array,
+  minGold = MIN_GOLD_FOR_CALIBRATION,
+): CalibratedResult {
+  const fromAnswers = calibrateFromAnswers(data, result);
+  const onGold = gold ? calibrateResultOnGold(fromAnswers.result, gold, minGold) : { result: fromAnswers.result, map: null };
+  return { result: onGold.result, temperature: fromAnswers.temperature, goldMap: onGold.map };
 }
