@@ -3,7 +3,7 @@ import { classSchemeSchema } from '../filtering/classifier-training-set.ts';
 
 /** A classifier run as clients see it: settings, figures and its evaluation, without the model or held-out pairs. */
 export function presentClassifierRun(run: Omit<ClassifierRun, 'model'>) {
-  const { heldOut: _heldOut, ...evaluation } = run.report;
+  const { model, majority, length } = run.report;
   const classes = classSchemeSchema.safeParse(run.classes);
   return {
     id: run.id,
@@ -12,7 +12,7 @@ export function presentClassifierRun(run: Omit<ClassifierRun, 'model'>) {
     classes: classes.success ? classes.data : null,
     trainExamples: run.trainExamples,
     heldOutExamples: run.heldOutExamples,
-    evaluation: evaluation.model && evaluation.majority && evaluation.length ? evaluation : null,
+    evaluation: model && majority && length ? { model, majority, length } : null,
     message: run.message,
     scoreStatus: run.scoreStatus,
     scored: run.scored,
