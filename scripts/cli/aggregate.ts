@@ -16,6 +16,8 @@ import { dawidSkene } from '../../server/aggregation/dawid-skene.ts';
 import { oneCoinDawidSkene } from '../../server/aggregation/one-coin-dawid-skene.ts';
 import { mace } from '../../server/aggregation/mace.ts';
 import { glad } from '../../server/aggregation/glad.ts';
+import { ibcc } from '../../server/aggregation/ibcc.ts';
+import { ebcc } from '../../server/aggregation/ebcc.ts';
 import { ordinalBiasModel } from '../../server/aggregation/ordinal-bias.ts';
 import { reliability, type Reliability } from '../../server/aggregation/calibration-error.ts';
 import type { CategoricalJudgments, CategoricalResult } from '../../server/aggregation/types.ts';
@@ -27,6 +29,8 @@ const categorical: Record<string, (data: CategoricalJudgments) => CategoricalRes
   'one-coin': oneCoinDawidSkene,
   mace,
   glad,
+  ibcc,
+  ebcc,
 };
 const methodList = [...Object.keys(categorical), 'ordinal', 'all'].join('|');
 

@@ -9,6 +9,8 @@ import {
   fleissKappa,
   glad,
   goldWeightedVote,
+  ibcc,
+  ebcc,
   krippendorffAlpha,
   mace,
   majorityVote,
@@ -182,6 +184,10 @@ function runCategorical(data: CategoricalJudgments, gold: Int32Array, settings: 
       return { method: 'mace', result: mace(data) };
     case 'glad':
       return { method: 'glad', result: glad(data) };
+    case 'ibcc':
+      return { method: 'ibcc', result: ibcc(data) };
+    case 'ebcc':
+      return { method: 'ebcc', result: ebcc(data) };
     case 'gold-weighted':
       return { method: 'gold-weighted-vote', result: goldWeightedVote(data, gold) };
     case 'wawa':

@@ -3,7 +3,7 @@ import { z } from 'zod';
 /** A project's aggregation settings (stored under `settings.aggregation`); defaults fill what is absent. */
 export const aggregationSettingsSchema = z.object({
   /** Categorical method; `auto` uses Dawid-Skene once there is enough data, majority vote before. */
-  method: z.enum(['auto', 'mv', 'gold-weighted', 'wawa', 'ds', 'one-coin', 'mace', 'glad']).default('auto'),
+  method: z.enum(['auto', 'mv', 'gold-weighted', 'wawa', 'ds', 'one-coin', 'mace', 'glad', 'ibcc', 'ebcc']).default('auto'),
   /** Items whose result is less certain than this go to the review queue. */
   reviewBelowConfidence: z.number().min(0).max(1).default(0.6),
   /** Open extra slots for low-confidence items (adaptive redundancy)… */

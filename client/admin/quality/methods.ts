@@ -10,6 +10,8 @@ export const METHODS: Record<AggregationSettings['method'], string> = {
   'one-coin': 'One-coin Dawid-Skene',
   mace: 'MACE (spots spammers)',
   glad: 'GLAD (item difficulty and annotator skill)',
+  ibcc: 'IBCC (Bayesian Dawid-Skene)',
+  ebcc: 'EBCC (annotators who err together)',
 };
 
 const names = new Map<string, string>(Object.entries(METHODS));
