@@ -1,5 +1,5 @@
 /**
- * `npm run bench:aggregate [-- --answers 1000000] [--methods mv,ds,mace,glad]`: times offline aggregation on
+ * `npm run bench:aggregate [-- --answers 1000000] [--methods mv,ds,mace,glad]` (ibcc and ebcc on request): times offline aggregation on
  * simulated judgments (answers/5 items × 5, answers/500 workers, 6 classes; 10^6 answers by default, less for a
  * quick run), twice: each method's fit in this process, and `curate aggregate` end to end in a fresh process
  * reading the answers CSV and writing the labels. Both are set beside a plain pass measured in the same run, as
@@ -26,7 +26,10 @@ import { oneCoinDawidSkene } from '../../server/aggregation/one-coin-dawid-skene
 import { dawidSkene } from '../../server/aggregation/dawid-skene.ts';
 import { mace } from '../../server/aggregation/mace.ts';
 import { glad } from '../../server/aggregation/glad.ts';
+import { ibcc } from '../../server/aggregation/ibcc.ts';
+import { ebcc } from '../../server/aggregation/ebcc.ts';
 import { reliability } from '../../server/aggregation/calibration-error.ts';
+import { calibratedConfidence } from '../../server/aggregation/calibration.ts';
 import type { CategoricalJudgments, CategoricalResult } from '../../server/aggregation/types.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -39,6 +42,8 @@ const methods: Record<string, { name: string; fit: (data: CategoricalJudgments) 
   'one-coin': { name: 'one-coin Dawid-Skene', fit: oneCoinDawidSkene },
   mace: { name: 'MACE', fit: mace },
   glad: { name: 'GLAD', fit: glad },
+  ibcc: { name: 'IBCC', fit: ibcc },
+  ebcc: { name: 'EBCC', fit: ebcc },
 };
 
 /** The plain pass end to end, run as `aggregate.ts --plain-pass FILE` in the child process it times. */
@@ -157,11 +162,11 @@ async function main(): Promise<number> {
           `   cpu ${t.cpuSeconds.toFixed(3).padStart(7)} s ${(t.cpuSeconds / baseline.cpuSeconds).toFixed(1).padStart(8)}×   ${extra}`,
       );
 
-    console.log('in process (fit only):');
+    console.log('in process (fit, then the confidence every report uses):');
     const plain = timed(() => plainPass(judgments));
     row('plain pass', plain, plain);
     for (const m of chosen) {
-      const fit = timed(() => methods[m].fit(judgments));
+      const fit = timed(() => calibratedConfidence(judgments, methods[m].fit(judgments)).result);
       row(methods[m].name, fit, plain, `${scored(fit.value, truth)}, ${fit.value.iterations} iterations`);
     }
     const peakRssMb = process.resourceUsage().maxRSS / 1024;
