@@ -29,6 +29,7 @@ import { glad } from '../../server/aggregation/glad.ts';
 import { ibcc } from '../../server/aggregation/ibcc.ts';
 import { ebcc } from '../../server/aggregation/ebcc.ts';
 import { reliability } from '../../server/aggregation/calibration-error.ts';
+import { calibratedConfidence } from '../../server/aggregation/calibration.ts';
 import type { CategoricalJudgments, CategoricalResult } from '../../server/aggregation/types.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -161,11 +162,11 @@ async function main(): Promise<number> {
           `   cpu ${t.cpuSeconds.toFixed(3).padStart(7)} s ${(t.cpuSeconds / baseline.cpuSeconds).toFixed(1).padStart(8)}×   ${extra}`,
       );
 
-    console.log('in process (fit only):');
+    console.log('in process (fit, then the confidence every report uses):');
     const plain = timed(() => plainPass(judgments));
     row('plain pass', plain, plain);
     for (const m of chosen) {
-      const fit = timed(() => methods[m].fit(judgments));
+      const fit = timed(() => calibratedConfidence(judgments, methods[m].fit(judgments)).result);
       row(methods[m].name, fit, plain, `${scored(fit.value, truth)}, ${fit.value.iterations} iterations`);
     }
     const peakRssMb = process.resourceUsage().maxRSS / 1024;

@@ -20,6 +20,7 @@ import { ibcc } from '../../server/aggregation/ibcc.ts';
 import { ebcc } from '../../server/aggregation/ebcc.ts';
 import { ordinalBiasModel } from '../../server/aggregation/ordinal-bias.ts';
 import { reliability, type Reliability } from '../../server/aggregation/calibration-error.ts';
+import { calibratedConfidence } from '../../server/aggregation/calibration.ts';
 import type { CategoricalJudgments, CategoricalResult } from '../../server/aggregation/types.ts';
 
 const categorical: Record<string, (data: CategoricalJudgments) => CategoricalResult> = {
@@ -32,6 +33,10 @@ const categorical: Record<string, (data: CategoricalJudgments) => CategoricalRes
   ibcc,
   ebcc,
 };
+/** A method's labels with the confidence the server reports too, calibrated from the answers alone (gold only scores it here). */
+function fit(method: string, data: CategoricalJudgments): CategoricalResult {
+  return calibratedConfidence(data, categorical[method](data)).result;
+}
 const methodList = [...Object.keys(categorical), 'ordinal', 'all'].join('|');
 
 const usage = `Usage: npm run curate -- aggregate --answers FILE.csv --method ${methodList} --out OUT.csv [--gold GOLD.csv]
@@ -137,9 +142,9 @@ function reliabilityReport(r: Reliability): string[] {
 
 /** Every categorical method on the same answers, timed, and scored on gold when there is some. */
 function compareMethods(encoded: EncodedAnswers, judgments: CategoricalJudgments, truths: Map<number, string> | null) {
-  const fits = Object.entries(categorical).map(([method, fit]) => {
+  const fits = Object.keys(categorical).map((method) => {
     const start = performance.now();
-    const result = fit(judgments);
+    const result = fit(method, judgments);
     return { method, result, seconds: (performance.now() - start) / 1000 };
   });
   const report = columns([
@@ -192,7 +197,7 @@ const command: CliCommand = {
       if (out) await writeCsv(out, categoricalRows(encoded, fits));
       for (const line of report) console.log(line);
     } else {
-      const result = categorical[method](judgments);
+      const result = fit(method, judgments);
       await writeCsv(out!, categoricalRows(encoded, [{ result }]));
       if (truths) for (const line of reliabilityReport(scoreOnGold(encoded, result, truths))) console.log(line);
       console.error(`aggregate: ${judgments.item.length} answers, ${judgments.nItems} items, ${result.ties} ties (to the smallest label)`);
