@@ -1,5 +1,5 @@
 import type { CategoricalJudgments, CategoricalResult } from './types.ts';
-import { expectedLogDirichlet } from './dirichlet.ts';
+import { digamma } from './numeric.ts';
 
 /** Options for {@link calibrateFromAnswers}. */
 export interface AnswerCalibrationOptions {
@@ -30,7 +30,9 @@ const maxTemperature = 1;
  * agreeing a few hundred times gets an error rate near 0 and ten answers near 1. Here the method's posterior gives
  * every worker a Dirichlet posterior over a full confusion matrix (counts: the posterior mass behind each answer,
  * plus pseudo-counts), and an item's evidence is Σ E[log π] over its judgments, which tempers workers seen on few
- * items. The evidence is then weighted by one temperature τ ≤ 1, picked to maximise the predictive likelihood of
+ * items. Each item is scored with its own answers taken out of its workers' counts and out of the class prior, so an
+ * answer never vouches for itself (on the shared venanzi_cf set, 3.7 answers per worker, that alone took Dawid-Skene's
+ * calibration error from 0.097 to 0.057; on a 5-item fixture it makes every item humble). The evidence is then weighted by one temperature τ ≤ 1, picked to maximise the predictive likelihood of
  * each judgment given the item's other judgments (with the judgment also taken out of its worker's counts), so
  * answers that go together, as on hard items, count for less than independent ones. The confidence reported is the
  * tempered posterior of the method's chosen label. Measured on the shared crowd datasets in
@@ -59,16 +61,31 @@ export function calibrateFromAnswers(
   }
   const rowTotal = new Float64Array(nWorkers * K);
   for (let r = 0; r < nWorkers * K; r++) for (let l = 0; l < K; l++) rowTotal[r] += counts[r * K + l];
-  const logConfusion = expectedLogDirichlet(counts, nWorkers * K, K);
   const classCounts = new Float64Array(K).fill(1);
   for (let i = 0; i < nItems; i++) if (judged[i]) for (let t = 0; t < K; t++) classCounts[t] += q[i * K + t];
-  const logPrior = expectedLogDirichlet(classCounts, 1, K);
+  // The class prior each item is scored with leaves that item out as well, for the same reason.
+  const logPrior = new Float64Array(nItems * K);
+  for (let i = 0, o = 0; i < nItems; i++, o += K) {
+    if (!judged[i]) continue;
+    let total = 0;
+    for (let t = 0; t < K; t++) total += classCounts[t] - q[o + t];
+    const psiTotal = digamma(total);
+    for (let t = 0; t < K; t++) logPrior[o + t] = digamma(classCounts[t] - q[o + t]) - psiTotal;
+  }
 
-  // Each item's evidence Σ_j E[log π_w(t, l_j)], before tempering.
+  // Each judgment's E[log π_w(t, l_j)] with its own item's mass taken out of the worker's counts: with it left in,
+  // an item one worker judged alone vouches for itself through that worker's record. Summed per item as evidence.
+  const logLikelihood = new Float64Array(n * K);
   const evidence = new Float64Array(nItems * K);
   for (let j = 0; j < n; j++) {
     const o = item[j] * K;
-    for (let t = 0; t < K; t++) evidence[o + t] += logConfusion[(worker[j] * K + t) * K + label[j]];
+    for (let t = 0; t < K; t++) {
+      const row = worker[j] * K + t;
+      const own = q[o + t];
+      const value = digamma(counts[row * K + label[j]] - own) - digamma(rowTotal[row] - own);
+      logLikelihood[j * K + t] = value;
+      evidence[o + t] += value;
+    }
   }
 
   const scores = new Float64Array(K);
@@ -78,8 +95,7 @@ export function calibrateFromAnswers(
       const o = item[j] * K;
       let max = -Infinity;
       for (let t = 0; t < K; t++) {
-        const cell = (worker[j] * K + t) * K + label[j];
-        scores[t] = logPrior[t] + tau * (evidence[o + t] - logConfusion[cell]);
+        scores[t] = logPrior[o + t] + tau * (evidence[o + t] - logLikelihood[j * K + t]);
         if (scores[t] > max) max = scores[t];
       }
       let norm = 0;
@@ -102,7 +118,7 @@ export function calibrateFromAnswers(
   for (let i = 0, o = 0; i < nItems; i++, o += K) {
     if (!judged[i] || result.label[i] < 0) continue;
     let max = -Infinity;
-    for (let t = 0; t < K; t++) max = Math.max(max, (posterior[o + t] = logPrior[t] + temperature * evidence[o + t]));
+    for (let t = 0; t < K; t++) max = Math.max(max, (posterior[o + t] = logPrior[o + t] + temperature * evidence[o + t]));
     let sum = 0;
     for (let t = 0; t < K; t++) sum += posterior[o + t] = Math.exp(posterior[o + t] - max);
     for (let t = 0; t < K; t++) posterior[o + t] /= sum;

@@ -5,6 +5,7 @@
 import {
   annotatorReliability,
   bradleyTerry,
+  calibratedConfidence,
   dawidSkene,
   fleissKappa,
   glad,
@@ -202,7 +203,9 @@ function aggregateCategorical(input: AggregationInput, enc: Encoded): KindOutput
   const label = Int32Array.from(enc.value);
   const data = categoricalData(enc, Math.max(classes.length, 1 + Math.max(0, ...label)), label);
   const gold = goldCodes(enc, input.gold, (v) => v);
-  const { method, result } = runCategorical(data, gold, input.settings);
+  const { method, result: raw } = runCategorical(data, gold, input.settings);
+  // What is stored, routed to review and filtered on is the calibrated confidence, the same the CLI reports.
+  const { result } = calibratedConfidence(data, raw, gold);
   const items = enc.itemIds.map((itemId, i) => ({
     itemId,
     method,

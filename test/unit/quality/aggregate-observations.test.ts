@@ -6,7 +6,7 @@ import { seededRandom } from '../../../server/aggregation/random.ts';
 const settings = aggregationSettingsOf({});
 
 describe('aggregateObservations', () => {
-  it('categorical: majority vote for little data, named labels, vote-share confidence', () => {
+  it('categorical: majority vote for little data, named labels, a confidence that shows how little is known', () => {
     const obs: Observation[] = [
       { itemId: 10, workerKey: 'u:1', value: 0, seconds: 5, batchId: 1 },
       { itemId: 10, workerKey: 'u:2', value: 0, seconds: 5, batchId: 1 },
@@ -21,9 +21,15 @@ describe('aggregateObservations', () => {
       settings,
     });
     expect(out.items).toEqual([
-      expect.objectContaining({ itemId: 10, label: 'accept', method: 'majority-vote', nJudgments: 3, confidence: 2 / 3 }),
-      expect.objectContaining({ itemId: 11, label: 'needs-edit', nJudgments: 1, confidence: 1 }),
+      expect.objectContaining({ itemId: 10, label: 'accept', method: 'majority-vote', nJudgments: 3 }),
+      expect.objectContaining({ itemId: 11, label: 'needs-edit', nJudgments: 1 }),
     ]);
+    // Two of three answers, and one answer alone from a worker seen once: neither is near certain, and one answer
+    // (below the 0.6 review threshold) is the less sure.
+    const [twoOfThree, alone] = out.items.map((r) => r.confidence);
+    expect(twoOfThree).toBeGreaterThan(0.5);
+    expect(twoOfThree).toBeLessThan(0.8);
+    expect(alone).toBeLessThan(Math.min(twoOfThree, 0.6));
     expect(out.workers.map((w) => w.workerKey).sort()).toEqual(['u:1', 'u:2', 'u:3']);
     expect(out.agreement).toMatchObject({ judgments: 4, items: 2, workers: 3 });
   });
