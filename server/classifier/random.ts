@@ -1,11 +1,2 @@
-/** A seeded 32-bit generator (mulberry32): the same seed gives the same stream, hence the same model bits. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The classifier's seeded generator is the aggregation's mulberry32: one generator for every reproducible fit. */
+export { seededRandom } from '../aggregation/random.ts';
