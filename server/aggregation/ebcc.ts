@@ -1,16 +1,15 @@
-import type { CategoricalJudgments, CategoricalResult, IterativeOptions } from './types.ts';
-import { clearUnjudged, decide } from './posterior.ts';
-import { fitBcc } from './variational-bcc.ts';
+import type { CategoricalJudgments } from './types.ts';
+import { bccResult, fitBcc } from './variational-bcc.ts';
+import type { IbccOptions, IbccResult } from './ibcc.ts';
 import { assertCategorical } from './validate.ts';
 
-/** Options for EBCC; the defaults are those Li et al. ran on their 17 datasets, but for the number of restarts. */
-export interface EbccOptions extends IterativeOptions {
+/**
+ * Options for EBCC: IBCC's worker priors (the class proportions' prior is the vote totals), and the defaults Li et
+ * al. ran on their 17 datasets but for the number of restarts.
+ */
+export interface EbccOptions extends Omit<IbccOptions, 'classPrior'> {
   /** Subtypes per true class (default 10). */
   subtypes?: number;
-  /** Dirichlet pseudo-count on a worker's right answer (default 4). */
-  diagonalPrior?: number;
-  /** Dirichlet pseudo-count on each wrong answer (default 1). */
-  offDiagonalPrior?: number;
   /** Total Dirichlet pseudo-count on a class's subtype weights (default 0.1, which favours few subtypes in use). */
   subtypePrior?: number;
   /** Seeded random starts, the highest evidence lower bound kept (default 5; the authors kept the best of 40). */
@@ -18,14 +17,10 @@ export interface EbccOptions extends IterativeOptions {
   seed?: number;
 }
 
-/** EBCC output: the decision, the confusion matrices with subtypes mixed by weight, and the subtype weights. */
-export type EbccResult = CategoricalResult & {
-  /** `nWorkers × nClasses × nClasses`: entry [w][t][l] = E[P(worker w answers l | true class t)] over t's subtypes. */
-  confusion: Float64Array;
-  classPrior: Float64Array;
+/** EBCC output: IBCC's, the confusion matrices with subtypes mixed by weight, and the subtype weights. */
+export type EbccResult = IbccResult & {
   /** `nClasses × subtypes`: the expected share of class t's items that are of subtype m. */
   subtypeWeights: Float64Array;
-  evidenceLowerBound: number;
 };
 
 /**
@@ -48,12 +43,5 @@ export function ebcc(data: CategoricalJudgments, options: EbccOptions = {}): Ebc
     maxIterations: options.maxIterations ?? 500,
     tolerance: options.tolerance ?? 1e-6,
   });
-  clearUnjudged(fit.posterior, data);
-  return {
-    ...decide(fit.posterior, data.nItems, data.nClasses, fit),
-    confusion: fit.confusion,
-    classPrior: fit.classPrior,
-    subtypeWeights: fit.subtypeWeights,
-    evidenceLowerBound: fit.evidenceLowerBound,
-  };
+  return { ...bccResult(data, fit), subtypeWeights: fit.subtypeWeights };
 }

@@ -1,6 +1,6 @@
-import type { CategoricalJudgments, CategoricalResult, IterativeOptions } from './types.ts';
-import { clearUnjudged, decide } from './posterior.ts';
-import { fitBcc } from './variational-bcc.ts';
+import type { CategoricalJudgments, IterativeOptions } from './types.ts';
+import { bccResult, fitBcc } from './variational-bcc.ts';
+import type { BccResult } from './variational-bcc.ts';
 import { assertCategorical } from './validate.ts';
 
 /** Options for IBCC; the defaults are the priors of Li et al.'s reference implementation. */
@@ -14,12 +14,7 @@ export interface IbccOptions extends IterativeOptions {
 }
 
 /** IBCC output: the decision plus posterior means of every worker's confusion matrix and of the class proportions. */
-export type IbccResult = CategoricalResult & {
-  /** `nWorkers × nClasses × nClasses`: entry [w][t][l] = E[P(worker w answers l | true class t)]. */
-  confusion: Float64Array;
-  classPrior: Float64Array;
-  evidenceLowerBound: number;
-};
+export type IbccResult = BccResult;
 
 /**
  * Independent Bayesian classifier combination (Kim and Ghahramani 2012) by mean-field variational Bayes (Simpson et
@@ -40,11 +35,5 @@ export function ibcc(data: CategoricalJudgments, options: IbccOptions = {}): Ibc
     maxIterations: options.maxIterations ?? 500,
     tolerance: options.tolerance ?? 1e-7,
   });
-  clearUnjudged(fit.posterior, data);
-  return {
-    ...decide(fit.posterior, data.nItems, data.nClasses, fit),
-    confusion: fit.confusion,
-    classPrior: fit.classPrior,
-    evidenceLowerBound: fit.evidenceLowerBound,
-  };
+  return bccResult(data, fit);
 }

@@ -1,5 +1,5 @@
-import type { CategoricalJudgments, IterativeOptions } from './types.ts';
-import { initialPosterior } from './posterior.ts';
+import type { CategoricalJudgments, CategoricalResult, IterativeOptions } from './types.ts';
+import { clearUnjudged, decide, initialPosterior } from './posterior.ts';
 import { runEm } from './em-loop.ts';
 import { digamma, softmaxRows } from './numeric.ts';
 import { logBeta } from './log-gamma.ts';
@@ -34,6 +34,25 @@ export interface BccFit {
   evidenceLowerBound: number;
   iterations: number;
   converged: boolean;
+}
+
+/** What IBCC and EBCC both return: the decision plus the posterior means of the worker and class parameters. */
+export type BccResult = CategoricalResult & {
+  /** `nWorkers × nClasses × nClasses`: entry [w][t][l] = E[P(worker w answers l | true class t)], subtypes mixed by weight. */
+  confusion: Float64Array;
+  classPrior: Float64Array;
+  evidenceLowerBound: number;
+};
+
+/** A fit's decision (items nobody judged unlabeled) with its parameters. */
+export function bccResult(data: CategoricalJudgments, fit: BccFit): BccResult {
+  clearUnjudged(fit.posterior, data);
+  return {
+    ...decide(fit.posterior, data.nItems, data.nClasses, fit),
+    confusion: fit.confusion,
+    classPrior: fit.classPrior,
+    evidenceLowerBound: fit.evidenceLowerBound,
+  };
 }
 
 /**
