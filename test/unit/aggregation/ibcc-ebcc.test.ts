@@ -74,6 +74,15 @@ describe('IBCC and EBCC on a simulated crowd of independent workers', () => {
     expect(twice[0].evidenceLowerBound).toBeGreaterThanOrEqual(first);
   });
 
+  it('the evidence lower bound rises with every step, as coordinate ascent on a correct bound must', () => {
+    const bounds = (fit: (maxIterations: number) => number) => [1, 2, 4, 8, 16].map(fit);
+    const rising = (values: number[]) => values.every((v, i) => i === 0 || v > values[i - 1]);
+    expect(rising(bounds((maxIterations) => ibcc(crowd.judgments, { maxIterations, tolerance: -Infinity }).evidenceLowerBound))).toBe(true);
+    expect(rising(bounds((maxIterations) => ebcc(crowd.judgments, { restarts: 1, maxIterations, tolerance: -Infinity }).evidenceLowerBound))).toBe(
+      true,
+    );
+  });
+
   it('items nobody judged are left unlabeled', () => {
     const data: CategoricalJudgments = { ...crowd.judgments, nItems: crowd.judgments.nItems + 1 };
     for (const fit of [ibcc(data), ebcc(data, { restarts: 1 })]) {
