@@ -7,6 +7,7 @@ import type { CliCommand } from './command.ts';
 import { CliError } from './command.ts';
 import { parseCliArgs, required } from './parse-args.ts';
 import { progressBar } from './progress-bar.ts';
+import { projectActions, projectUsage } from './classifier-project.ts';
 import { readCorpus } from '../../server/import/read-corpus.ts';
 import { resolveFormat } from '../../server/import/import-options.ts';
 import { getPath } from '../../server/import/field-path.ts';
@@ -286,12 +287,17 @@ const actions: Record<string, (argv: string[]) => Promise<number>> = { train, ev
 const command: CliCommand = {
   name: 'classifier',
   summary: 'train, evaluate and run a fastText quality classifier on files (exports a .bin fastText loads)',
-  usage,
+  usage: `${usage}\n\n${projectUsage}`,
   async run(argv) {
     const [action, ...rest] = argv;
-    if (action === undefined || action === '--help' || action === '-h') return (console.log(usage), action ? 0 : 2);
-    const run = actions[action];
-    if (!run) throw new CliError(`unknown action "${action}" (${Object.keys(actions).join(', ')})`, 2);
+    if (action === undefined || action === '--help' || action === '-h') return (console.log(command.usage), action ? 0 : 2);
+    // With --project the classifier is the project's, on the server (classifier-project.ts).
+    const run = rest.some((a) => a === '--project' || a.startsWith('--project=')) ? projectActions[action] : actions[action];
+    if (!run)
+      throw new CliError(
+        `unknown action "${action}" (${Object.keys(actions).join(', ')}; ${Object.keys(projectActions).join(', ')} with --project)`,
+        2,
+      );
     return run(rest);
   },
 };

@@ -179,6 +179,8 @@ export async function runClassifierScoring(ctx: AppContext, props: { projectId: 
         await upsertDocumentScores(db, projectId, runId, rows);
         after = rows[rows.length - 1].documentId;
         scored += rows.length;
+        // Kept on the run too, so a client without a socket (the CLI) can follow by asking.
+        await setScoreStatus(db, runId, 'running', scored);
         progress(scored);
       }
       progress(scored, true);

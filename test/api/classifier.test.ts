@@ -3,9 +3,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { startTestApp, TEST_PASSWORD, type TestApp } from '../support/test-app.ts';
 import { buildBatch, buildDocuments, buildTokenClient, labelAll } from '../support/factories.ts';
 import { rowsOf } from '../../server/db/store.ts';
 import { readFastTextBin } from '../../server/classifier/fasttext-bin.ts';
@@ -24,6 +27,22 @@ const bad = ['click here for cheap deals and free spins', 'buy now limited offer
 /** Even documents are educational, odd ones spam, whatever their source. */
 const textOf = (i: number) => `${(i % 2 === 0 ? good : bad)[(i >> 1) % 2]} number ${i}`;
 const training = { bucket: 4096, dim: 8, epoch: 15, lr: 0.5, minCount: 1, seed: 5 };
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** Runs the CLI as a user would, against the test server. */
+async function curate(args: string[]) {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(root, 'scripts/curate.ts'), ...args], {
+      cwd: root,
+      env: { ...process.env, CURATE_URL: t.url, CURATE_EMAIL: t.admin.email, CURATE_PASSWORD: TEST_PASSWORD },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
 
 async function settled(runId: number, phase: 'status' | 'scoreStatus') {
   for (;;) {
@@ -162,5 +181,36 @@ describe('the classifier in the server', () => {
     await admin.post(`/api/projects/${projectId}/classifier/runs`, { dims: 3 }).expect(400);
     const reviewer = await buildTokenClient(t, 'reviewer');
     await reviewer.get(`/api/projects/${projectId}/classifier/runs`).expect(403);
+  });
+
+  it('runs train, evaluate, score and export --project NAME through the API', async () => {
+    const trained = await curate([
+      'classifier',
+      'train',
+      '--project',
+      'classifier',
+      '--bucket',
+      '4096',
+      '--dim',
+      '8',
+      '--epoch',
+      '15',
+      '--seed',
+      '9',
+    ]);
+    expect(trained.stderr).toMatch(/training run \d+/);
+    expect(trained.code).toBe(0);
+    expect(trained.stdout).toMatch(/trained on 128 documents, 32 held out/);
+    expect(trained.stdout).toMatch(/majority/i);
+    const evaluated = await curate(['classifier', 'evaluate', '--project', 'classifier', '--json']);
+    expect(JSON.parse(evaluated.stdout).model.n).toBe(32);
+    const scored = await curate(['classifier', 'score', '--project', 'classifier']);
+    expect(scored.stdout).toMatch(new RegExp(`${DOCUMENTS} documents scored`));
+    expect(scored.stderr).toMatch(/scoring 100%/);
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'curate-classifier-cli-')), 'model.bin');
+    expect((await curate(['classifier', 'export', '--project', 'classifier', '--what', 'model', '--out', out])).code).toBe(0);
+    expect(readFastTextBin(fs.readFileSync(out)).labels).toEqual(['0', '1', '2', '3', '4']);
+    const wrong = await curate(['classifier', 'export', '--project', 'classifier', '--what', 'weights', '--out', out]);
+    expect(wrong.code).toBe(2);
   });
 });
