@@ -6,21 +6,12 @@ import {
   annotatorReliability,
   bradleyTerry,
   calibratedConfidence,
-  dawidSkene,
   fleissKappa,
-  glad,
-  goldWeightedVote,
-  ibcc,
-  ebcc,
   krippendorffAlpha,
-  mace,
-  majorityVote,
-  oneCoinDawidSkene,
   ordinalBiasModel,
   pairwiseCohenKappa,
   percentAgreement,
   summarizeEditReviews,
-  wawa,
   winProbability,
   type CategoricalJudgments,
   type CategoricalResult,
@@ -28,6 +19,8 @@ import {
   type EditReviewSummary,
   type WorkerReliability,
 } from '../aggregation/index.ts';
+import { chooseMethod } from '../aggregation/auto-method.ts';
+import { categoricalMethods } from '../aggregation/methods.ts';
 import type { AggregationSettings } from './aggregation-settings.ts';
 import type { AggregationKind, AspectScale } from '../../tasks/task-type.ts';
 
@@ -172,30 +165,14 @@ function categoricalData(enc: Encoded, nClasses: number, label: Int32Array): Cat
   return { nItems: enc.itemIds.length, nWorkers: enc.workerKeys.length, nClasses, item: enc.item, worker: enc.worker, label };
 }
 
-/** `auto`: Dawid-Skene needs a few judgments per worker to estimate confusions; below that, majority vote. */
+/** `auto` chooses from the answers and the project's gold (auto-method.ts); the item results name the method it chose. */
 function runCategorical(data: CategoricalJudgments, gold: Int32Array, settings: AggregationSettings): { method: string; result: CategoricalResult } {
-  let method = settings.method;
-  if (method === 'auto') method = data.item.length >= 5 * data.nWorkers && data.nItems >= 10 ? 'ds' : 'mv';
-  switch (method) {
-    case 'ds':
-      return { method: 'dawid-skene', result: dawidSkene(data) };
-    case 'one-coin':
-      return { method: 'one-coin-dawid-skene', result: oneCoinDawidSkene(data) };
-    case 'mace':
-      return { method: 'mace', result: mace(data) };
-    case 'glad':
-      return { method: 'glad', result: glad(data) };
-    case 'ibcc':
-      return { method: 'ibcc', result: ibcc(data) };
-    case 'ebcc':
-      return { method: 'ebcc', result: ebcc(data) };
-    case 'gold-weighted':
-      return { method: 'gold-weighted-vote', result: goldWeightedVote(data, gold) };
-    case 'wawa':
-      return { method: 'wawa', result: wawa(data) };
-    default:
-      return { method: 'majority-vote', result: majorityVote(data) };
+  if (settings.method === 'auto') {
+    const choice = chooseMethod(data, { gold });
+    return { method: categoricalMethods[choice.method].name, result: choice.result };
   }
+  const method = categoricalMethods[settings.method];
+  return { method: method.name, result: method.fit(data, gold) };
 }
 
 function aggregateCategorical(input: AggregationInput, enc: Encoded): KindOutput {
@@ -226,19 +203,23 @@ function aggregateCategorical(input: AggregationInput, enc: Encoded): KindOutput
 }
 
 function aggregateOrdinal(input: AggregationInput, enc: Encoded): KindOutput {
-  const fit = ordinalBiasModel({ nItems: enc.itemIds.length, nWorkers: enc.workerKeys.length, item: enc.item, worker: enc.worker, value: enc.value });
-  const min = input.scale?.min ?? Math.min(...enc.value);
-  const max = input.scale?.max ?? Math.max(...enc.value);
+  const min = input.scale?.min ?? enc.value.reduce((a, v) => Math.min(a, v), Infinity);
+  const max = input.scale?.max ?? enc.value.reduce((a, v) => Math.max(a, v), -Infinity);
   const range = Math.max(max - min, 1e-9);
+  // Gold scores map the crowd's onto the reference once there are enough of them (see ordinal-reference.ts).
+  const reference = Float64Array.from(enc.itemIds, (id) => input.gold.get(id) ?? NaN);
+  const judgments = { nItems: enc.itemIds.length, nWorkers: enc.workerKeys.length, item: enc.item, worker: enc.worker, value: enc.value };
+  const fit = ordinalBiasModel(judgments, { range: { min, max }, level: ORDINAL_INTERVAL_LEVEL, reference });
   const items = enc.itemIds.map((itemId, i) => ({
     itemId,
     method: 'ordinal-bias',
     label: null,
-    score: clamp(fit.score[i], min, max),
-    low: clamp(fit.low[i], min, max),
-    high: clamp(fit.high[i], min, max),
-    // A 95% interval spanning the whole scale says nothing (0); a point says everything (1).
-    confidence: clamp(1 - (fit.high[i] - fit.low[i]) / range, 0, 1),
+    score: fit.score[i],
+    low: fit.low[i],
+    high: fit.high[i],
+    // An interval as wide as the scale says nothing (0), a point everything (1); its width before clipping, so an
+    // item at an end of the scale is not made surer by the clip.
+    confidence: clamp(1 - fit.width[i] / range, 0, 1),
     nJudgments: enc.counts[i],
   }));
   // Reliability on the rounded scale: each scale point is a class.
@@ -254,6 +235,9 @@ function aggregateOrdinal(input: AggregationInput, enc: Encoded): KindOutput {
     classes: Array.from({ length: nClasses }, (_, k) => String(min + k)),
   };
 }
+
+/** Share of reference scores an ordinal item's stored interval should contain. */
+const ORDINAL_INTERVAL_LEVEL = 0.9;
 
 const PAIR_CLASSES = ['B', 'tie', 'A'];
 

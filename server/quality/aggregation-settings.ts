@@ -1,9 +1,13 @@
 import { z } from 'zod';
+import { categoricalMethodKeys } from '../aggregation/methods.ts';
 
 /** A project's aggregation settings (stored under `settings.aggregation`); defaults fill what is absent. */
 export const aggregationSettingsSchema = z.object({
-  /** Categorical method; `auto` uses Dawid-Skene once there is enough data, majority vote before. */
-  method: z.enum(['auto', 'mv', 'gold-weighted', 'wawa', 'ds', 'one-coin', 'mace', 'glad', 'ibcc', 'ebcc']).default('auto'),
+  /**
+   * Categorical method, a key of the method registry; `auto` chooses one per run by cross-validation on the answers, or
+   * by accuracy on the project's gold items when it has enough (server/aggregation/auto-method.ts).
+   */
+  method: z.enum(['auto', ...categoricalMethodKeys]).default('auto'),
   /** Items whose result is less certain than this go to the review queue. */
   reviewBelowConfidence: z.number().min(0).max(1).default(0.6),
   /** Open extra slots for low-confidence items (adaptive redundancy)… */

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { aggregateObservations, type Observation } from '../../../server/quality/aggregate-observations.ts';
 import { aggregationSettingsOf } from '../../../server/quality/aggregation-settings.ts';
 import { seededRandom } from '../../../server/aggregation/random.ts';
+import { chooseMethod } from '../../../server/aggregation/auto-method.ts';
+import { categoricalMethods } from '../../../server/aggregation/methods.ts';
 
 const settings = aggregationSettingsOf({});
 
@@ -34,7 +36,7 @@ describe('aggregateObservations', () => {
     expect(out.agreement).toMatchObject({ judgments: 4, items: 2, workers: 3 });
   });
 
-  it('categorical auto switches to Dawid-Skene with enough data and down-weights a spammer', () => {
+  it('categorical auto names the method it chose on every item and down-weights a spammer', () => {
     const rand = seededRandom(3);
     const obs: Observation[] = [];
     for (let item = 0; item < 60; item++) {
@@ -44,7 +46,16 @@ describe('aggregateObservations', () => {
       obs.push({ itemId: item, workerKey: 'spam', value: 1, seconds: 1, batchId: 1 });
     }
     const out = aggregateObservations({ kind: 'categorical', observations: obs, classes: ['keep', 'drop'], gold: new Map(), settings });
-    expect(out.items[0].method).toBe('dawid-skene');
+    const workers = ['good1', 'good2', 'good3', 'spam'];
+    const chosen = chooseMethod({
+      nItems: 60,
+      nWorkers: workers.length,
+      nClasses: 2,
+      item: Int32Array.from(obs, (o) => o.itemId),
+      worker: Int32Array.from(obs, (o) => workers.indexOf(o.workerKey)),
+      label: Int32Array.from(obs, (o) => o.value),
+    }).method;
+    expect(new Set(out.items.map((r) => r.method))).toEqual(new Set([categoricalMethods[chosen].name]));
     const correct = out.items.filter((r) => r.label === (r.itemId % 2 ? 'drop' : 'keep')).length;
     expect(correct).toBeGreaterThanOrEqual(57);
     const spam = out.workers.find((w) => w.workerKey === 'spam')!;
