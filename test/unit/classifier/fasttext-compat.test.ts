@@ -1,19 +1,22 @@
 /**
  * The exported `.bin` is fastText's own model: fastText 0.9.2 (Debian's python3-fasttext) loads it and gives the
  * probabilities our scorer gives, to 1e-4 (its predict adds 1e-5 inside a log, so the figures are never bit-equal),
- * on 1,000 documents, for words alone, word n-grams into buckets and character n-grams, each hashed its own way.
+ * on 1,000 documents, for words alone, word n-grams into buckets and character n-grams, each hashed its own way;
+ * and the other way round, a model fastText's CLI trained reads into our scorer with the same probabilities.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createScorer, trainClassifier, writeFastTextBin } from '../../../server/classifier/index.ts';
+import { createScorer, readFastTextBin, trainClassifier, trainingLine, writeFastTextBin } from '../../../server/classifier/index.ts';
 import type { ClassifierOptionsInput } from '../../../server/classifier/index.ts';
 import { syntheticExamples } from './synthetic.ts';
 
 const PYTHON = '/usr/bin/python3';
-const haveFastText = fs.existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import fasttext'], { stdio: 'ignore' }).status === 0;
+const FASTTEXT = '/usr/bin/fasttext';
+const haveFastText =
+  fs.existsSync(FASTTEXT) && fs.existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import fasttext'], { stdio: 'ignore' }).status === 0;
 
 /** Prints, per input line of JSON text, fastText's probability of each label, in the model's label order. */
 const PREDICT = `
@@ -80,6 +83,29 @@ describe.runIf(haveFastText)('fastText 0.9.2 loads the exported model', () => {
       expect(Math.max(...theirs.probabilities.map((p) => Math.max(...p)))).toBeGreaterThan(0.9);
     });
   }
+
+  it("reads a model fastText's own CLI trained, and scores as fastText does with it", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fasttext-trained-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'train.txt'), train.map(trainingLine).join(''));
+      const args = ['supervised', '-input', 'train.txt', '-output', 'model', '-dim', '8', '-epoch', '3', '-wordNgrams', '2', '-bucket', '20000'];
+      const run = spawnSync(FASTTEXT, [...args, '-minn', '2', '-maxn', '3', '-thread', '1', '-verbose', '0'], { cwd: dir, encoding: 'utf8' });
+      if (run.status !== 0) throw new Error(`fasttext supervised failed: ${run.stderr}`);
+      const bin = fs.readFileSync(path.join(dir, 'model.bin'));
+      const model = readFastTextBin(bin);
+      const theirs = fastTextProbabilities(bin, texts);
+      const score = createScorer(model);
+      let worst = 0;
+      texts.forEach((text, i) => {
+        const ours = score(text);
+        const order = theirs.labels.map((l) => model.labels.indexOf(l.replace('__label__', '')));
+        order.forEach((k, c) => (worst = Math.max(worst, Math.abs(ours[k] - theirs.probabilities[i][c]))));
+      });
+      expect(worst).toBeLessThan(1e-4);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 if (!haveFastText) {
