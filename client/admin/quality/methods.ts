@@ -2,7 +2,7 @@ import type { AggregationSettings } from '../../lib/types.ts';
 
 /** The categorical methods a project may aggregate with, in the words the quality page uses for them. */
 export const METHODS: Record<AggregationSettings['method'], string> = {
-  auto: 'Automatic (Dawid-Skene once there is enough data, majority vote before)',
+  auto: 'Automatic (the method that best predicts held-out answers, or best on gold items when there are 30)',
   mv: 'Majority vote',
   'gold-weighted': 'Vote weighted by gold accuracy',
   wawa: 'Worker agreement with aggregate (WAWA)',
