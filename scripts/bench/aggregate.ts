@@ -1,5 +1,5 @@
 /**
- * `npm run bench:aggregate [-- --answers 1000000] [--methods mv,ds,mace,glad]` (ibcc and ebcc on request): times offline aggregation on
+ * `npm run bench:aggregate [-- --answers 1000000] [--methods mv,ds,mace,glad,auto]` (every method but EBCC unless asked): times offline aggregation on
  * simulated judgments (answers/5 items × 5, answers/500 workers, 6 classes; 10^6 answers by default, less for a
  * quick run), twice: each method's fit in this process, and `curate aggregate` end to end in a fresh process
  * reading the answers CSV and writing the labels. Both are set beside a plain pass measured in the same run, as
@@ -21,30 +21,15 @@ import { parseArgs } from 'node:util';
 import { parse } from 'csv-parse';
 import { csvStream } from '../../server/export/csv-format.ts';
 import { simulateCrowd } from '../../server/aggregation/synthetic-crowd.ts';
-import { majorityVote, wawa } from '../../server/aggregation/majority-vote.ts';
-import { oneCoinDawidSkene } from '../../server/aggregation/one-coin-dawid-skene.ts';
-import { dawidSkene } from '../../server/aggregation/dawid-skene.ts';
-import { mace } from '../../server/aggregation/mace.ts';
-import { glad } from '../../server/aggregation/glad.ts';
-import { ibcc } from '../../server/aggregation/ibcc.ts';
-import { ebcc } from '../../server/aggregation/ebcc.ts';
+import { offlineFit, offlineMethods } from '../cli/aggregate.ts';
 import { reliability } from '../../server/aggregation/calibration-error.ts';
-import { calibratedConfidence } from '../../server/aggregation/calibration.ts';
 import type { CategoricalJudgments, CategoricalResult } from '../../server/aggregation/types.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const fullSize = 1_000_000;
 const targets = { endToEndSeconds: { ds: 3, mace: 10, glad: 10 } as Record<string, number>, peakRssMb: 600 };
-const methods: Record<string, { name: string; fit: (data: CategoricalJudgments) => CategoricalResult }> = {
-  mv: { name: 'majority vote', fit: majorityVote },
-  wawa: { name: 'WAWA', fit: wawa },
-  ds: { name: 'Dawid-Skene', fit: dawidSkene },
-  'one-coin': { name: 'one-coin Dawid-Skene', fit: oneCoinDawidSkene },
-  mace: { name: 'MACE', fit: mace },
-  glad: { name: 'GLAD', fit: glad },
-  ibcc: { name: 'IBCC', fit: ibcc },
-  ebcc: { name: 'EBCC', fit: ebcc },
-};
+/** EBCC's restarts cost about a hundred Dawid-Skene fits: timed on request only (--methods ebcc). */
+const defaultMethods = Object.keys(offlineMethods).filter((m) => m !== 'ebcc');
 
 /** The plain pass end to end, run as `aggregate.ts --plain-pass FILE` in the child process it times. */
 async function plainPassOverCsv(file: string): Promise<void> {
@@ -109,13 +94,13 @@ async function writeCsv(file: string, rows: Iterable<(string | number)[]>): Prom
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { answers: { type: 'string', default: String(fullSize) }, methods: { type: 'string', default: 'mv,wawa,ds,one-coin,mace,glad' } },
+    options: { answers: { type: 'string', default: String(fullSize) }, methods: { type: 'string', default: defaultMethods.join(',') } },
   });
   const size = Number(values.answers);
   const chosen = values.methods.split(',');
-  const unknown = chosen.filter((m) => !(m in methods));
+  const unknown = chosen.filter((m) => !(m in offlineMethods));
   if (!Number.isInteger(size) || size < 500 || unknown.length > 0) {
-    console.error(`bench:aggregate: --answers takes a whole number >= 500, --methods some of ${Object.keys(methods).join(',')}`);
+    console.error(`bench:aggregate: --answers takes a whole number >= 500, --methods some of ${Object.keys(offlineMethods).join(',')}`);
     return 2;
   }
   const nItems = Math.floor(size / 5);
@@ -166,8 +151,8 @@ async function main(): Promise<number> {
     const plain = timed(() => plainPass(judgments));
     row('plain pass', plain, plain);
     for (const m of chosen) {
-      const fit = timed(() => calibratedConfidence(judgments, methods[m].fit(judgments)).result);
-      row(methods[m].name, fit, plain, `${scored(fit.value, truth)}, ${fit.value.iterations} iterations`);
+      const fit = timed(() => offlineFit(m, judgments));
+      row(m, fit, plain, `${scored(fit.value, truth)}, ${fit.value.iterations} iterations`);
     }
     const peakRssMb = process.resourceUsage().maxRSS / 1024;
     console.log(`  peak RSS ${peakRssMb.toFixed(0)} MB`);
@@ -192,7 +177,7 @@ async function main(): Promise<number> {
       // The CLI's first two lines are accuracy and calibration error; its reliability table follows.
       row(`curate aggregate ${m}`, run, plainEndToEnd, run.stdout.trim().split('\n').slice(0, 2).join(', '));
       const target = targets.endToEndSeconds[m];
-      if (size === fullSize && target !== undefined && run.seconds >= target) missed.push(`${methods[m].name} end to end < ${target} s`);
+      if (size === fullSize && target !== undefined && run.seconds >= target) missed.push(`${m} end to end < ${target} s`);
     }
     if (size === fullSize && peakRssMb >= targets.peakRssMb) missed.push(`peak RSS < ${targets.peakRssMb} MB`);
     if (size !== fullSize) console.log(`targets are checked at ${fullSize.toLocaleString('en')} answers only`);

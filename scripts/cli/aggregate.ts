@@ -11,39 +11,40 @@ import { parseCliArgs, required } from './parse-args.ts';
 import { csvStream } from '../../server/export/csv-format.ts';
 import { answerEncoder, toJudgments } from '../../server/aggregation/encode.ts';
 import type { EncodedAnswers } from '../../server/aggregation/encode.ts';
-import { majorityVote, wawa } from '../../server/aggregation/majority-vote.ts';
-import { dawidSkene } from '../../server/aggregation/dawid-skene.ts';
-import { oneCoinDawidSkene } from '../../server/aggregation/one-coin-dawid-skene.ts';
-import { mace } from '../../server/aggregation/mace.ts';
-import { glad } from '../../server/aggregation/glad.ts';
-import { ibcc } from '../../server/aggregation/ibcc.ts';
-import { ebcc } from '../../server/aggregation/ebcc.ts';
+import { categoricalMethodKeys, categoricalMethods } from '../../server/aggregation/methods.ts';
+import { chooseMethod } from '../../server/aggregation/auto-method.ts';
 import { ordinalBiasModel } from '../../server/aggregation/ordinal-bias.ts';
 import { reliability, type Reliability } from '../../server/aggregation/calibration-error.ts';
 import { calibratedConfidence } from '../../server/aggregation/calibration.ts';
 import type { CategoricalJudgments, CategoricalResult } from '../../server/aggregation/types.ts';
 
-const categorical: Record<string, (data: CategoricalJudgments) => CategoricalResult> = {
-  mv: majorityVote,
-  wawa,
-  ds: dawidSkene,
-  'one-coin': oneCoinDawidSkene,
-  mace,
-  glad,
-  ibcc,
-  ebcc,
+/**
+ * The methods offline aggregation runs, by the names a project's settings use: every one that fits on the answers
+ * alone, and `auto` choosing among them from the answers alone. Gold, when given, only scores them here.
+ */
+export const offlineMethods: Record<string, (data: CategoricalJudgments) => CategoricalResult> = {
+  ...Object.fromEntries(
+    categoricalMethodKeys
+      .filter((key) => !categoricalMethods[key].readsGold)
+      .map((key) => [key, (data: CategoricalJudgments) => categoricalMethods[key].fit(data, new Int32Array(data.nItems).fill(-1))]),
+  ),
+  auto: (data) => chooseMethod(data).result,
 };
-/** A method's labels with the confidence the server reports too, calibrated from the answers alone (gold only scores it here). */
-function fit(method: string, data: CategoricalJudgments): CategoricalResult {
-  return calibratedConfidence(data, categorical[method](data)).result;
+
+/** A method's labels with the confidence the server reports too, calibrated from the answers alone. */
+export function offlineFit(method: string, data: CategoricalJudgments): CategoricalResult {
+  return calibratedConfidence(data, offlineMethods[method](data)).result;
 }
-const methodList = [...Object.keys(categorical), 'ordinal', 'all'].join('|');
+
+const methodList = [...Object.keys(offlineMethods), 'ordinal', 'all'].join('|');
 
 const usage = `Usage: npm run curate -- aggregate --answers FILE.csv --method ${methodList} --out OUT.csv [--gold GOLD.csv]
 
 Aggregates crowd answers offline. FILE.csv has the header item,worker,label (labels are strings; ties go to
 the smallest label string, as in crowd-kit). Writes item,label,confidence, or item,score,low,high for
---method ordinal (labels must then be numbers).
+--method ordinal (labels must then be numbers). The confidence is the one the server stores, calibrated from the
+answers. --method auto chooses among the other methods as the server does, by how well each predicts answers
+held out of its fit.
 With --gold (header item,truth), scores the result on the gold items that have answers (gold is never used to
 fit): prints accuracy, the calibration error (ECE: confidences in 10 equal-width bins, the item-weighted mean of
 |accuracy - mean confidence| per bin) and a reliability table (per bin: items, mean confidence, accuracy); MAE
@@ -142,9 +143,9 @@ function reliabilityReport(r: Reliability): string[] {
 
 /** Every categorical method on the same answers, timed, and scored on gold when there is some. */
 function compareMethods(encoded: EncodedAnswers, judgments: CategoricalJudgments, truths: Map<number, string> | null) {
-  const fits = Object.keys(categorical).map((method) => {
+  const fits = Object.keys(offlineMethods).map((method) => {
     const start = performance.now();
-    const result = fit(method, judgments);
+    const result = offlineFit(method, judgments);
     return { method, result, seconds: (performance.now() - start) / 1000 };
   });
   const report = columns([
@@ -171,7 +172,7 @@ const command: CliCommand = {
     if (values.help) return (console.log(usage), 0);
     const answers = required(values.answers, '--answers');
     const { method, gold } = values;
-    if (!method || !(method in categorical || method === 'ordinal' || method === 'all'))
+    if (!method || !(method in offlineMethods || method === 'ordinal' || method === 'all'))
       throw new CliError(`--method must be one of ${methodList}`, 2);
     const out = method === 'all' ? values.out : required(values.out, '--out');
     const encoder = answerEncoder();
@@ -197,7 +198,7 @@ const command: CliCommand = {
       if (out) await writeCsv(out, categoricalRows(encoded, fits));
       for (const line of report) console.log(line);
     } else {
-      const result = fit(method, judgments);
+      const result = offlineFit(method, judgments);
       await writeCsv(out!, categoricalRows(encoded, [{ result }]));
       if (truths) for (const line of reliabilityReport(scoreOnGold(encoded, result, truths))) console.log(line);
       console.error(`aggregate: ${judgments.item.length} answers, ${judgments.nItems} items, ${result.ties} ties (to the smallest label)`);

@@ -6,6 +6,8 @@ import command from '../../../scripts/cli/aggregate.ts';
 import { runCli } from '../../../scripts/cli/command.ts';
 import { parse } from 'csv-parse/sync';
 import { reliability } from '../../../server/aggregation/calibration-error.ts';
+import { chooseMethod } from '../../../server/aggregation/auto-method.ts';
+import { encodeAnswers, simulateCrowd, toJudgments } from '../../../server/aggregation/index.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'curate-aggregate-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -110,6 +112,37 @@ describe('aggregate command', () => {
     expect(stdout[0]).toBe('accuracy 0.5000 over 2 gold items');
   });
 
+  it('runs --method auto offline', async () => {
+    const out = path.join(dir, 'auto.csv');
+    const { code, stdout } = await run(['--answers', answers, '--method', 'auto', '--gold', gold, '--out', out]);
+    expect(code).toBe(0);
+    const rows: string[][] = parse(fs.readFileSync(out, 'utf8'));
+    expect(rows[0]).toEqual(['item', 'label', 'confidence']);
+    expect(rows.slice(1).map((r) => r[0])).toEqual(['doc 1, part a', 'doc2', 'doc3']);
+    expect(rows[1][1]).toBe('cat');
+    for (const r of rows.slice(1)) expect(Number(r[2])).toBeGreaterThan(0);
+    expect(stdout[0]).toMatch(/^accuracy \d\.\d{4} over 3 gold items$/);
+  });
+
+  it('--method auto gives what the method it chooses from the answers gives, as the server chooses it', async () => {
+    const crowd = simulateCrowd({ nItems: 300, judgmentsPerItem: 3, nWorkers: 15, nClasses: 3, seed: 11, mix: { regular: 0.7, spammer: 0.3 } });
+    const { item, worker, label } = crowd.judgments;
+    const file = write('crowd.csv', ['item,worker,label', ...Array.from(item, (i, j) => `i${i},w${worker[j]},c${label[j]}`)].join('\n') + '\n');
+    const encoded = encodeAnswers(
+      Array.from(item, (i) => `i${i}`),
+      Array.from(worker, (w) => `w${w}`),
+      Array.from(label, (l) => `c${l}`),
+    );
+    const chosen = chooseMethod(toJudgments(encoded)).method;
+    const outputs = [];
+    for (const method of ['auto', chosen]) {
+      const out = path.join(dir, `crowd-${method}.csv`);
+      expect((await run(['--answers', file, '--method', method, '--out', out])).code).toBe(0);
+      outputs.push(fs.readFileSync(out, 'utf8'));
+    }
+    expect(outputs[0]).toBe(outputs[1]);
+  });
+
   it('--method all prints every method side by side, with the accuracy and calibration error each scores alone', async () => {
     const out = path.join(dir, 'all.csv');
     const { code, stdout } = await run(['--answers', answers, '--method', 'all', '--gold', gold, '--out', out]);
@@ -117,7 +150,7 @@ describe('aggregate command', () => {
     const [header, ...rows] = stdout.map((line) => line.trim().split(/\s+/));
     expect(header).toEqual(['method', 'seconds', 'accuracy', 'ECE']);
     const methods = rows.map((r) => r[0]);
-    expect(methods).toEqual(expect.arrayContaining(['mv', 'wawa', 'ds', 'one-coin', 'mace', 'glad']));
+    expect(methods).toEqual(expect.arrayContaining(['mv', 'wawa', 'ds', 'one-coin', 'mace', 'glad', 'ibcc', 'ebcc', 'auto']));
     for (const r of rows) {
       expect(r).toHaveLength(4);
       expect(Number(r[1])).toBeGreaterThanOrEqual(0);
