@@ -17,33 +17,31 @@ import { tryAdvisoryXactLock } from '../jobs/advisory-lock.ts';
 import { runCommand } from './run-command.ts';
 import { notFound } from '../errors.ts';
 import { aggregateObservations, type Observation } from '../quality/aggregate-observations.ts';
-import { categoricalInput, methodReliability, type ReliabilityMethod } from '../quality/method-reliability.ts';
+import { categoricalInput, methodReliability, type Calibration, type ReliabilityMethod } from '../quality/method-reliability.ts';
 import { aggregationSettingsOf } from '../quality/aggregation-settings.ts';
 import { projectTaskType } from '../../tasks/registry.ts';
-import {
-  dawidSkene,
-  glad,
-  goldWeightedVote,
-  mace,
-  majorityVote,
-  oneCoinDawidSkene,
-  routeLowConfidence,
-  wawa,
-  type EditReview,
-} from '../aggregation/index.ts';
+import { calibratedConfidence, routeLowConfidence, type EditReview } from '../aggregation/index.ts';
+import { categoricalMethodKeys, categoricalMethods } from '../aggregation/methods.ts';
+import { chooseMethod } from '../aggregation/auto-method.ts';
 import { tryDocumentPayload } from './document-payload.ts';
 import type { Tx } from '../db/store.ts';
 
-/** Every categorical method a project may choose, under its settings name, as the reliability diagram runs it. */
-const RELIABILITY_METHODS: ReliabilityMethod[] = [
-  { method: 'mv', fit: majorityVote, usesGold: false },
-  { method: 'gold-weighted', fit: goldWeightedVote, usesGold: true },
-  { method: 'wawa', fit: wawa, usesGold: false },
-  { method: 'ds', fit: dawidSkene, usesGold: false },
-  { method: 'one-coin', fit: oneCoinDawidSkene, usesGold: false },
-  { method: 'mace', fit: mace, usesGold: false },
-  { method: 'glad', fit: glad, usesGold: false },
-];
+/**
+ * The methods the quality page's diagram scores: every one a project may choose, under its settings name, and
+ * `auto` (which reads gold when the project has enough, so it is cross-fitted). EBCC's fit costs about a hundred
+ * Dawid-Skene fits, so it is drawn only on projects that aggregate with it.
+ */
+function reliabilityMethods(inUse: string): ReliabilityMethod[] {
+  return [
+    ...categoricalMethodKeys
+      .filter((key) => key !== 'ebcc' || key === inUse)
+      .map((key) => ({ method: key, fit: categoricalMethods[key].fit, readsGold: categoricalMethods[key].readsGold })),
+    { method: 'auto', fit: (data, gold) => chooseMethod(data, { gold }).result, readsGold: true },
+  ];
+}
+
+/** The confidence the engine stores for a categorical result: calibrated from the answers, then on gold. */
+const storedConfidence: Calibration = (data, result, gold) => calibratedConfidence(data, result, gold).result;
 
 /** Per-project lock keys live in their own range, clear of the job locks. */
 const LOCK_BASE = 1_000_000_000;
@@ -165,6 +163,7 @@ function compute(project: Project, labels: Labels, gold: Map<number, unknown>, r
     aspects: taskType.aspectScores(l.value),
   }));
   const goldValues = new Map([...gold].map(([itemId, answer]) => [itemId, taskType.goldLabel(answer)]));
+  const settings = aggregationSettingsOf(project.settings);
   const output = aggregateObservations({
     kind: taskType.aggregationKind,
     observations,
@@ -173,11 +172,11 @@ function compute(project: Project, labels: Labels, gold: Map<number, unknown>, r
     aspects: taskType.aggregationAspects(),
     gold: goldValues,
     editReviews: reviews,
-    settings: aggregationSettingsOf(project.settings),
+    settings,
   });
   if (taskType.aggregationKind !== 'categorical') return { output, reliability: null };
   const { data, gold: goldCodes } = categoricalInput(observations, goldValues, output.classes.length);
-  return { output, reliability: methodReliability(data, goldCodes, RELIABILITY_METHODS) };
+  return { output, reliability: methodReliability(data, goldCodes, reliabilityMethods(settings.method), storedConfidence) };
 }
 
 /**

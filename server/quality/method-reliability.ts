@@ -12,12 +12,14 @@ import type { Observation } from './aggregate-observations.ts';
 export const MIN_GOLD_FOR_RELIABILITY = 30;
 
 /**
- * A categorical method as the diagram runs it: from the judgments alone, or also from gold (a class per item, -1
- * where none is known), when it is scored only on gold items it was not given.
+ * A categorical method as the diagram runs it: `gold` holds a class per item, -1 where none is known, and a method
+ * that reads it is scored only on gold items it was not given.
  */
-export type ReliabilityMethod =
-  | { method: string; usesGold: false; fit: (data: CategoricalJudgments) => CategoricalResult }
-  | { method: string; usesGold: true; fit: (data: CategoricalJudgments, gold: Int32Array) => CategoricalResult };
+export interface ReliabilityMethod {
+  method: string;
+  fit: (data: CategoricalJudgments, gold: Int32Array) => CategoricalResult;
+  readsGold: boolean;
+}
 
 export interface MethodReliability extends Reliability {
   method: string;
@@ -34,11 +36,24 @@ export interface ProjectReliability {
 }
 
 /**
- * Each method's reliability diagram and calibration error on the gold items. A method that reads gold is fitted
- * twice, each time without one half of the gold items (alternate gold items in item order), and scored on that half
- * only, so no item is scored by a fit that saw its answer.
+ * How a method's result becomes the confidence that is stored: the calibration the server applies, with the gold
+ * it may fit on. It must give each gold item a confidence fitted without that item's answer (cross-fitted), since
+ * the diagram is drawn on those very items.
  */
-export function methodReliability(data: CategoricalJudgments, gold: Int32Array, methods: readonly ReliabilityMethod[]): ProjectReliability {
+export type Calibration = (data: CategoricalJudgments, result: CategoricalResult, gold: Int32Array) => CategoricalResult;
+
+/**
+ * Each method's reliability diagram and calibration error on the gold items, with its confidence as `calibrate`
+ * makes it. A method that reads gold is fitted (and calibrated) twice, each time without one half of the gold items
+ * (alternate gold items in item order), and scored on that half only, so no item is scored by a fit that saw its
+ * answer.
+ */
+export function methodReliability(
+  data: CategoricalJudgments,
+  gold: Int32Array,
+  methods: readonly ReliabilityMethod[],
+  calibrate: Calibration,
+): ProjectReliability {
   const judged = new Uint8Array(data.nItems);
   for (const i of data.item) judged[i] = 1;
   const scored: number[] = [];
@@ -54,18 +69,18 @@ export function methodReliability(data: CategoricalJudgments, gold: Int32Array, 
     goldItems: scored.length,
     needed: MIN_GOLD_FOR_RELIABILITY,
     methods: methods.map((m) => {
-      if (!m.usesGold) {
-        const result = m.fit(data);
+      if (!m.readsGold) {
+        const result = calibrate(data, m.fit(data, gold), gold);
         scored.forEach((_, k) => score(result, k));
       } else {
         for (const fold of [0, 1]) {
           const given = Int32Array.from(gold);
           scored.forEach((i, k) => k % 2 === fold && (given[i] = -1));
-          const result = m.fit(data, given);
+          const result = calibrate(data, m.fit(data, given), given);
           scored.forEach((_, k) => k % 2 === fold && score(result, k));
         }
       }
-      return { method: m.method, crossFitted: m.usesGold, ...reliability(confidence, correct) };
+      return { method: m.method, crossFitted: m.readsGold, ...reliability(confidence, correct) };
     }),
   };
 }
