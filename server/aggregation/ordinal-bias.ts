@@ -2,6 +2,7 @@ import type { IterativeOptions, NumericJudgments } from './types.ts';
 import { MIN_GOLD_FOR_CALIBRATION } from './calibration.ts';
 import { applyReferenceMap, fitReferenceMap, type ReferenceMap, type ScorePosterior } from './ordinal-reference.ts';
 import { studentTQuantile } from './student-t.ts';
+import { onScalePoints, scalePointPosterior } from './ordinal-likelihood.ts';
 
 /** Options for the ordinal worker-bias model. */
 export interface OrdinalOptions extends IterativeOptions {
@@ -104,12 +105,14 @@ export function ordinalBiasModel(data: NumericJudgments, options: OrdinalOptions
   const sY = new Float64Array(nWorkers);
   const sYZ = new Float64Array(nWorkers);
   const sYY = new Float64Array(nWorkers);
-  /** Noise of judgment j about b_w · z: the worker's own plus the spread of its fitted line at the item's score. */
-  const judgmentVariance = (j: number) => {
+  /** Spread of judgment j's worker's fitted line at the item's score. */
+  const parameterVariance = (j: number) => {
     const w = worker[j];
     const z = score[item[j]];
-    return noiseVar[w] + covAA[w] + 2 * z * covAB[w] + z * z * covBB[w];
+    return covAA[w] + 2 * z * covAB[w] + z * z * covBB[w];
   };
+  /** Noise of judgment j about b_w · z: the worker's own plus the uncertainty of its fitted line. */
+  const judgmentVariance = (j: number) => noiseVar[worker[j]] + parameterVariance(j);
 
   let iterations = 0;
   let converged = false;
@@ -173,6 +176,16 @@ export function ordinalBiasModel(data: NumericJudgments, options: OrdinalOptions
     converged = change < tolerance * Math.sqrt(variance);
   }
 
+  if (onScalePoints(value, range)) {
+    // Rounding to a point added about 1/12 to the residual variance the Gaussian fit saw; the latent answer has less.
+    const judgmentVariance = Float64Array.from({ length: n }, (_, j) => {
+      const w = worker[j];
+      return Math.max(noiseVar[w] - 1 / 12, noiseVar[w] / 4) + parameterVariance(j);
+    });
+    const exact = scalePointPosterior(data, { offset, scale, judgmentVariance, mean, variance }, range);
+    score.set(exact.score);
+    itemVar.set(exact.variance);
+  }
   // Satterthwaite: the item's precision is a sum of terms whose noise variances rest on residualDf + ν answers each.
   const spread = new Float64Array(nItems);
   for (let j = 0; j < n; j++) {
