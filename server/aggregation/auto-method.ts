@@ -27,7 +27,7 @@ export interface AutoOptions {
   seed?: number;
   /** Cross-validation folds, each holding out one answer per item (default 3). */
   folds?: number;
-  /** Answers the search fits on at most (default 50,000); more are sampled by item. */
+  /** Answers the search fits on at most (default 25,000); more are sampled by item. */
   maxAnswers?: number;
   /** Judged gold items needed before gold, not the held-out answers, decides (default 30). */
   minGold?: number;
@@ -65,7 +65,7 @@ export function chooseMethod(data: CategoricalJudgments, options: AutoOptions = 
   const judgedGold = countJudgedGold(data, gold);
   const byGold = judgedGold >= (options.minGold ?? 30);
   const fallback: CategoricalMethodKey = data.item.length >= 5 * data.nWorkers && data.nItems >= 10 ? 'ds' : 'mv';
-  const sample = sampleItems(data, gold, options.maxAnswers ?? 50_000, byGold, random);
+  const sample = sampleItems(data, gold, options.maxAnswers ?? 25_000, byGold, random);
 
   // Candidates never read gold (methods.ts): what they are given is "none known", so no fit sees the gold it is scored on.
   const noGold = new Int32Array(sample.data.nItems).fill(-1);
