@@ -53,35 +53,15 @@ describe('curate classifier', () => {
   });
 
   it('evaluates beside the baselines', async () => {
-    const result = await run([
-      'evaluate',
-      '--model',
-      at('model.bin'),
-      '--input',
-      at('test.jsonl'),
-      '--text-field',
-      'doc.body',
-      '--label-field',
-      'rating',
-      '--json',
-    ]);
+    const evaluate = ['evaluate', '--model', at('model.bin'), '--input', at('test.jsonl'), '--text-field', 'doc.body', '--label-field', 'rating'];
+    const result = await run([...evaluate, '--json']);
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout);
     expect(report.model.n).toBe(200);
     expect(report.model.accuracy).toBeGreaterThan(0.85);
     expect(report.model.accuracy).toBeGreaterThan(report.majority.accuracy + 0.3);
     expect(report.model.spearman).toBeGreaterThan(report.length.spearman ?? 0);
-    const text = await run([
-      'evaluate',
-      '--model',
-      at('model.bin'),
-      '--input',
-      at('test.jsonl'),
-      '--text-field',
-      'doc.body',
-      '--label-field',
-      'rating',
-    ]);
+    const text = await run(evaluate);
     expect(text.stdout).toMatch(/model\s+length-only\s+majority/);
     expect(text.stdout).toMatch(/keep >= 2 P\/R/);
   });
