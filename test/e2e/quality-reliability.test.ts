@@ -14,22 +14,24 @@ describe('quality reliability diagram', () => {
     const { page, problems } = await qualityPage(project.id);
     const diagram = page.getByTestId('reliability-diagram');
     await diagram.waitFor();
-    // The project aggregates with auto: the diagram opens on it when it is among the methods, else on the first.
+    // The project aggregates with auto (the default), so the diagram opens on it, cross-fitted on the gold.
+    expect(await diagram.getAttribute('data-method')).toBe('auto');
+    expect(await page.locator('[data-testid="reliability-row"][data-method="auto"]').textContent()).toMatch(/in use.*cross-fitted/s);
     const rows = page.getByTestId('reliability-row');
-    expect(await rows.count()).toBeGreaterThanOrEqual(7);
+    expect(await rows.count()).toBeGreaterThanOrEqual(9);
     const ece = await page.getByTestId('reliability-ece').textContent();
     expect(ece).toMatch(/^0\.\d{3}$/);
     expect(await diagram.locator('svg').getAttribute('aria-label')).toMatch(
       /^Reliability of .+ on 36 gold items, calibration error 0\.\d{3}: confidence /,
     );
     expect(await diagram.getByTestId('reliability-bin').count()).toBeGreaterThan(0);
+    await page.getByTestId('reliability').screenshot({ path: '/tmp/curate-quality-reliability.png' });
 
     // Another method's row shows its own diagram and the error its row gives.
     const mace = page.locator('[data-testid="reliability-row"][data-method="mace"]');
     await mace.getByRole('button', { name: /Show/ }).click();
     await page.locator('[data-testid="reliability-diagram"][data-method="mace"]').waitFor();
     expect(await page.getByTestId('reliability-ece').textContent()).toBe(await mace.getByTestId('reliability-row-ece').textContent());
-    await page.getByTestId('reliability').screenshot({ path: '/tmp/curate-quality-reliability.png' });
     expect(problems).toEqual([]);
   });
 

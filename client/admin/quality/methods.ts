@@ -1,22 +1,28 @@
 import type { AggregationSettings } from '../../lib/types.ts';
 
-/** The categorical methods a project may aggregate with, in the words the quality page uses for them. */
-export const METHODS: Record<AggregationSettings['method'], string> = {
-  auto: 'Automatic (the method that best predicts held-out answers, or best on gold items when there are 30)',
-  mv: 'Majority vote',
-  'gold-weighted': 'Vote weighted by gold accuracy',
-  wawa: 'Worker agreement with aggregate (WAWA)',
-  ds: 'Dawid-Skene',
-  'one-coin': 'One-coin Dawid-Skene',
-  mace: 'MACE (spots spammers)',
-  glad: 'GLAD (item difficulty and annotator skill)',
-  ibcc: 'IBCC (Bayesian Dawid-Skene)',
-  ebcc: 'EBCC (annotators who err together)',
+/** The categorical methods a project may aggregate with: a short name, and what sets it apart where that helps. */
+export const METHODS: Record<AggregationSettings['method'], { name: string; note?: string }> = {
+  auto: { name: 'Automatic', note: 'the method that best predicts held-out answers, or best on gold items when there are 30' },
+  mv: { name: 'Majority vote' },
+  'gold-weighted': { name: 'Vote weighted by gold accuracy' },
+  wawa: { name: 'WAWA', note: 'worker agreement with aggregate' },
+  ds: { name: 'Dawid-Skene' },
+  'one-coin': { name: 'One-coin Dawid-Skene' },
+  mace: { name: 'MACE', note: 'spots spammers' },
+  glad: { name: 'GLAD', note: 'item difficulty and annotator skill' },
+  ibcc: { name: 'IBCC', note: 'Bayesian Dawid-Skene' },
+  ebcc: { name: 'EBCC', note: 'annotators who err together' },
 };
 
-const names = new Map<string, string>(Object.entries(METHODS));
+const known = new Map<string, { name: string; note?: string }>(Object.entries(METHODS));
 
-/** A method's name as shown, or the stored name for one the page does not know. */
+/** A method's short name, or the stored name for one the page does not know. */
 export function methodName(method: string): string {
-  return names.get(method) ?? method;
+  return known.get(method)?.name ?? method;
+}
+
+/** A method's name with what sets it apart, as the settings form offers it. */
+export function methodLabel(method: string): string {
+  const m = known.get(method);
+  return m?.note ? `${m.name} (${m.note})` : methodName(method);
 }

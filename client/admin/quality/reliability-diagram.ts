@@ -47,3 +47,10 @@ export function calibrationVerdict(ece: number): string {
 export function initialMethod(methods: readonly MethodReliability[], inUse: string): string | undefined {
   return (methods.find((m) => m.method === inUse) ?? methods[0])?.method;
 }
+
+/** What a method's row says beside its name: whether the project uses it, and whether it was scored cross-fitted. */
+export function rowNote(m: MethodReliability, inUse: string): string {
+  return [m.method === inUse && 'in use', m.crossFitted && 'cross-fitted: fitted on half the gold items, scored on the other half']
+    .filter((note) => note !== false)
+    .join(' · ');
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { reliability } from '../../../server/aggregation/index.ts';
-import { calibrationVerdict, diagramBins, initialMethod } from '../../../client/admin/quality/reliability-diagram.ts';
+import { calibrationVerdict, diagramBins, initialMethod, rowNote } from '../../../client/admin/quality/reliability-diagram.ts';
 
 const measured = { method: 'ds', crossFitted: false, ...reliability([0.95, 0.92, 0.55, 0.58, 0.51], [1, 0, 1, 0, 0]) };
 
@@ -25,5 +25,11 @@ describe('reliability diagram', () => {
     expect(initialMethod([other, measured], 'ds')).toBe('ds');
     expect(initialMethod([other, measured], 'auto')).toBe('mv');
     expect(initialMethod([], 'ds')).toBeUndefined();
+  });
+
+  it("notes beside a method's name whether the project uses it and whether gold was split to score it", () => {
+    expect(rowNote(measured, 'ds')).toBe('in use');
+    expect(rowNote(measured, 'mv')).toBe('');
+    expect(rowNote({ ...measured, crossFitted: true }, 'ds')).toBe('in use · cross-fitted: fitted on half the gold items, scored on the other half');
   });
 });
