@@ -99,13 +99,15 @@ export async function writeClassifierTrainingFile(ctx: AppContext, props: { proj
 /**
  * What a threshold on the classifier's score does to the whole corpus, streamed over every scored document: kept
  * share overall and per source, kept tokens, the curve over candidate thresholds, the token budget for a target
- * model size, and the precision/recall expected at the threshold from the run's held-out labels.
+ * model size, and the precision/recall expected at the threshold from the run's held-out labels. Before anything is
+ * scored, only `{ scored: false }`: the Export page asks on every visit, and an unscored corpus is no error there.
  */
 export async function classifierCorpusFilter(
   ctx: AppContext,
   props: { project: Project; threshold: number; parameters: number; thresholds: number[] },
 ) {
-  const { run } = await scoredRun(ctx, props.project);
+  const run = await scoringRun(ctx.store.db, props.project.id);
+  if (!run) return { scored: false as const };
   const tally = new ThresholdTally(props.threshold);
   const curve = props.thresholds.map((t) => new ThresholdTally(t));
   await ctx.store.db.transaction(async (tx) => {
@@ -119,6 +121,7 @@ export async function classifierCorpusFilter(
   const report = tally.report();
   const heldOut = run.report.heldOut ?? [];
   return {
+    scored: true as const,
     runId: run.id,
     report,
     curve: curve.map((t) => {
