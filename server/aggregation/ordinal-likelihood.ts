@@ -38,8 +38,7 @@ export function scalePointPosterior(data: NumericJudgments, model: LatentModel, 
   for (let j = 0; j < item.length; j++) {
     const w = worker[j];
     const sd = Math.sqrt(model.judgmentVariance[j]);
-    const lo = value[j] <= range.min ? -Infinity : value[j] - 0.5;
-    const hi = value[j] >= range.max ? Infinity : value[j] + 0.5;
+    const [lo, hi] = latentBounds(value[j], range);
     const row = item[j] * gridSize;
     for (let g = 0; g < gridSize; g++) {
       const mu = model.offset[w] + model.scale[w] * grid[g];
@@ -92,4 +91,9 @@ function erfc(x: number): number {
                 t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
     );
   return x >= 0 ? r : 2 - r;
+}
+
+/** The latent answer's bounds for a scale-point answer: within half a point, or beyond the last half point at an end. */
+export function latentBounds(value: number, range: { min: number; max: number }): [number, number] {
+  return [value <= range.min ? -Infinity : value - 0.5, value >= range.max ? Infinity : value + 0.5];
 }
