@@ -94,6 +94,6 @@ function erfc(x: number): number {
 }
 
 /** The latent answer's bounds for a scale-point answer: within half a point, or beyond the last half point at an end. */
-export function latentBounds(value: number, range: { min: number; max: number }): [number, number] {
+function latentBounds(value: number, range: { min: number; max: number }): [number, number] {
   return [value <= range.min ? -Infinity : value - 0.5, value >= range.max ? Infinity : value + 0.5];
 }
