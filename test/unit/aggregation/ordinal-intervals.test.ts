@@ -12,7 +12,6 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ordinalBiasModel, type OrdinalOptions, type OrdinalResult } from '../../../server/aggregation/ordinal-bias.ts';
 import { dawidSkene } from '../../../server/aggregation/dawid-skene.ts';
@@ -22,6 +21,7 @@ import { aggregateObservations, type Observation } from '../../../server/quality
 import { aggregationSettingsOf } from '../../../server/quality/aggregation-settings.ts';
 import type { NumericJudgments } from '../../../server/aggregation/types.ts';
 import { haveCrowdData, loadCrowdDataset, reportMissingCrowdData } from './crowd-datasets.ts';
+import { qualityDataDir } from '../classifier/quality-data.ts';
 
 const LEVEL = 0.9;
 const figures: string[] = [];
@@ -219,10 +219,7 @@ describe.skipIf(!haveCrowdData)('zheng_n_emotion (reference: the gold score)', (
   });
 });
 
-const summevalDir = path.resolve(
-  process.env.CURATE_QUALITY_DATA ?? path.join(path.dirname(fileURLToPath(import.meta.url)), '../../../../shared/data/quality'),
-  'summeval',
-);
+const summevalDir = path.join(qualityDataDir, 'summeval');
 const haveSummEval = fs.existsSync(summevalDir);
 if (!haveSummEval) {
   const title = `SummEval missing at ${summevalDir}: its interval coverage tests are skipped`;
