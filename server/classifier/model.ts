@@ -5,8 +5,8 @@ import { IdList, lineFeatures } from './dictionary.ts';
 /**
  * Training options, with fastText's names and meaning. The defaults were measured on fineweb_legal (2,240 training
  * pages, README "Quality classifier"): 16 dimensions ranked the held-out pages as well as 32 or 64 (Spearman 0.894
- * each) at a quarter of the work per token; word bigrams (0.889) and character n-grams did not beat words alone and
- * cost 3-4 times the time, so they are off and the model is its vocabulary only, 64 bytes a word (about 20 MB for
+ * each) at a quarter of the work per token; word bigrams (0.889) did not beat words alone and cost 3-4 times the
+ * time, so they are off (character n-grams were not measured) and the model is its vocabulary only, 64 bytes a word (about 20 MB for
  * 300k words). With n-grams turned on, 2^20 buckets add 64 MB at 16 dimensions. 10 epochs at lr 0.5 get most of
  * what 20 do (0.885 against 0.894) at half the time (bench:classifier: 20k documents of 350 words in under a minute).
  */
