@@ -14,7 +14,7 @@ export interface OrdinalOptions extends IterativeOptions {
   noiseShrinkage?: number;
   /** Share of reference scores the reported interval should contain (default 0.9). */
   level?: number;
-  /** The answer scale; scores and intervals are clipped to it (default: the range of the answers). */
+  /** The answer scale; scores and intervals are clipped to it (default: the range of the answers, if wider than a point). */
   range?: { min: number; max: number };
   /**
    * Known reference score per item, NaN where unknown (a project's gold items). With at least
@@ -76,8 +76,9 @@ export function ordinalBiasModel(data: NumericJudgments, options: OrdinalOptions
     max = Math.max(max, value[j]);
   }
   mean /= n;
-  const range = options.range ?? { min, max };
-  const span = range.max > range.min ? range.max - range.min : 1;
+  // Answers that all agree give no scale to clip to.
+  const range = options.range ?? (max > min ? { min, max } : { min: -Infinity, max: Infinity });
+  const span = Number.isFinite(range.max - range.min) && range.max > range.min ? range.max - range.min : 1;
   let answerVariance = 0;
   for (let j = 0; j < n; j++) answerVariance += (value[j] - mean) ** 2;
   // A uniform spread over the scale for the items; a sixth of the scale for one answer's noise.

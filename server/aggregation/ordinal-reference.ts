@@ -130,6 +130,6 @@ function conformalQuantile(sorted: Float64Array, q: number): number {
  */
 export function applyReferenceMap(map: ReferenceMap, posterior: ScorePosterior): ScorePosterior {
   const score = posterior.score.map((s) => map.intercept + map.slope * s);
-  const sd = posterior.sd.map((s) => Math.sqrt((map.slope * s) ** 2 + map.extraVariance));
+  const sd = posterior.sd.map((s) => Math.sqrt((map.slope * s) ** 2 + map.extraVariance + 1e-12));
   return { score, sd, df: posterior.df };
 }

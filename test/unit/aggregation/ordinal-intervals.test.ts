@@ -203,6 +203,28 @@ describe('few judgments', () => {
   });
 });
 
+describe('degenerate inputs', () => {
+  const pairs = (nItems: number, value: number): NumericJudgments => ({
+    nItems,
+    nWorkers: 2,
+    item: Int32Array.from({ length: 2 * nItems }, (_, j) => j >> 1),
+    worker: Int32Array.from({ length: 2 * nItems }, (_, j) => j & 1),
+    value: new Float64Array(2 * nItems).fill(value),
+  });
+
+  it('answers that all agree, with no scale given, still get an interval around them', () => {
+    const fit = ordinalBiasModel(pairs(1, 3));
+    expect(fit.score[0]).toBeCloseTo(3, 1);
+    expect(fit.high[0] - fit.low[0]).toBeGreaterThan(0.1);
+  });
+
+  it('a reference that never varies maps every score onto it', () => {
+    const fit = ordinalBiasModel(pairs(40, 4), { range: { min: 0, max: 5 }, reference: new Float64Array(40).fill(4) });
+    expect(fit.reference?.fittedOn).toBe(40);
+    expect([fit.score[0], fit.low[0], fit.high[0]]).toEqual([4, 4, 4]);
+  });
+});
+
 reportMissingCrowdData();
 
 describe.skipIf(!haveCrowdData)('zheng_n_emotion (reference: the gold score)', () => {
