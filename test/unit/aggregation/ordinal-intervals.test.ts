@@ -203,6 +203,30 @@ describe('few judgments', () => {
   });
 });
 
+describe("a project's gold scores", () => {
+  const settings = aggregationSettingsOf({});
+  // Every annotator rates one point above the gold, which no amount of agreement among them can reveal.
+  const random = seededRandom(5);
+  const truth = Array.from({ length: 80 }, () => Math.floor(random() * 4));
+  const observations: Observation[] = truth.flatMap((t, itemId) =>
+    [0, 1, 2].map((w) => ({ itemId, workerKey: `w${w}`, value: Math.min(5, t + 1 + (random() < 0.2 ? 1 : 0)), seconds: 5, batchId: 1 })),
+  );
+  const run = (goldItems: number) =>
+    aggregateObservations({
+      kind: 'ordinal',
+      observations,
+      scale: { min: 0, max: 5 },
+      gold: new Map(truth.slice(0, goldItems).map((t, i) => [i, t])),
+      settings,
+    });
+  const meanError = (out: ReturnType<typeof run>) => out.items.slice(40).reduce((e, r) => e + Math.abs(r.score! - truth[r.itemId]), 0) / 40;
+
+  it('move the scores onto the gold scale once there are 30 of them, and not before', () => {
+    expect(meanError(run(29))).toBeGreaterThan(0.9);
+    expect(meanError(run(40))).toBeLessThan(0.3);
+  });
+});
+
 describe('degenerate inputs', () => {
   const pairs = (nItems: number, value: number): NumericJudgments => ({
     nItems,
