@@ -17,28 +17,12 @@ import { tryAdvisoryXactLock } from '../jobs/advisory-lock.ts';
 import { runCommand } from './run-command.ts';
 import { notFound } from '../errors.ts';
 import { aggregateObservations, type Observation } from '../quality/aggregate-observations.ts';
-import { categoricalInput, methodReliability, type Calibration, type ReliabilityMethod } from '../quality/method-reliability.ts';
+import { categoricalInput, diagramMethods, methodReliability, type Calibration } from '../quality/method-reliability.ts';
 import { aggregationSettingsOf } from '../quality/aggregation-settings.ts';
 import { projectTaskType } from '../../tasks/registry.ts';
 import { calibratedConfidence, routeLowConfidence, type EditReview } from '../aggregation/index.ts';
-import { categoricalMethodKeys, categoricalMethods } from '../aggregation/methods.ts';
-import { chooseMethod } from '../aggregation/auto-method.ts';
 import { tryDocumentPayload } from './document-payload.ts';
 import type { Tx } from '../db/store.ts';
-
-/**
- * The methods the quality page's diagram scores: every one a project may choose, under its settings name, and
- * `auto` (which reads gold when the project has enough, so it is cross-fitted). EBCC's fit costs about a hundred
- * Dawid-Skene fits, so it is drawn only on projects that aggregate with it.
- */
-function reliabilityMethods(inUse: string): ReliabilityMethod[] {
-  return [
-    ...categoricalMethodKeys
-      .filter((key) => key !== 'ebcc' || key === inUse)
-      .map((key) => ({ method: key, fit: categoricalMethods[key].fit, readsGold: categoricalMethods[key].readsGold })),
-    { method: 'auto', fit: (data, gold) => chooseMethod(data, { gold }).result, readsGold: true },
-  ];
-}
 
 /** The confidence the engine stores for a categorical result: calibrated from the answers, then on gold. */
 const storedConfidence: Calibration = (data, result, gold) => calibratedConfidence(data, result, gold).result;
@@ -176,7 +160,7 @@ function compute(project: Project, labels: Labels, gold: Map<number, unknown>, r
   });
   if (taskType.aggregationKind !== 'categorical') return { output, reliability: null };
   const { data, gold: goldCodes } = categoricalInput(observations, goldValues, output.classes.length);
-  return { output, reliability: methodReliability(data, goldCodes, reliabilityMethods(settings.method), storedConfidence) };
+  return { output, reliability: methodReliability(data, goldCodes, diagramMethods(settings.method, data.item.length), storedConfidence) };
 }
 
 /**

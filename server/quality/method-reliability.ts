@@ -3,6 +3,8 @@
  * judgments, its confidence set against the project's gold items. Pure: the aggregation command calls it.
  */
 import { reliability, type CategoricalJudgments, type CategoricalResult, type Reliability } from '../aggregation/index.ts';
+import { categoricalMethodKeys, categoricalMethods } from '../aggregation/methods.ts';
+import { chooseMethod } from '../aggregation/auto-method.ts';
 import type { Observation } from './aggregate-observations.ts';
 
 /**
@@ -19,6 +21,28 @@ export interface ReliabilityMethod {
   method: string;
   fit: (data: CategoricalJudgments, gold: Int32Array) => CategoricalResult;
   readsGold: boolean;
+}
+
+/**
+ * Up to this many judgments the diagram refits every method on each aggregation run. Beyond it only the method in
+ * use is drawn: every other fit would multiply the run's cost (at 10^6 answers MACE alone is about 10 CPU s, and
+ * the run holds its transaction while it computes).
+ */
+export const ALL_METHODS_UP_TO_JUDGMENTS = 100_000;
+
+/**
+ * The methods the quality page's diagram scores: every one a project may choose, under its settings name, and
+ * `auto` (which reads gold when the project has enough, so it is cross-fitted). EBCC's fit costs about a hundred
+ * Dawid-Skene fits, so it is drawn only on projects that aggregate with it.
+ */
+export function diagramMethods(inUse: string, judgments: number): ReliabilityMethod[] {
+  const all = [
+    ...categoricalMethodKeys
+      .filter((key) => key !== 'ebcc' || key === inUse)
+      .map((key) => ({ method: key, fit: categoricalMethods[key].fit, readsGold: categoricalMethods[key].readsGold })),
+    { method: 'auto', fit: (data: CategoricalJudgments, gold: Int32Array) => chooseMethod(data, { gold }).result, readsGold: true },
+  ];
+  return judgments > ALL_METHODS_UP_TO_JUDGMENTS ? all.filter((m) => m.method === inUse) : all;
 }
 
 export interface MethodReliability extends Reliability {

@@ -8,9 +8,12 @@ import {
   type CategoricalJudgments,
   type CategoricalResult,
 } from '../../../server/aggregation/index.ts';
+import { categoricalMethodKeys } from '../../../server/aggregation/methods.ts';
 import {
+  ALL_METHODS_UP_TO_JUDGMENTS,
   MIN_GOLD_FOR_RELIABILITY,
   categoricalInput,
+  diagramMethods,
   methodReliability,
   type Calibration,
   type ReliabilityMethod,
@@ -130,5 +133,21 @@ describe('categoricalInput', () => {
       label: Int32Array.from([2, 0, 1]),
     });
     expect(gold).toEqual(Int32Array.from([-1, 1]));
+  });
+});
+
+describe('diagramMethods', () => {
+  const names = (inUse: string, judgments: number) => diagramMethods(inUse, judgments).map((m) => m.method);
+
+  it('draws every method a project may choose and auto, EBCC only where it is in use', () => {
+    expect(names('ds', 10_000)).toEqual([...categoricalMethodKeys.filter((k) => k !== 'ebcc'), 'auto']);
+    expect(names('ebcc', 10_000)).toContain('ebcc');
+    expect(diagramMethods('ds', 10_000).find((m) => m.method === 'auto')?.readsGold).toBe(true);
+  });
+
+  it('draws only the method in use on a project too large to refit every method on each run', () => {
+    expect(names('ds', ALL_METHODS_UP_TO_JUDGMENTS + 1)).toEqual(['ds']);
+    expect(names('auto', ALL_METHODS_UP_TO_JUDGMENTS + 1)).toEqual(['auto']);
+    expect(names('mace', ALL_METHODS_UP_TO_JUDGMENTS)).toHaveLength(categoricalMethodKeys.length);
   });
 });
