@@ -42,7 +42,7 @@ const usage = `Usage: npm run curate -- aggregate --answers FILE.csv --method ${
 
 Aggregates crowd answers offline. FILE.csv has the header item,worker,label (labels are strings; ties go to
 the smallest label string, as in crowd-kit). Writes item,label,confidence, or item,score,low,high for
---method ordinal (labels must then be numbers). The confidence is the one the server stores, calibrated from the
+--method ordinal (labels must then be numbers; low-high is a 90% interval, clipped to the range of the answers). The confidence is the one the server stores, calibrated from the
 answers. --method auto chooses among the other methods as the server does, by how well each predicts answers
 held out of its fit.
 With --gold (header item,truth), scores the result on the gold items that have answers (gold is never used to
