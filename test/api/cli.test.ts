@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { startTestApp, TEST_PASSWORD, type TestApp } from '../support/test-app.ts';
 import { buildBatch, buildDocuments, buildTokenClient } from '../support/factories.ts';
+import { offlineMethods } from '../../scripts/cli/aggregate.ts';
 
 const run = promisify(execFile);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -134,7 +135,7 @@ describe('curate CLI (a client of the API)', () => {
     });
     expect(await curate(['aggregate', '--answers', 'x.csv', '--out', 'y.csv', '--method', 'best'])).toMatchObject({
       code: 2,
-      stderr: 'curate: --method must be one of mv|wawa|ds|one-coin|mace|glad|ordinal (npm run curate -- aggregate --help)\n',
+      stderr: `curate: --method must be one of ${[...Object.keys(offlineMethods), 'ordinal', 'all'].join('|')} (npm run curate -- aggregate --help)\n`,
     });
     expect((await curate(['nope'])).stderr).toMatch(/unknown command "nope"/);
     const wrong = await curate(['projects', 'list'], { CURATE_PASSWORD: 'wrong' });
