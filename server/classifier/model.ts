@@ -33,6 +33,19 @@ export const classifierOptionsSchema = z.object({
   seed: z.number().int().default(1),
 });
 export type ClassifierOptions = z.infer<typeof classifierOptionsSchema>;
+
+/** At most this many n-gram weights (1 GiB of float32): past it, bucket rows times dimensions do not fit in memory. */
+export const MAX_NGRAM_WEIGHTS = 2 ** 28;
+
+/**
+ * Why these options cannot train here, or null. Checked apart from the schema, which other schemas extend (zod
+ * refuses to extend a refined object): the n-gram rows are allocated only when word or character n-grams are on.
+ */
+export function optionsProblem(o: Pick<ClassifierOptions, 'bucket' | 'dim' | 'wordNgrams' | 'maxn'>): string | null {
+  if (o.wordNgrams <= 1 && o.maxn === 0) return null;
+  const weights = o.bucket * o.dim;
+  return weights > MAX_NGRAM_WEIGHTS ? `bucket x dim is ${weights.toExponential(2)} n-gram weights; at most ${MAX_NGRAM_WEIGHTS} (1 GiB) fit` : null;
+}
 export type ClassifierOptionsInput = z.input<typeof classifierOptionsSchema>;
 
 /**

@@ -1,5 +1,5 @@
 import type { ClassifierModel, ClassifierOptionsInput } from './model.ts';
-import { classifierOptionsSchema, forward } from './model.ts';
+import { classifierOptionsSchema, forward, optionsProblem } from './model.ts';
 import { EOS, EOS_HASH, IdList, Vocabulary, forEachWord, lineFeatures } from './dictionary.ts';
 import { seededRandom } from './random.ts';
 
@@ -36,6 +36,8 @@ export function trainClassifier(
   onProgress?: (progress: TrainProgress) => void,
 ): ClassifierModel {
   const parsed = classifierOptionsSchema.parse(options);
+  const problem = optionsProblem(parsed);
+  if (problem) throw new Error(problem);
   // As fastText's Args: with neither word nor character n-grams there is nothing to hash, so no bucket rows.
   const args = { ...parsed, bucket: parsed.wordNgrams <= 1 && parsed.maxn === 0 ? 0 : parsed.bucket };
   const labelIndex = new Map(labels.map((l, k) => [l, k]));

@@ -1,11 +1,15 @@
 import { z } from 'zod';
 import { idParam } from '../http/endpoint.ts';
 import { classifierTrainingSchema } from '../filtering/classifier-training-set.ts';
+import { optionsProblem } from '../classifier/model.ts';
 
 export const runParams = z.object({ projectId: idParam, runId: idParam });
 
 /** Training settings: every engine option and the held-out share, each defaulted. */
-export const trainBody = classifierTrainingSchema.strict();
+export const trainBody = classifierTrainingSchema.strict().superRefine((o, ctx) => {
+  const problem = optionsProblem(o);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['bucket'] });
+});
 export type TrainBody = z.infer<typeof trainBody>;
 
 /** A Dolma attribute name: the tagger name pipelines read the attributes under. */

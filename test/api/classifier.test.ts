@@ -179,6 +179,9 @@ describe('the classifier in the server', () => {
 
   it('refuses unknown training settings and other roles', async () => {
     await admin.post(`/api/projects/${projectId}/classifier/runs`, { dims: 3 }).expect(400);
+    // 2^31 buckets of 512 floats would be 4 TiB: refused before a worker tries to allocate them.
+    const huge = await admin.post(`/api/projects/${projectId}/classifier/runs`, { wordNgrams: 2, bucket: 2 ** 31 - 1, dim: 512 }).expect(400);
+    expect(huge.body.error.message).toMatch(/bucket/);
     const reviewer = await buildTokenClient(t, 'reviewer');
     await reviewer.get(`/api/projects/${projectId}/classifier/runs`).expect(403);
   });

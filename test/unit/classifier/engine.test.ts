@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createScorer, predict, readFastTextBin, trainClassifier, trainingLine, writeFastTextBin } from '../../../server/classifier/index.ts';
+import { MAX_NGRAM_WEIGHTS, optionsProblem } from '../../../server/classifier/model.ts';
 import { fnv1a } from '../../../server/classifier/dictionary.ts';
 import { syntheticExamples } from './synthetic.ts';
 
@@ -86,5 +87,15 @@ describe('the fastText .bin', () => {
 describe('trainingLine', () => {
   it('writes __label__<class> and the text on one line, without tokens fastText would read as labels', () => {
     expect(trainingLine({ text: 'Hello\nworld\t __label__5 end', label: '3' })).toBe('__label__3 Hello world end\n');
+  });
+});
+
+describe('options that cannot fit in memory', () => {
+  it('are refused when the n-gram rows would pass the bound, and only when n-grams are on', () => {
+    const words = { wordNgrams: 1, maxn: 0, dim: 512, bucket: 2 ** 31 - 1 };
+    expect(optionsProblem(words)).toBeNull();
+    expect(optionsProblem({ ...words, wordNgrams: 2 })).toMatch(/bucket x dim/);
+    expect(optionsProblem({ ...words, maxn: 5, bucket: MAX_NGRAM_WEIGHTS / 512 })).toBeNull();
+    expect(() => trainClassifier([{ text: 'a b', label: '0' }], LABELS, { wordNgrams: 2, bucket: 2 ** 31 - 1, dim: 512 })).toThrow(/bucket x dim/);
   });
 });
