@@ -88,6 +88,27 @@ describe('Socket.IO', () => {
     });
   });
 
+  it("announces a batch's progress once more when it goes quiet, for watchers whose process missed the event", async () => {
+    // Across processes an event published while another process's LISTEN connection reconnects (a database restart)
+    // never reaches it; the settled state, announced again, does.
+    const project = await t.buildProject();
+    await buildDocuments(t, project.id, [{ id: 'a', text: `text ${randomUUID()}` }]);
+    const batch = await buildBatch(t, project.id, { redundancy: 1 });
+    const adminSocket = open((await t.signIn(t.admin)).cookie);
+    await connected(adminSocket);
+    await adminSocket.emitWithAck('watch:project', project.id);
+    const done: unknown[] = [];
+    adminSocket.on('batch:progress', (p: { batchId: number; done: number }) => {
+      if (p.batchId === batch.batch.id && p.done === 1) done.push(p);
+    });
+    const client = await buildTokenClient(t);
+    const leased = await client.post(`/api/projects/${project.id}/tasks/lease`, { count: 1 }).expect(200);
+    await client
+      .post(`/api/projects/${project.id}/judgments`, { clientId: randomUUID(), slotId: leased.body.tasks[0].slotId, value: { score: 3 } })
+      .expect(201);
+    await expect.poll(() => done.length, { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
+  });
+
   it('reports new leases too, so staff see work in progress before any judgment', async () => {
     const project = await t.buildProject();
     await buildDocuments(t, project.id, [
