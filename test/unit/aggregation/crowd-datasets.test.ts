@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accuracy, haveCrowdData, loadCrowdDataset, reportMissingCrowdData } from './crowd-datasets.ts';
+import { accuracy, crowdKit, haveCrowdData, loadCrowdDataset, reportMissingCrowdData } from './crowd-datasets.ts';
 import type { CrowdDataset } from './crowd-datasets.ts';
 import { goldWeightedVote, majorityVote, wawa } from '../../../server/aggregation/majority-vote.ts';
 import { dawidSkene } from '../../../server/aggregation/dawid-skene.ts';
@@ -21,25 +21,6 @@ const methods: Record<Method, (data: CategoricalJudgments) => CategoricalResult>
   DawidSkene: dawidSkene,
   OneCoinDawidSkene: oneCoinDawidSkene,
   MACE: mace,
-};
-
-// crowd-kit v1.4.1 accuracies on these exact files (shared/data/crowd/README.md), same column order as `methods`.
-const crowdKit: Record<string, [number, number, number, number, number]> = {
-  zheng_d_product: [0.8966, 0.8966, 0.9397, 0.9084, 0.929],
-  zheng_d_possent: [0.932, 0.951, 0.96, 0.949, 0.95],
-  zheng_s_rel: [0.5357, 0.5578, 0.6173, 0.2578, 0.5009],
-  zheng_s_adult: [0.7628, 0.7658, 0.7658, 0.7087, 0.7628],
-  zheng_s4_dog: [0.8178, 0.829, 0.8426, 0.8302, 0.8302],
-  zheng_s4_face: [0.6301, 0.6301, 0.6404, 0.6113, 0.6353],
-  zheng_d_restaurant: [0.992, 0.992, 0.9915, 0.99, 0.992],
-  snow_temp: [0.9394, 0.9437, 0.9416, 0.9394, 0.9394],
-  snow_wsd: [0.9944, 0.9944, 0.9944, 0.9944, 0.9944],
-  venanzi_sp: [0.8896, 0.895, 0.9152, 0.9166, 0.9148],
-  venanzi_sp_amt: [0.944, 0.944, 0.944, 0.946, 0.944],
-  venanzi_cf: [0.9, 0.8933, 0.83, 0.8867, 0.89],
-  venanzi_cf_amt: [0.8467, 0.8567, 0.84, 0.86, 0.8667],
-  crowdkit_simple: [1, 1, 1, 1, 1],
-  crowdkit_toy_ysda: [0.8, 0.8, 1, 1, 1],
 };
 
 /**
