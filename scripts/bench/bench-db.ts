@@ -59,8 +59,9 @@ export { seededRandom } from '../../server/aggregation/random.ts';
 /**
  * Starts the real server (server/main.ts) as a child process on a free port against the given database, so a
  * benchmark measures the server's own memory apart from the load generator's.
+ * @param nodeArgs extra node options for the server (`--cpu-prof` to profile it)
  */
-export async function startServerProcess(databaseUrl: string) {
+export async function startServerProcess(databaseUrl: string, nodeArgs: string[] = []) {
   const port = await new Promise<number>((resolve) => {
     const probe = net.createServer().listen(0, '127.0.0.1', () => {
       const { port } = probe.address() as net.AddressInfo;
@@ -68,7 +69,7 @@ export async function startServerProcess(databaseUrl: string) {
     });
   });
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'server/main.ts')], {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(root, 'server/main.ts')], {
     cwd: root,
     env: {
       ...process.env,
