@@ -574,6 +574,121 @@ export const documentScores = pgTable(
   (t) => [index('document_scores_project_idx').on(t.projectId, t.documentId)],
 );
 
+/**
+ * LLM judges of a project: OpenAI-compatible chat-completions endpoints that label like annotators (worker key
+ * `judge:<id>`). The API key is never stored: only the name of the environment variable it is read from at call time.
+ */
+export const judges = pgTable(
+  'judges',
+  {
+    id: id(),
+    projectId: ref('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    baseUrl: text('base_url').notNull(),
+    model: text('model').notNull(),
+    /** Name of the environment variable holding the API key (local servers may need none). */
+    apiKeyEnv: text('api_key_env'),
+    temperature: real('temperature').notNull().default(0),
+    maxTokens: integer('max_tokens').notNull().default(512),
+    concurrency: integer('concurrency').notNull().default(4),
+    timeoutMs: integer('timeout_ms').notNull().default(60000),
+    /** Admin override of the task type's prompt template; null uses the task type's own. */
+    promptTemplate: text('prompt_template'),
+    /** Prices per million tokens, in the project's currency, for the cost figures. */
+    priceInputPerMTok: doublePrecision('price_input_per_mtok').notNull().default(0),
+    priceOutputPerMTok: doublePrecision('price_output_per_mtok').notNull().default(0),
+    /** Size of the blind human sample drawn to calibrate this judge against. */
+    calibrationSampleSize: integer('calibration_sample_size').notNull().default(100),
+    /** Running totals over every run of the judge. */
+    tokensIn: bigint('tokens_in', { mode: 'number' }).notNull().default(0),
+    tokensOut: bigint('tokens_out', { mode: 'number' }).notNull().default(0),
+    cost: doublePrecision('cost').notNull().default(0),
+    createdBy: ref('created_by').references(() => users.id),
+    createdAt: createdAt(),
+    archivedAt: timestamp('archived_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('judges_project_name_idx').on(t.projectId, t.name)],
+);
+
+/** One run of a judge over a batch's items or the whole corpus; resumable, so its counts are the stored answers'. */
+export const judgeRuns = pgTable(
+  'judge_runs',
+  {
+    id: id(),
+    judgeId: ref('judge_id')
+      .notNull()
+      .references(() => judges.id, { onDelete: 'cascade' }),
+    projectId: ref('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    scope: text('scope', { enum: ['batch', 'corpus'] }).notNull(),
+    // A deleted batch keeps its judges' run history (the answers are per document, not per item).
+    batchId: ref('batch_id').references(() => batches.id, { onDelete: 'set null' }),
+    status: text('status', { enum: ['queued', 'running', 'paused', 'cancelled', 'done', 'failed'] })
+      .notNull()
+      .default('queued'),
+    /** Documents in scope when the run started. */
+    total: integer('total').notNull().default(0),
+    done: integer('done').notNull().default(0),
+    /** Documents whose calls failed after every retry (left unanswered, so a later run retries them). */
+    failed: integer('failed').notNull().default(0),
+    unparsed: integer('unparsed').notNull().default(0),
+    tokensIn: bigint('tokens_in', { mode: 'number' }).notNull().default(0),
+    tokensOut: bigint('tokens_out', { mode: 'number' }).notNull().default(0),
+    cost: doublePrecision('cost').notNull().default(0),
+    lastError: text('last_error'),
+    createdBy: ref('created_by').references(() => users.id),
+    createdAt: createdAt(),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (t) => [index('judge_runs_judge_idx').on(t.judgeId, t.id), index('judge_runs_status_idx').on(t.status)],
+);
+
+/**
+ * A judge's answer on one document, parsed or not: at most one per (judge, document), which is what makes a resumed
+ * run unable to judge a document twice. Parsed answers also become judgments on the document's items.
+ */
+export const judgeAnswers = pgTable(
+  'judge_answers',
+  {
+    id: id(),
+    judgeId: ref('judge_id')
+      .notNull()
+      .references(() => judges.id, { onDelete: 'cascade' }),
+    runId: ref('run_id')
+      .notNull()
+      .references(() => judgeRuns.id, { onDelete: 'cascade' }),
+    projectId: ref('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    documentId: ref('document_id')
+      .notNull()
+      .references(() => documents.id, { onDelete: 'cascade' }),
+    status: text('status', { enum: ['parsed', 'unparsed'] }).notNull(),
+    /** The model's text; pairwise keeps the swapped-order answer in rawSwapped. */
+    raw: text('raw').notNull(),
+    rawSwapped: text('raw_swapped'),
+    /** The judgment value in the task type's judgment schema (parsed answers only). */
+    value: jsonb('value'),
+    parseError: text('parse_error'),
+    /** Pairwise: the two orders disagreed (position bias). */
+    orderDisagreement: boolean('order_disagreement').notNull().default(false),
+    tokensIn: integer('tokens_in').notNull().default(0),
+    tokensOut: integer('tokens_out').notNull().default(0),
+    latencyMs: integer('latency_ms').notNull().default(0),
+    attempts: integer('attempts').notNull().default(1),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('judge_answers_judge_document_idx').on(t.judgeId, t.documentId),
+    index('judge_answers_run_idx').on(t.runId, t.status),
+    index('judge_answers_project_idx').on(t.projectId, t.documentId),
+  ],
+);
+
 export type User = typeof users.$inferSelect;
 export type ProjectRole = (typeof projectRoles)[number];
 export type Role = (typeof roles)[number];
@@ -581,6 +696,9 @@ export type Project = typeof projects.$inferSelect;
 export type DocumentRow = typeof documents.$inferSelect;
 export type ImportRow = typeof imports.$inferSelect;
 export type ClassifierRun = typeof classifierRuns.$inferSelect;
+export type Judge = typeof judges.$inferSelect;
+export type JudgeRun = typeof judgeRuns.$inferSelect;
+export type JudgeAnswer = typeof judgeAnswers.$inferSelect;
 
 /** Server-wide values generated once and shared by every process (e.g. the session signing secret). */
 export const serverSettings = pgTable('server_settings', {
