@@ -6,6 +6,8 @@
  * with a {@link TaskValueError} naming it, not deep inside a task type's code.
  */
 import type { z } from './lib/zod.ts';
+import type { JudgeMessage, JudgeReading } from './lib/judge-prompt.ts';
+import { renderMessages, unknownPlaceholders } from './lib/judge-prompt.ts';
 import type { AggregationKind, AspectScale, ExportColumn, ExportValue, GoldComparison, Shortcut, TaskType, TaskTypeName } from './task-type.ts';
 
 /** A config, judgment, gold answer or payload that does not fit its task type's schema. */
@@ -60,6 +62,18 @@ export interface ProjectTaskType {
   exportColumns(): ExportColumn[];
   exportRow(item: { payload: unknown; judgments: unknown[] }): Record<string, ExportValue>;
   shortcuts(): Shortcut[];
+  /** The task as put to an LLM judge. */
+  judge: {
+    /** The type's default prompt template. */
+    template: string;
+    placeholders: Record<string, string>;
+    /** Placeholders of a template this type does not fill (an edited template is refused with them). */
+    unknownPlaceholders(template: string): string[];
+    /** The messages for a payload, one conversation per order asked. */
+    messages(template: string, payload: unknown): JudgeMessage[][];
+    /** The judgment the answers stand for, checked against the judgment schema, or why they cannot be read. */
+    read(answers: string[]): JudgeReading<unknown>;
+  };
 }
 
 /** Binds a task type to a config (parsed, defaults filled in); throws a {@link TaskValueError} when it does not fit. */
@@ -110,5 +124,19 @@ export function bindTaskType<Config, Payload, Judgment>(type: TaskType<Config, P
         config,
       ),
     shortcuts: () => type.shortcuts(config),
+    judge: {
+      template: type.judge.template(config),
+      placeholders: type.judge.placeholders,
+      unknownPlaceholders: (template) => unknownPlaceholders(template, Object.keys(type.judge.placeholders)),
+      messages: (template, payload) =>
+        type.judge.variables(parse(type.payloadSchema, 'payload', payload), config).map((values) => renderMessages(template, values)),
+      read(answers) {
+        const reading = type.judge.parse(answers, config);
+        if (!reading.ok) return reading;
+        const checked = judgmentSchema.safeParse(reading.value);
+        if (checked.success) return { ...reading, value: checked.data };
+        return { ok: false, reason: checked.error.issues.map((i) => `${i.path.join('.') || 'judgment'}: ${i.message}`).join('; ') };
+      },
+    },
   };
 }

@@ -3,6 +3,7 @@
  * the client also renders its Labeler.svelte with {@link LabelerProps}.
  */
 import type { z } from './lib/zod.ts';
+import type { JudgeSpec } from './lib/judge-prompt.ts';
 
 /** The registered task type names. */
 export type TaskTypeName = 'quality-rating' | 'synthetic-review' | 'pairwise-preference';
@@ -112,4 +113,6 @@ export interface TaskType<Config, Payload, Judgment> {
   /** Height of the MTurk ExternalQuestion frame. */
   mturkFrameHeight: number;
   shortcuts(config: Config): Shortcut[];
+  /** How an LLM judge is asked this task and its answer read (server/judges/). */
+  judge: JudgeSpec<Config, Payload, Judgment>;
 }

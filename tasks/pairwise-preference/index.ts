@@ -5,6 +5,7 @@
  */
 import { z } from '../lib/zod.ts';
 import type { TaskType } from '../task-type.ts';
+import { pairwiseJudge } from './judge.ts';
 import { readDocumentFields } from '../lib/document-fields.ts';
 import { rationaleModeSchema, rationaleShape } from '../lib/rationale.ts';
 
@@ -118,4 +119,5 @@ export const pairwisePreference: TaskType<PairwiseConfig, PairwisePayload, Pairw
         ]
       : []),
   ],
+  judge: pairwiseJudge,
 };

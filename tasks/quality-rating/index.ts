@@ -4,6 +4,7 @@
  */
 import { z } from '../lib/zod.ts';
 import type { TaskType } from '../task-type.ts';
+import { qualityJudge } from './judge.ts';
 import { readDocumentFields } from '../lib/document-fields.ts';
 import { rationaleModeSchema, rationaleShape } from '../lib/rationale.ts';
 import { meanOrNull, ordinalCredit, scaleSchema, scaleValueSchema, type Scale } from '../lib/scale.ts';
@@ -150,4 +151,5 @@ export const qualityRating: TaskType<QualityConfig, QualityPayload, QualityJudgm
       { key: 'Enter', description: 'Submit' },
     ];
   },
+  judge: qualityJudge,
 };

@@ -4,6 +4,7 @@
  */
 import { z } from '../lib/zod.ts';
 import type { TaskType } from '../task-type.ts';
+import { syntheticJudge } from './judge.ts';
 import { readDocumentFields } from '../lib/document-fields.ts';
 import { levenshtein } from '../../server/aggregation/edit-distance.ts';
 import { meanOrNull } from '../lib/scale.ts';
@@ -166,4 +167,5 @@ export const syntheticReview: TaskType<SyntheticConfig, SyntheticPayload, Synthe
     { key: `1–${config.tags.length}`, description: 'Toggle an error tag' },
     { key: 'Enter / Ctrl+Enter', description: 'Submit (Ctrl+Enter while editing)' },
   ],
+  judge: syntheticJudge,
 };
