@@ -256,7 +256,7 @@ describe('npm run openai:emulator', () => {
     );
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', 'test/support/openai-emulator/main.ts', '--port', '0', '--answers', answers, '--default', 'Score: 1'],
+      ['--import', 'tsx', 'test/support/openai-emulator/main.ts', '--port', '0', '--answers', answers, '--default', 'Educational score: 1'],
       {
         stdio: ['ignore', 'pipe', 'inherit'],
       },
@@ -273,9 +273,9 @@ describe('npm run openai:emulator', () => {
       });
       const cli = new OpenAI({ baseURL: url, apiKey: 'k', maxRetries: 0 });
       const answer = async (text: string) => (await cli.chat.completions.create({ model: 'm', messages: ask(text) })).choices[0]!.message.content;
-      expect(await answer(documents.alpha)).toBe('Score: 5');
+      expect(await answer(documents.alpha)).toBe('Educational score: 5');
       expect(await answer(documents.beta)).toBe('Advert.\nScore: 0');
-      expect(await answer('something else')).toBe('Score: 1');
+      expect(await answer('something else')).toBe('Educational score: 1');
       await expect(answer('the engine is overloaded')).rejects.toBeInstanceOf(OpenAI.InternalServerError);
     } finally {
       child.kill('SIGTERM');

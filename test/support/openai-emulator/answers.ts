@@ -52,7 +52,7 @@ function replyOf(line: AnswerLine, scoreLabel: string): EmulatorReply {
 }
 
 /** A script answering from the lines, and `fallback` when none matches. */
-export function scriptFromAnswers(lines: AnswerLine[], fallback: EmulatorReply, scoreLabel = 'Score'): EmulatorScript {
+export function scriptFromAnswers(lines: AnswerLine[], fallback: EmulatorReply, scoreLabel = 'Educational score'): EmulatorScript {
   return ({ messages }) => {
     const prompt = messages.map((m) => m.content).join('\n');
     const line = lines.find((l) => prompt.includes(l.match));

@@ -1,7 +1,8 @@
 /**
  * Standalone OpenAI-compatible server:
  *   npm run openai:emulator -- [--port 9434] [--latency 100] [--api-key KEY] [--answers answers.jsonl]
- *                              [--default "Score: 3"] [--score-label "Educational score"]
+ *                              [--default "Educational score: 3"] [--score-label "Educational score"]
+ * The defaults answer in the form a quality-rating project with the default criterion (Educational value) parses.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -14,8 +15,8 @@ const { values } = parseArgs({
     latency: { type: 'string', default: '0' },
     'api-key': { type: 'string' },
     answers: { type: 'string' },
-    default: { type: 'string', default: 'Score: 3' },
-    'score-label': { type: 'string', default: 'Score' },
+    default: { type: 'string', default: 'Educational score: 3' },
+    'score-label': { type: 'string', default: 'Educational score' },
   },
 });
 const port = Number(values.port);
