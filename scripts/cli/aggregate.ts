@@ -1,14 +1,11 @@
 /**
  * `npm run curate -- aggregate`: offline aggregation of a CSV of crowd answers, no server needed.
  */
-import fs from 'node:fs';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { parse } from 'csv-parse';
 import type { CliCommand } from './command.ts';
 import { CliError } from './command.ts';
 import { parseCliArgs, required } from './parse-args.ts';
-import { csvStream } from '../../server/export/csv-format.ts';
+import { readCsvColumns } from './csv-columns.ts';
+import { writeCsvRows } from './csv-writer.ts';
 import { answerEncoder, toJudgments } from '../../server/aggregation/encode.ts';
 import type { EncodedAnswers } from '../../server/aggregation/encode.ts';
 import { categoricalMethodKeys, categoricalMethods } from '../../server/aggregation/methods.ts';
@@ -38,7 +35,7 @@ export function offlineFit(method: string, data: CategoricalJudgments): Categori
 
 const methodList = [...Object.keys(offlineMethods), 'ordinal', 'all'].join('|');
 
-const usage = `Usage: npm run curate -- aggregate --answers FILE.csv --method ${methodList} --out OUT.csv [--gold GOLD.csv]
+const usage = `Usage: npm run curate -- aggregate --answers FILE.csv --method ${methodList} --out OUT.csv [--gold GOLD.csv] [--timings]
 
 Aggregates crowd answers offline. FILE.csv has the header item,worker,label (labels are strings; ties go to
 the smallest label string, as in crowd-kit). Writes item,label,confidence, or item,score,low,high for
@@ -51,42 +48,14 @@ fit): prints accuracy, the calibration error (ECE: confidences in 10 equal-width
 for ordinal.
 --method all runs every categorical method on the same answers and prints one line each: seconds taken and,
 with --gold, accuracy and ECE; --out is optional then and gets item, then <method>_label,<method>_confidence
-for each method.`;
-
-/**
- * Streams a CSV file (csv-parse: quoted fields may span lines, a byte-order mark is dropped, every row must have
- * the header's field count) and calls `onRow` with each data row's fields and where the named columns are among
- * them. Rows come from 'data' events, not `for await`: at 10^6 rows (a numeric item,worker,label CSV, 2 loaded
- * cores) csv-parse took 0.6-1.7 s that way and 2.2 s through the async iterator; a hand-rolled line split took
- * 0.5-0.6 s, too little gained to keep a second CSV reader.
- */
-async function readCsv(file: string, columns: readonly string[], onRow: (fields: string[], at: readonly number[]) => void): Promise<void> {
-  let positions: number[] | null = null;
-  const parser = parse({ bom: true, skip_empty_lines: true });
-  parser.on('data', (fields: string[]) => {
-    if (positions) return onRow(fields, positions);
-    positions = columns.map((c) => fields.indexOf(c));
-    const missing = columns.filter((_, k) => positions![k] < 0);
-    if (missing.length > 0) parser.destroy(new Error(`header lacks ${missing.join(', ')}`));
-  });
-  try {
-    await pipeline(fs.createReadStream(file), parser);
-  } catch (error) {
-    throw new Error(`${file}: ${(error as Error).message}`);
-  }
-  if (!positions) throw new Error(`${file}: empty file`);
-}
-
-/** Writes rows as CSV to a file, streaming. */
-async function writeCsv(file: string, rows: Iterable<(string | number)[]>): Promise<void> {
-  await pipeline(Readable.from(rows), csvStream(), fs.createWriteStream(file));
-}
+for each method.
+--timings (one method) prints on stderr the seconds each stage took: read, encode, gold, fit, calibrate, write.`;
 
 async function readGold(file: string, encoded: EncodedAnswers): Promise<Map<number, string>> {
   const gold = new Map<number, string>();
-  await readCsv(file, ['item', 'truth'], (fields, [item, truth]) => {
-    const i = encoded.items.index.get(fields[item]);
-    if (i !== undefined) gold.set(i, fields[truth]);
+  await readCsvColumns(file, ['item', 'truth'], (fields, start, [item, truth]) => {
+    const i = encoded.items.index.get(fields[start + item]);
+    if (i !== undefined) gold.set(i, fields[start + truth]);
   });
   return gold;
 }
@@ -94,7 +63,9 @@ async function readGold(file: string, encoded: EncodedAnswers): Promise<Map<numb
 function* categoricalRows(encoded: EncodedAnswers, fits: { method?: string; result: CategoricalResult }[]): Generator<(string | number)[]> {
   yield ['item', ...fits.flatMap(({ method }) => (method ? [`${method}_label`, `${method}_confidence`] : ['label', 'confidence']))];
   for (let i = 0; i < encoded.items.names.length; i++) {
-    yield [encoded.items.names[i], ...fits.flatMap(({ result }) => [encoded.labels.names[result.label[i]], Number(result.confidence[i].toFixed(6))])];
+    const row: (string | number)[] = [encoded.items.names[i]];
+    for (const { result } of fits) row.push(encoded.labels.names[result.label[i]], Number(result.confidence[i].toFixed(6)));
+    yield row;
   }
 }
 
@@ -158,6 +129,25 @@ function compareMethods(encoded: EncodedAnswers, judgments: CategoricalJudgments
   return { fits, report };
 }
 
+/** Wall seconds per stage (reported in the order given), each lap charged to the stage named at its end. */
+function stageClock(order: readonly string[]) {
+  const seconds = new Map<string, number>(order.map((stage) => [stage, 0]));
+  let last = performance.now();
+  const add = (stage: string, s: number) => seconds.set(stage, (seconds.get(stage) ?? 0) + s);
+  return {
+    lap(stage: string) {
+      const now = performance.now();
+      add(stage, (now - last) / 1000);
+      last = now;
+    },
+    move(from: string, to: string, s: number) {
+      add(from, -s);
+      add(to, s);
+    },
+    report: () => `stages: ${[...seconds].map(([stage, s]) => `${stage} ${s.toFixed(3)} s`).join(', ')}`,
+  };
+}
+
 const command: CliCommand = {
   name: 'aggregate',
   summary: 'aggregate a CSV of crowd answers offline (MV, Dawid-Skene, MACE, GLAD, ordinal, ...)',
@@ -168,6 +158,7 @@ const command: CliCommand = {
       method: { type: 'string' },
       gold: { type: 'string' },
       out: { type: 'string' },
+      timings: { type: 'boolean' },
     });
     if (values.help) return (console.log(usage), 0);
     const answers = required(values.answers, '--answers');
@@ -175,17 +166,25 @@ const command: CliCommand = {
     if (!method || !(method in offlineMethods || method === 'ordinal' || method === 'all'))
       throw new CliError(`--method must be one of ${methodList}`, 2);
     const out = method === 'all' ? values.out : required(values.out, '--out');
+    const stages = stageClock(['read', 'encode', 'gold', 'fit', 'calibrate', 'write']);
     const encoder = answerEncoder();
-    await readCsv(answers, ['item', 'worker', 'label'], (fields, [item, worker, label]) => encoder.add(fields[item], fields[worker], fields[label]));
+    const read = await readCsvColumns(answers, ['item', 'worker', 'label'], (fields, start, [item, worker, label]) =>
+      encoder.add(fields[start + item], fields[start + worker], fields[start + label]),
+    );
+    stages.lap('encode');
     const encoded = encoder.finish();
     const judgments = toJudgments(encoded);
+    stages.lap('encode');
+    // Reading and encoding interleave row by row; the reader times the two apart.
+    stages.move('encode', 'read', read.parseSeconds);
     const truths = gold ? await readGold(gold, encoded) : null;
+    stages.lap('gold');
     if (method === 'ordinal') {
       const numeric = encoded.labels.names.map(Number);
       const bad = encoded.labels.names.find((_, k) => !Number.isFinite(numeric[k]));
       if (bad !== undefined) throw new Error(`--method ordinal needs numeric labels; got "${bad}"`);
       const fit = ordinalBiasModel({ ...judgments, value: Float64Array.from(encoded.label, (l) => numeric[l]) });
-      await writeCsv(out!, ordinalRows(encoded, fit));
+      await writeCsvRows(out!, ordinalRows(encoded, fit));
       if (truths) {
         let error = 0;
         for (const [i, truth] of truths) error += Math.abs(fit.score[i] - Number(truth));
@@ -195,13 +194,18 @@ const command: CliCommand = {
     }
     if (method === 'all') {
       const { fits, report } = compareMethods(encoded, judgments, truths);
-      if (out) await writeCsv(out, categoricalRows(encoded, fits));
+      if (out) await writeCsvRows(out, categoricalRows(encoded, fits));
       for (const line of report) console.log(line);
     } else {
-      const result = offlineFit(method, judgments);
-      await writeCsv(out!, categoricalRows(encoded, [{ result }]));
+      const fitted = offlineMethods[method](judgments);
+      stages.lap('fit');
+      const { result } = calibratedConfidence(judgments, fitted);
+      stages.lap('calibrate');
+      await writeCsvRows(out!, categoricalRows(encoded, [{ result }]));
+      stages.lap('write');
       if (truths) for (const line of reliabilityReport(scoreOnGold(encoded, result, truths))) console.log(line);
       console.error(`aggregate: ${judgments.item.length} answers, ${judgments.nItems} items, ${result.ties} ties (to the smallest label)`);
+      if (values.timings) console.error(stages.report());
     }
     return 0;
   },

@@ -1,5 +1,5 @@
 import type { CategoricalJudgments, CategoricalResult } from './types.ts';
-import { digamma } from './numeric.ts';
+import { digamma, digammaDifference } from './numeric.ts';
 
 /** Options for {@link calibrateFromAnswers}. */
 export interface AnswerCalibrationOptions {
@@ -76,40 +76,54 @@ export function calibrateFromAnswers(
 
   // Each judgment's E[log π_w(t, l_j)] with its own item's mass taken out of the worker's counts: with it left in,
   // an item one worker judged alone vouches for itself through that worker's record. Summed per item as evidence.
-  const logLikelihood = new Float64Array(n * K);
+  // One parameter needs no million answers to fit: past heldOutSample judgments the search reads an even stride of
+  // them, whose terms are kept for it; the others only add to their item's evidence.
+  const stride = Math.max(1, Math.floor(n / heldOutSample));
+  const sampled = Math.ceil(n / stride);
+  const sampleLogLikelihood = new Float64Array(sampled * K);
   const evidence = new Float64Array(nItems * K);
   for (let j = 0; j < n; j++) {
     const o = item[j] * K;
+    const kept = j % stride === 0 ? (j / stride) * K : -1;
     for (let t = 0; t < K; t++) {
       const row = worker[j] * K + t;
       const own = q[o + t];
-      const value = digamma(counts[row * K + label[j]] - own) - digamma(rowTotal[row] - own);
-      logLikelihood[j * K + t] = value;
+      const value = digammaDifference(counts[row * K + label[j]] - own, rowTotal[row] - own);
+      if (kept >= 0) sampleLogLikelihood[kept + t] = value;
       evidence[o + t] += value;
     }
   }
 
+  // Per sampled judgment and class: the score's parts that do not depend on τ, score = fixed + τ·evidenceWithout,
+  // and the worker's predictive probability of this answer with the answer itself taken out of their counts.
+  // Computed once, the search's twenty-odd evaluations then take one exponential per cell and nothing else.
+  const fixed = new Float64Array(sampled * K);
+  const evidenceWithout = new Float64Array(sampled * K);
+  const predictive = new Float64Array(sampled * K);
+  for (let s = 0, j = 0; s < sampled; s++, j += stride) {
+    const o = item[j] * K;
+    for (let t = 0; t < K; t++) {
+      const row = worker[j] * K + t;
+      fixed[s * K + t] = logPrior[o + t];
+      evidenceWithout[s * K + t] = evidence[o + t] - sampleLogLikelihood[s * K + t];
+      predictive[s * K + t] = (counts[row * K + label[j]] - q[o + t]) / (rowTotal[row] - q[o + t]);
+    }
+  }
   const scores = new Float64Array(K);
-  // One parameter needs no million answers to fit: past heldOutSample judgments the search reads an even stride of
-  // them, which keeps the calibration to a fraction of a method's fit at 10^6 answers.
-  const stride = Math.max(1, Math.floor(n / heldOutSample));
   const heldOutLogLikelihood = (tau: number) => {
     let total = 0;
-    for (let j = 0; j < n; j += stride) {
-      const o = item[j] * K;
+    for (let s = 0, c = 0; s < sampled; s++, c += K) {
       let max = -Infinity;
       for (let t = 0; t < K; t++) {
-        scores[t] = logPrior[o + t] + tau * (evidence[o + t] - logLikelihood[j * K + t]);
+        scores[t] = fixed[c + t] + tau * evidenceWithout[c + t];
         if (scores[t] > max) max = scores[t];
       }
       let norm = 0;
       let predicted = 0;
       for (let t = 0; t < K; t++) {
-        const cell = (worker[j] * K + t) * K + label[j];
         const weight = Math.exp(scores[t] - max);
         norm += weight;
-        // The worker's predictive probability of this answer with the answer itself taken out of their counts.
-        predicted += (weight * (counts[cell] - q[o + t])) / (rowTotal[worker[j] * K + t] - q[o + t]);
+        predicted += weight * predictive[c + t];
       }
       total += Math.log(predicted / norm);
     }

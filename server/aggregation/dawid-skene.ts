@@ -1,7 +1,7 @@
 import type { CategoricalJudgments, CategoricalResult, IterativeOptions } from './types.ts';
 import { classPrior, clearUnjudged, decide, initialPosterior } from './posterior.ts';
 import { runEm } from './em-loop.ts';
-import { softmaxRows } from './numeric.ts';
+import { softmaxRowsNegativeEntropy } from './numeric.ts';
 import { assertCategorical } from './validate.ts';
 
 /** counts[worker][label][t] += posterior[item][t] for every judgment: the M-step's data term. */
@@ -82,24 +82,25 @@ export function dawidSkene(data: CategoricalJudgments, options: DawidSkeneOption
     for (let t = 0; t < K; t++) logPrior[t] = Math.log(prior[t]);
   };
 
+  // Σ q·log q of the posterior the last E-step computed, for the evidence lower bound.
+  let negativeEntropy = 0;
   const eStep = () => {
     for (let i = 0, o = 0; i < nItems; i++, o += K) for (let t = 0; t < K; t++) posterior[o + t] = logPrior[t];
     addLogConfusion(posterior, logConfusion, data);
-    softmaxRows(posterior, nItems, K);
+    negativeEntropy = softmaxRowsNegativeEntropy(posterior, nItems, K);
   };
 
   // Evidence lower bound of the current posterior under the freshly fitted parameters; like crowd-kit, the
   // loop stops when this improves by less than the tolerance per judgment. The judgments' expected
-  // log-likelihood is read off the count table (data counts × log confusion), so it costs O(workers × K²).
+  // log-likelihood is read off the count table (data counts × log confusion), so it costs O(workers × K²); the
+  // prior's term off the posterior's column sums, the entropy off the E-step.
+  const classMass = new Float64Array(K);
   const evidenceLowerBound = () => {
-    let elbo = 0;
+    let elbo = -negativeEntropy;
     for (let c = 0; c < counts.length; c++) elbo += (counts[c] - pseudoCounts[c]) * logConfusion[c];
-    for (let i = 0, o = 0; i < nItems; i++, o += K) {
-      for (let t = 0; t < K; t++) {
-        const q = posterior[o + t];
-        if (q > 0) elbo += q * (logPrior[t] - Math.log(q));
-      }
-    }
+    classMass.fill(0);
+    for (let i = 0, o = 0; i < nItems; i++, o += K) for (let t = 0; t < K; t++) classMass[t] += posterior[o + t];
+    for (let t = 0; t < K; t++) if (classMass[t] > 0) elbo += classMass[t] * logPrior[t];
     return elbo;
   };
 

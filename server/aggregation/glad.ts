@@ -2,7 +2,7 @@ import type { CategoricalJudgments, CategoricalResult, IterativeOptions } from '
 import { clearUnjudged, decide, initialPosterior } from './posterior.ts';
 import { matchModelEStep } from './match-model.ts';
 import { runEm } from './em-loop.ts';
-import { logSigmoid, sigmoid } from './numeric.ts';
+import { sigmoid } from './numeric.ts';
 import { assertCategorical } from './validate.ts';
 
 /** GLAD output: per-item decision plus worker ability α and item inverse difficulty β (> 0). */
@@ -35,7 +35,13 @@ export function glad(data: CategoricalJudgments, options: IterativeOptions = {})
     for (let i = 0; i < nItems; i++) inverseDifficulty[i] = Math.exp(logBeta[i]);
   };
 
-  // One Newton step on α (block 0) or log β (block 1), from the expected log-likelihood given the posterior.
+  // Each judgment's posterior cell (item × K + label), read by every Newton pass.
+  const slot = new Int32Array(n);
+  for (let j = 0; j < n; j++) slot[j] = item[j] * K + label[j];
+
+  // One Newton step on α (block 0) or log β (block 1), from the expected log-likelihood given the posterior. The
+  // two blocks are separate loops, not one with the block tested per judgment: this is GLAD's hot loop, six
+  // passes over the judgments per iteration.
   const newtonStep = (block: 0 | 1) => {
     const size = block === 0 ? nWorkers : nItems;
     const params = block === 0 ? ability : logBeta;
@@ -45,15 +51,22 @@ export function glad(data: CategoricalJudgments, options: IterativeOptions = {})
       curvature[u] = 1;
     }
     refreshInverseDifficulty();
-    for (let j = 0; j < n; j++) {
-      const b = inverseDifficulty[item[j]];
-      const x = ability[worker[j]] * b;
-      const p = sigmoid(x);
-      const residual = posterior[item[j] * K + label[j]] - p;
-      const dx = block === 0 ? b : x;
-      const u = block === 0 ? worker[j] : item[j];
-      grad[u] += residual * dx;
-      curvature[u] += p * (1 - p) * dx * dx;
+    if (block === 0) {
+      for (let j = 0; j < n; j++) {
+        const b = inverseDifficulty[item[j]];
+        const p = sigmoid(ability[worker[j]] * b);
+        const u = worker[j];
+        grad[u] += (posterior[slot[j]] - p) * b;
+        curvature[u] += p * (1 - p) * b * b;
+      }
+    } else {
+      for (let j = 0; j < n; j++) {
+        const x = ability[worker[j]] * inverseDifficulty[item[j]];
+        const p = sigmoid(x);
+        const u = item[j];
+        grad[u] += (posterior[slot[j]] - p) * x;
+        curvature[u] += p * (1 - p) * x * x;
+      }
     }
     for (let u = 0; u < size; u++) params[u] += Math.max(-1, Math.min(1, grad[u] / curvature[u]));
   };
@@ -67,8 +80,10 @@ export function glad(data: CategoricalJudgments, options: IterativeOptions = {})
       refreshInverseDifficulty();
       for (let j = 0; j < n; j++) {
         const x = ability[worker[j]] * inverseDifficulty[item[j]];
-        logMatch[j] = logSigmoid(x);
-        logMiss[j] = logSigmoid(-x) - logWrongShare;
+        // log σ(x) and log σ(−x) share log(1 + e^−|x|): one exponential and one logarithm for the two.
+        const shared = Math.log1p(Math.exp(-Math.abs(x)));
+        logMatch[j] = x >= 0 ? -shared : x - shared;
+        logMiss[j] = (x >= 0 ? -x - shared : -shared) - logWrongShare;
       }
       return matchModelEStep(posterior, data, logPrior, logMatch, logMiss);
     },

@@ -1,6 +1,6 @@
 import type { CategoricalJudgments, CategoricalResult, IterativeOptions } from './types.ts';
 import { classPrior, clearUnjudged, decide, voteTable } from './posterior.ts';
-import { matchModelEStep } from './match-model.ts';
+import { itemRuns, linearEStepWithTallies, matchModelEStep } from './match-model.ts';
 import { runEm } from './em-loop.ts';
 import { digamma, normalizeRows } from './numeric.ts';
 import { seededRandom } from './random.ts';
@@ -92,6 +92,10 @@ export function mace(data: CategoricalJudgments, options: MaceOptions = {}): Mac
     return p;
   };
 
+  const runs = itemRuns(data, cell);
+  const classMass = new Float64Array(K);
+  // The E-step also tallies what the M-step reads (correctSum, classMass), in one pass over the judgments; where
+  // the linear E-step's precision fails it runs in log space and the tallies are taken after.
   const eStep = (p: MaceParameters, posterior: Float64Array) => {
     for (let w = 0; w < nWorkers; w++) {
       const trust = p.logTrust[w];
@@ -103,15 +107,23 @@ export function mace(data: CategoricalJudgments, options: MaceOptions = {}): Mac
         spamIfCorrect[c] = Math.exp(logMiss[c] - logMatch[c]);
       }
     }
-    return matchModelEStep(posterior, data, logPrior, logMatch, logMiss, cell);
-  };
-
-  const mStep = (p: MaceParameters, posterior: Float64Array) => {
-    logPrior.set(classPrior(posterior, nItems, K, 1).map(Math.log));
-    // A judgment with posterior q on its label counts q·(1 − spamIfCorrect) as trusted and the rest as spam; both
-    // are linear in q, so the judgments of a cell are summed first and split once per cell.
+    correctSum.fill(0);
+    classMass.fill(1);
+    const linear = linearEStepWithTallies(posterior, runs, K, logPrior, logMatch, logMiss, correctSum, classMass);
+    if (linear !== null) return linear;
+    const logLikelihood = matchModelEStep(posterior, data, logPrior, logMatch, logMiss, cell);
     correctSum.fill(0);
     for (let j = 0; j < n; j++) correctSum[cell[j]] += posterior[item[j] * K + label[j]];
+    classMass.set(classPrior(posterior, nItems, K, 1));
+    return logLikelihood;
+  };
+
+  const mStep = (p: MaceParameters) => {
+    let mass = 0;
+    for (let k = 0; k < K; k++) mass += classMass[k];
+    for (let k = 0; k < K; k++) logPrior[k] = Math.log(classMass[k] / mass);
+    // A judgment with posterior q on its label counts q·(1 − spamIfCorrect) as trusted and the rest as spam; both
+    // are linear in q, so the judgments of a cell are summed first (correctSum, by the E-step) and split once per cell.
     spamCount.fill(0);
     trustCount.fill(0);
     for (let w = 0, c = 0; w < nWorkers; w++) {
@@ -142,7 +154,7 @@ export function mace(data: CategoricalJudgments, options: MaceOptions = {}): Mac
     const fit = runEm(
       () => {
         const logLikelihood = eStep(p, posterior);
-        mStep(p, posterior);
+        mStep(p);
         return logLikelihood;
       },
       n,

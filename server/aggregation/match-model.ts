@@ -84,3 +84,74 @@ export function expectedCorrect(posterior: Float64Array, data: CategoricalJudgme
   }
   return { correct, total };
 }
+
+/**
+ * The judgments regrouped by item, for passes that finish one item's row before the next: item i's judgments are
+ * `itemStart[i]` to `itemStart[i + 1]`, in their input order (so input already grouped by item, as answer files and
+ * stores list it, is summed in the same order), with `slot` each one's posterior cell (item × K + label) and
+ * `cell` its entry in the caller's per-cell tables.
+ */
+export interface ItemRuns {
+  itemStart: Int32Array;
+  slot: Int32Array;
+  cell: Int32Array;
+}
+
+/** {@link ItemRuns} of the judgments, `cellOf[j]` naming judgment j's cell. A stable counting sort by item. */
+export function itemRuns(data: CategoricalJudgments, cellOf: Int32Array): ItemRuns {
+  const { nItems, nClasses: K, item, label } = data;
+  const n = item.length;
+  const itemStart = new Int32Array(nItems + 1);
+  for (let j = 0; j < n; j++) itemStart[item[j] + 1]++;
+  for (let i = 0; i < nItems; i++) itemStart[i + 1] += itemStart[i];
+  const next = itemStart.slice(0, nItems);
+  const slot = new Int32Array(n);
+  const cell = new Int32Array(n);
+  for (let j = 0; j < n; j++) {
+    const k = next[item[j]]++;
+    slot[k] = item[j] * K + label[j];
+    cell[k] = cellOf[j];
+  }
+  return { itemStart, slot, cell };
+}
+
+/**
+ * {@link linearEStep} item by item, tallying as it goes what a match model's M-step reads, so the judgments are
+ * walked once per iteration instead of three times (E-step, normalisation, M-step): `correctSum[c]` gains each
+ * judgment's posterior on its own label and `classMass[t]` every item's posterior on t (both as the caller left
+ * them, e.g. zeroed or at a pseudo-count). Returns the data log-likelihood, or null where the linear E-step's
+ * precision fails; `posterior`, `correctSum` and `classMass` are then partly written and the caller runs the
+ * log-space E-step and tallies instead.
+ */
+export function linearEStepWithTallies(
+  posterior: Float64Array,
+  runs: ItemRuns,
+  K: number,
+  logPrior: Float64Array,
+  logMatch: Float64Array,
+  logMiss: Float64Array,
+  correctSum: Float64Array,
+  classMass: Float64Array,
+): number | null {
+  const { itemStart, slot, cell } = runs;
+  const nItems = itemStart.length - 1;
+  const ratio = new Float64Array(logMatch.length);
+  for (let c = 0; c < ratio.length; c++) ratio[c] = Math.exp(logMatch[c] - logMiss[c]);
+  const prior = logPrior.map(Math.exp);
+  let logLikelihood = 0;
+  for (let i = 0, o = 0; i < nItems; i++, o += K) {
+    for (let t = 0; t < K; t++) posterior[o + t] = prior[t];
+    const end = itemStart[i + 1];
+    for (let k = itemStart[i]; k < end; k++) {
+      posterior[slot[k]] *= ratio[cell[k]];
+      logLikelihood += logMiss[cell[k]];
+    }
+    let sum = 0;
+    for (let t = 0; t < K; t++) sum += posterior[o + t];
+    if (!(sum > linearSumFloor && sum < linearSumCeiling)) return null;
+    for (let t = 0; t < K; t++) classMass[t] += posterior[o + t] /= sum;
+    logLikelihood += Math.log(sum);
+    for (let k = itemStart[i]; k < end; k++) correctSum[cell[k]] += posterior[slot[k]];
+  }
+  return logLikelihood;
+}
