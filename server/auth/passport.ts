@@ -7,6 +7,7 @@ import { findUserByEmail, findUserById } from '../db/queries/users.ts';
 import { findUserByTokenHash } from '../db/queries/api-tokens.ts';
 import { verifyPassword } from './password.ts';
 import { hashTokenSecret } from './token-secret.ts';
+import { takeUserReadWithSession } from './session-store.ts';
 
 declare global {
   namespace Express {
@@ -49,6 +50,9 @@ export function createPassport(db: Db): passport.PassportStatic {
   });
   instance.serializeUser((user, done) => done(null, user.id));
   instance.deserializeUser((id: number, done) => {
+    const read = takeUserReadWithSession(db, id);
+    // A disabled or deleted user's session no longer authenticates.
+    if (read) return done(null, read.disabled ? false : read);
     findUserById(db, id)
       // A disabled or deleted user's session no longer authenticates.
       .then((user) => done(null, user && !user.disabled ? user : false))

@@ -4,12 +4,15 @@ import { projectAccessOf, type ProjectScope } from '../db/queries/members.ts';
 import { idParam } from '../http/endpoint.ts';
 import { notFound } from '../errors.ts';
 import { canSee, type ProjectAccess } from './policies.ts';
+import type { Project } from '../db/schema.ts';
 
 declare global {
   namespace Express {
     interface Request {
       /** The caller's standing in the project the URL addresses (set by `projectScope`), for `can(user, ability, access)`. */
       projectAccess?: ProjectAccess;
+      /** The row of that project, read with the access (routes take it instead of reading it again; see loadProject). */
+      scopedProject?: Project;
     }
   }
 }
@@ -42,6 +45,7 @@ export function projectScope(db: Tx): Router {
         const access = await projectAccessOf(db, scope, id.data, req.user.id);
         if (!access || !canSee(req.user, access)) return next(notFound(noun));
         req.projectAccess = { openToAll: access.openToAll, memberRole: access.memberRole, archived: access.archived };
+        req.scopedProject = access.project;
         next();
       } catch (error) {
         next(error);

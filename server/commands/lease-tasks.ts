@@ -55,12 +55,11 @@ export async function leaseTasks(ctx: AppContext, props: LeaseTasksProps) {
   while (tasks.length < props.count) {
     let lease: LeaseRow | undefined;
     try {
-      // Each lease commits on its own, so a lost race is retried afresh and a slot is never held longer than needed.
-      lease = await runCommand(ctx, async (tx, emit) => {
-        const taken = await leaseNextSlot(tx, props.project.id, props.user.id, workerKey, ttl);
-        if (taken) emit({ name: 'slots:leased', payload: { projectId: props.project.id, batchIds: [Number(taken.batch_id)] } });
-        return taken;
-      });
+      // Each lease is one statement that commits on its own, so a lost race is retried afresh and a slot is never held
+      // longer than needed. No transaction is opened around it (runCommand's BEGIN and COMMIT would double the round
+      // trips of the lease): the statement has committed when it returns, so the event still follows the commit.
+      lease = await leaseNextSlot(db, props.project.id, props.user.id, workerKey, ttl);
+      if (lease) ctx.events.publish({ name: 'slots:leased', payload: { projectId: props.project.id, batchIds: [Number(lease.batch_id)] } });
     } catch (error) {
       // A concurrent lease of the same annotator won the (item, holder) unique index: look again.
       if (isUniqueViolation(error) && ++retries <= MAX_RACE_RETRIES) continue;

@@ -7,7 +7,8 @@ import { submitJudgment } from '../commands/submit-judgment.ts';
 import { undoLastJudgment } from '../commands/undo-judgment.ts';
 import { skipTask } from '../commands/skip-or-flag.ts';
 import { adjudicateItem, setGoldAnswers } from '../commands/gold-and-review.ts';
-import { labelingProgress, renewLease } from '../db/queries/leases.ts';
+import { renewLease } from '../db/queries/leases.ts';
+import { labelingProgressFor } from '../commands/labeling-progress.ts';
 import { countLabelsOf, judgmentsOfItems } from '../db/queries/judgments.ts';
 import { countReviewQueue, documentsByIds, findItem, findItemBySlot, reviewQueue } from '../db/queries/items.ts';
 import { presentReviewItem, presentSubmitResult, presentTask, presentUndoResult } from '../presenters/tasks.ts';
@@ -23,11 +24,11 @@ export function annotateRoutes(ctx: AppContext): Router {
 
   router.post(
     '/projects/:projectId/tasks/lease',
-    endpoint('annotate', { params: projectParams, body: leaseBody }, async ({ params, body, user }) => {
-      const project = await loadProject(db, params.projectId);
+    endpoint('annotate', { params: projectParams, body: leaseBody }, async ({ params, body, user, req }) => {
+      const project = await loadProject(db, params.projectId, req);
       const { tasks, held } = await leaseTasks(ctx, { project, user, count: body.count, known: new Set(body.known) });
       const workerKey = workerKeyOfUser(user.id);
-      const [labeled, progress] = await Promise.all([countLabelsOf(db, project.id, workerKey), labelingProgress(db, project.id, user.id, workerKey)]);
+      const { labeled, progress } = await labelingProgressFor(ctx, project.id, user.id, workerKey);
       return { tasks: tasks.map(presentTask), held, labeled, progress };
     }),
   );
@@ -57,8 +58,8 @@ export function annotateRoutes(ctx: AppContext): Router {
   );
   router.post(
     '/projects/:projectId/judgments',
-    endpoint('annotate', { params: projectParams, body: submitBody }, async ({ params, body, user, res }) => {
-      const project = await loadProject(db, params.projectId);
+    endpoint('annotate', { params: projectParams, body: submitBody }, async ({ params, body, user, req, res }) => {
+      const project = await loadProject(db, params.projectId, req);
       const result = await submitJudgment(ctx, { project, user, ...body });
       res.status(result.replayed ? 200 : 201);
       return presentSubmitResult(result);

@@ -123,28 +123,69 @@ export async function expireLeases(db: Tx): Promise<number> {
   return rows[0].n;
 }
 
+/** The project's open in-house batches, as a CTE both progress queries start from. */
+const openInhouseBatches = (projectId: number) =>
+  sql`batch as (select id from batches where project_id = ${projectId} and status = 'open' and channel = 'inhouse')`;
+
+/** A slot another annotator could be served now: free or expired, in house, on an item that is not withdrawn. */
+const AVAILABLE_SLOT = sql`s.batch_id in (select id from batch) and s.channel = 'inhouse' and i.status <> 'broken'
+              and (s.status = 'open' or (s.status = 'leased' and s.lease_expires_at < now()))`;
+
+/**
+ * The part of labeling progress every annotator of the project shares: items in the open in-house batches, how
+ * many are done (complete or past it; a broken one is neither), and how many have a slot anyone could be served.
+ * It reads every open slot, so its cost grows with the batch (see commands/labeling-progress.ts for its cache).
+ */
+export async function sharedLabelingProgress(db: Tx, projectId: number) {
+  const [row] = await rowsOf<{ items: number; done: number; available: number }>(
+    db,
+    sql`with ${openInhouseBatches(projectId)}
+        select
+          (select count(*)::int from items i where i.batch_id in (select id from batch)) as items,
+          (select count(*)::int from items i where i.batch_id in (select id from batch) and i.status not in ('open', 'broken')) as done,
+          (select count(distinct s.item_id)::int from slots s join items i on i.id = s.item_id where ${AVAILABLE_SLOT}) as available`,
+  );
+  return row;
+}
+
+/**
+ * The annotator's own part: the slots they hold in the open batches, how many of the shared available items are
+ * closed to them (held by them now or before, or judged by them), and how many labels they have given in the project
+ * (as countLabelsOf, in the same round trip). Reads only their own slots and judgments.
+ */
+export async function ownLabelingProgress(db: Tx, projectId: number, userId: number, workerKey: string) {
+  const [row] = await rowsOf<{ held: number; closed: number; labeled: number }>(
+    db,
+    sql`with ${openInhouseBatches(projectId)}, mine as (
+          select o.item_id from slots o where o.leased_by = ${userId}
+          union
+          select j.item_id from judgments j where j.project_id = ${projectId} and j.worker_key = ${workerKey} and j.status <> 'undone'
+        )
+        select
+          (select count(*)::int from slots s where s.batch_id in (select id from batch) and s.leased_by = ${userId} and s.status in ('leased', 'open')) as held,
+          (select count(distinct s.item_id)::int from slots s join items i on i.id = s.item_id
+            where s.item_id in (select item_id from mine) and ${AVAILABLE_SLOT}) as closed,
+          (select count(*)::int from judgments j
+            where j.project_id = ${projectId} and j.worker_key = ${workerKey} and j.kind = 'label' and j.status = 'final') as labeled`,
+  );
+  return row;
+}
+
+/** Labeling progress as the annotator sees it, from the shared and their own part. */
+export function combineLabelingProgress(
+  shared: Awaited<ReturnType<typeof sharedLabelingProgress>>,
+  own: Awaited<ReturnType<typeof ownLabelingProgress>>,
+) {
+  // A shared part read a moment before the annotator's own can be behind it; the work left is never negative.
+  return { items: shared.items, itemsDone: shared.done, leftForYou: own.held + Math.max(0, shared.available - own.closed) };
+}
+
 /**
  * Work in the project's open in-house batches as one annotator sees it: items and how many are done (complete or
  * past it; a broken one is neither), and the tasks still ahead of them (held now, or free to lease: not yet judged
  * or held by them, on an item that is not withdrawn).
  */
 export async function labelingProgress(db: Tx, projectId: number, userId: number, workerKey: string) {
-  const [row] = await rowsOf<{ items: number; done: number; held: number; free: number }>(
-    db,
-    sql`with batch as (
-          select id from batches where project_id = ${projectId} and status = 'open' and channel = 'inhouse'
-        ), item as (
-          select i.id, i.status from items i where i.batch_id in (select id from batch)
-        )
-        select
-          (select count(*)::int from item) as items,
-          (select count(*)::int from item where status not in ('open', 'broken')) as done,
-          (select count(*)::int from slots s where s.batch_id in (select id from batch) and s.leased_by = ${userId} and s.status in ('leased', 'open')) as held,
-          (select count(distinct s.item_id)::int from slots s join item i on i.id = s.item_id
-            where s.batch_id in (select id from batch) and s.channel = 'inhouse' and i.status <> 'broken'
-              and (s.status = 'open' or (s.status = 'leased' and s.lease_expires_at < now()))
-              and s.item_id not in (select o.item_id from slots o where o.leased_by = ${userId})
-              and s.item_id not in (select j.item_id from judgments j where j.worker_key = ${workerKey} and j.status <> 'undone')) as free`,
-  );
-  return { items: row.items, itemsDone: row.done, leftForYou: row.held + row.free };
+  const [shared, own] = await Promise.all([sharedLabelingProgress(db, projectId), ownLabelingProgress(db, projectId, userId, workerKey)]);
+  return combineLabelingProgress(shared, own);
 }

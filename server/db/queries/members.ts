@@ -21,15 +21,17 @@ function projectIdOf(db: Tx, scope: ProjectScope, id: number) {
 
 /**
  * The project a project, batch, item or slot belongs to, with what decides the user's standing in it (open to all,
- * their membership role); undefined when the thing does not exist.
+ * their membership role) and the project's row; undefined when the thing does not exist.
  */
 export async function projectAccessOf(db: Tx, scope: ProjectScope, id: number, userId: number) {
   const [row] = await db
-    .select({ projectId: projects.id, openToAll: projects.openToAll, archivedAt: projects.archivedAt, memberRole: projectMembers.role })
+    .select({ project: projects, memberRole: projectMembers.role })
     .from(projects)
     .leftJoin(projectMembers, and(eq(projectMembers.projectId, projects.id), eq(projectMembers.userId, userId)))
     .where(inArray(projects.id, projectIdOf(db, scope, id)));
-  return row && { projectId: row.projectId, openToAll: row.openToAll, memberRole: row.memberRole, archived: row.archivedAt !== null };
+  if (!row) return undefined;
+  const { project, memberRole } = row;
+  return { projectId: project.id, openToAll: project.openToAll, memberRole, archived: project.archivedAt !== null, project };
 }
 
 /** A condition on `projects` that holds for the projects a non-admin user may see: live, and open to all or a member of. */

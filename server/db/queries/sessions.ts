@@ -1,5 +1,5 @@
 import { eq, lt, sql } from 'drizzle-orm';
-import { sessions } from '../schema.ts';
+import { sessions, users } from '../schema.ts';
 import type { Tx } from '../store.ts';
 
 /** A session's data when it has not expired. */
@@ -7,6 +7,27 @@ export async function readSession(db: Tx, sid: string) {
   const [row] = await db.select().from(sessions).where(eq(sessions.sid, sid));
   if (!row || row.expiresAt.getTime() <= Date.now()) return undefined;
   return row.data;
+}
+
+/**
+ * A session's data when it has not expired, with the row of the user it is signed in as (if any) read in the same
+ * statement: every authenticated request needs both, and one round trip is half the cost of two.
+ */
+export async function readSessionWithUser(db: Tx, sid: string) {
+  const [row] = await db
+    .select({ data: sessions.data, expiresAt: sessions.expiresAt, user: users })
+    .from(sessions)
+    .leftJoin(
+      users,
+      // Passport stores the user's id; anything else (no sign-in yet, a foreign value) joins nobody.
+      eq(
+        users.id,
+        sql`(case when ${sessions.data} -> 'passport' ->> 'user' ~ '^[0-9]{1,15}$' then (${sessions.data} -> 'passport' ->> 'user')::bigint end)`,
+      ),
+    )
+    .where(eq(sessions.sid, sid));
+  if (!row || row.expiresAt.getTime() <= Date.now()) return undefined;
+  return { data: row.data, user: row.user ?? undefined };
 }
 
 /** Creates or replaces a session. */
