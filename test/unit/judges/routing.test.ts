@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { routeToHumans, type RoutingCandidate } from '../../../server/judges/routing/route-to-humans.ts';
 import { seededRandom } from '../../../server/aggregation/random.ts';
+import { judgePosteriorModel, mapClass } from '../../../server/judges/routing/judge-posterior.ts';
+import { confusionsOf, evaluateBudget, type HeldOutDocument } from '../../../server/judges/routing/budget-evaluation.ts';
 
 const candidate = (documentId: number, confidence: number, extra: Partial<RoutingCandidate> = {}): RoutingCandidate => ({
   documentId,
@@ -96,5 +98,65 @@ describe('routing judged documents to humans under a budget', () => {
     expect(none.kept).toBe(1);
     // A budget smaller than one document's k judgments routes nothing rather than overspending.
     expect(routeToHumans([candidate(1, 0), candidate(2, 0)], { budgetPer1000: 1000, judgmentsPerItem: 3 }).documentIds).toEqual([]);
+  });
+});
+
+describe('the judges’ posterior and what a budget saves and costs', () => {
+  // Two judges: one right 90% of the time, one 70%, on three classes; humans are the reference.
+  const random = seededRandom(21);
+  const answer = (truth: number, accuracy: number) => (random() < accuracy ? truth : (truth + 1 + Math.floor(random() * 2)) % 3);
+  const docs: HeldOutDocument[] = Array.from({ length: 2000 }, (_, i) => {
+    const humanCode = Math.floor(random() * 3);
+    return {
+      documentId: i + 1,
+      source: i % 2 ? 'web' : 'forum',
+      humanCode,
+      answers: [
+        { judgeKey: 'judge:1', code: answer(humanCode, 0.9), orderDisagreement: false },
+        { judgeKey: 'judge:2', code: answer(humanCode, 0.7), orderDisagreement: false },
+      ],
+    };
+  });
+
+  it('learns each judge’s confusion: agreeing judges give a surer posterior than disagreeing ones', () => {
+    const model = judgePosteriorModel(confusionsOf(docs, 3), 3);
+    const agree = mapClass(
+      model([
+        { judgeKey: 'judge:1', code: 0 },
+        { judgeKey: 'judge:2', code: 0 },
+      ]),
+    );
+    const split = mapClass(
+      model([
+        { judgeKey: 'judge:1', code: 0 },
+        { judgeKey: 'judge:2', code: 1 },
+      ]),
+    );
+    expect(agree.code).toBe(0);
+    expect(agree.confidence).toBeGreaterThan(0.95);
+    // The better judge wins a split, less surely.
+    expect(split.code).toBe(0);
+    expect(split.confidence).toBeLessThan(agree.confidence);
+    expect(split.confidence).toBeGreaterThan(0.6);
+    // An unknown judge adds nothing: the prior.
+    expect(mapClass(model([{ judgeKey: 'judge:9', code: 2 }])).confidence).toBeLessThan(0.4);
+  });
+
+  it('budget 0 is the judges alone, an all-human budget agrees fully and saves nothing, and more budget agrees more', () => {
+    const none = evaluateBudget(docs, 3, { budgetPer1000: 0, judgmentsPerItem: 3 });
+    expect(none.budgetedJudgments).toBe(0);
+    expect(none.workSaved).toBe(1);
+    expect(none.agreement).toBe(none.judgesOnlyAgreement);
+    expect(none.agreement!).toBeGreaterThan(0.85);
+    expect(none.agreement!).toBeLessThan(0.95);
+    const all = evaluateBudget(docs, 3, { budgetPer1000: 3000, judgmentsPerItem: 3 });
+    expect(all).toMatchObject({ agreement: 1, workSaved: 0, routed: 2000, allHumanJudgments: 6000, budgetedJudgments: 6000 });
+    const some = evaluateBudget(docs, 3, { budgetPer1000: 300, judgmentsPerItem: 3 });
+    expect(some.budgetedJudgments).toBe(600);
+    expect(some.workSaved).toBeCloseTo(0.9);
+    expect(some.agreement!).toBeGreaterThan(none.agreement!);
+    // Routing the doubtful 10% fixes far more than 10% of the judges' errors would at random.
+    const fixed = (some.agreement! - none.agreement!) / (1 - none.agreement!);
+    expect(fixed).toBeGreaterThan(0.2);
   });
 });
