@@ -14,6 +14,8 @@ import { badRequest, conflict, notFound } from '../errors.ts';
 import { allocateStrata } from '../sampling/allocate-strata.ts';
 import type { CreateBatchInput, SamplingPlan } from '../routes/batches.schema.ts';
 import { runCommand, type CommandContext } from './run-command.ts';
+import { sampleUncertain } from './sample-uncertain.ts';
+import type { Tx } from '../db/store.ts';
 
 export interface GenerateBatchProps {
   actorId: number;
@@ -35,16 +37,10 @@ export async function generateBatch(ctx: CommandContext, props: GenerateBatchPro
     const project = await findProject(tx, props.projectId);
     if (!project) throw notFound('Project');
     if (project.archivedAt) throw conflict('The project is archived; restore it to add batches');
-    const counts = await countCandidatesByStratum(tx, project.id, key, input.excludeUsed);
-    const weights = strataWeights(input.sampling, counts);
-    const allocation = allocateStrata(
-      input.size,
-      counts.map((c) => ({ key: c.key, available: c.n, weight: weights.get(c.key) ?? 0 })),
-    );
-    const documentIds: number[] = [];
-    for (const [value, n] of allocation) {
-      if (n > 0) documentIds.push(...(await sampleStratum(tx, project.id, key, value, n, seed, input.excludeUsed)));
-    }
+    const { documentIds, allocation, runId } =
+      input.sampling.strategy === 'uncertainty'
+        ? await sampleUncertain(tx, project.id, input.sampling, input.size, input.excludeUsed)
+        : await sampleByStrata(tx, project.id, input, key, seed);
     if (!documentIds.length) {
       throw badRequest(
         input.excludeUsed
@@ -59,7 +55,8 @@ export async function generateBatch(ctx: CommandContext, props: GenerateBatchPro
       projectId: project.id,
       name: input.name,
       channel: input.channel,
-      sampling: { ...input.sampling, size: input.size, excludeUsed: input.excludeUsed },
+      // An uncertainty batch records the classifier run whose scores chose it: the round it belongs to.
+      sampling: { ...input.sampling, size: input.size, excludeUsed: input.excludeUsed, ...(runId ? { runId } : {}) },
       redundancy: input.redundancy,
       goldRate: input.goldRate,
       priority: input.priority,
@@ -96,6 +93,20 @@ export async function generateBatch(ctx: CommandContext, props: GenerateBatchPro
   return result;
 }
 
+async function sampleByStrata(tx: Tx, projectId: number, input: CreateBatchInput, key: StratumKey, seed: number) {
+  const counts = await countCandidatesByStratum(tx, projectId, key, input.excludeUsed);
+  const weights = strataWeights(input.sampling, counts);
+  const allocation = allocateStrata(
+    input.size,
+    counts.map((c) => ({ key: c.key, available: c.n, weight: weights.get(c.key) ?? 0 })),
+  );
+  const documentIds: number[] = [];
+  for (const [value, n] of allocation) {
+    if (n > 0) documentIds.push(...(await sampleStratum(tx, projectId, key, value, n, seed, input.excludeUsed)));
+  }
+  return { documentIds, allocation, runId: undefined };
+}
+
 function stratumKeyOf(plan: SamplingPlan): StratumKey {
   if (plan.strategy === 'stratified') return { kind: 'field', field: plan.field };
   if (plan.strategy === 'length') return { kind: 'length' };
@@ -103,6 +114,6 @@ function stratumKeyOf(plan: SamplingPlan): StratumKey {
 }
 
 function strataWeights(plan: SamplingPlan, counts: { key: string }[]): Map<string, number> {
-  if (plan.strategy !== 'random' && plan.proportions) return new Map(Object.entries(plan.proportions));
+  if ((plan.strategy === 'stratified' || plan.strategy === 'length') && plan.proportions) return new Map(Object.entries(plan.proportions));
   return new Map(counts.map((c) => [c.key, 1]));
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { UNCERTAINTY_MEASURES } from '../sampling/uncertainty.ts';
 
 /** How documents are drawn for a batch. */
 export const samplingSchema = z.discriminatedUnion('strategy', [
@@ -14,6 +15,13 @@ export const samplingSchema = z.discriminatedUnion('strategy', [
     strategy: z.literal('length'),
     /** Target share per length bucket; absent: equal shares. */
     proportions: z.record(z.string(), z.number().nonnegative()).optional(),
+  }),
+  z.object({
+    /** The documents the latest scoring classifier is least sure of (see server/sampling/uncertainty.ts). */
+    strategy: z.literal('uncertainty'),
+    measure: z.enum(UNCERTAINTY_MEASURES).default('margin'),
+    /** Field the batch is spread over, in proportion to each value's candidates. */
+    field: z.string().min(1).max(100).default('source'),
   }),
 ]);
 

@@ -8,7 +8,8 @@ export type StratumKey = { kind: 'none' } | { kind: 'field'; field: string } | {
 
 const NONE = '(none)';
 
-function stratumExpression(key: StratumKey): SQL {
+/** The SQL value of a document's stratum (`d` is the documents row). */
+export function stratumExpression(key: StratumKey): SQL {
   if (key.kind === 'none') return sql`'all'`;
   if (key.kind === 'length') {
     const cases = LENGTH_BUCKETS.map((b) =>
@@ -23,7 +24,8 @@ function stratumExpression(key: StratumKey): SQL {
   return sql`coalesce(d.meta ->> ${key.field}, ${NONE})`;
 }
 
-function candidateFilter(projectId: number, excludeUsed: boolean): SQL {
+/** Documents a batch may sample (`d` is the documents row). */
+export function candidateFilter(projectId: number, excludeUsed: boolean): SQL {
   // Gold documents are served only as gold items, never sampled as ordinary ones.
   return sql`d.project_id = ${projectId}
     and not exists (select 1 from gold_answers g where g.project_id = d.project_id and g.document_id = d.id)
