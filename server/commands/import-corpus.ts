@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import type { Project } from '../db/schema.ts';
 import { findProject } from '../db/queries/projects.ts';
-import { insertDocumentChunk } from '../db/queries/documents.ts';
+import { foldDocumentCounts, insertDocumentChunk } from '../db/queries/documents.ts';
 import { failInterruptedImports, finishImport, insertImport, reserveImportId } from '../db/queries/imports.ts';
 import { appendAudit } from '../db/queries/audit.ts';
 import { badRequest, notFound, rootMessage } from '../errors.ts';
@@ -100,6 +100,7 @@ export async function importCorpus(ctx: CommandContext, props: ImportCorpusProps
           progress.duplicates += chunk.length - inserted;
           report();
         }
+        await foldDocumentCounts(tx, projectId);
         const message = `Imported ${progress.imported} document(s); ${progress.duplicates} exact duplicate(s) skipped; ${progress.rejected} bad record(s) skipped`;
         const summary = { ...progress, status: 'succeeded' as const, message, errors, errorsTruncated: progress.rejected > errors.length };
         await finishImport(tx, importId, {

@@ -155,8 +155,26 @@ export const documents = pgTable(
   (t) => [
     uniqueIndex('documents_project_hash_idx').on(t.projectId, t.contentHash),
     index('documents_project_external_idx').on(t.projectId, t.externalId),
-    index('documents_project_source_idx').on(t.projectId, t.source),
+    index('documents_project_source_idx').on(t.projectId, t.source, t.id),
   ],
+);
+
+/**
+ * A project's document counts per source, as rows of changes that add up: a statement-level trigger on documents
+ * (migration 0007) appends one row per source for every insert or delete statement, and an import folds its
+ * project's rows into one per source before it commits. The documents list reads its totals here in time that
+ * does not grow with the corpus, where a count over 10^7 documents took seconds. No foreign key: a project's
+ * documents go before the project, and the rows they leave sum to zero.
+ */
+export const documentCounts = pgTable(
+  'document_counts',
+  {
+    projectId: ref('project_id').notNull(),
+    source: text('source'),
+    n: bigint('n', { mode: 'number' }).notNull(),
+    tokens: doublePrecision('tokens').notNull(),
+  },
+  (t) => [index('document_counts_project_idx').on(t.projectId, t.source)],
 );
 
 export const batches = pgTable(

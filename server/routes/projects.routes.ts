@@ -6,15 +6,7 @@ import { createProject, updateProjectSettings } from '../commands/manage-project
 import { addProjectMember, removeProjectMember } from '../commands/manage-members.ts';
 import { listProjectsWithCounts } from '../db/queries/projects.ts';
 import { listMembers } from '../db/queries/members.ts';
-import {
-  countDocuments,
-  documentStats,
-  findDocument,
-  isFiltered,
-  itemsOfDocument,
-  judgmentsOfDocument,
-  listDocuments,
-} from '../db/queries/documents.ts';
+import { documentsPage, findDocument, itemsOfDocument, judgmentsOfDocument } from '../db/queries/documents.ts';
 import { presentDocument, presentLabelerProject, presentMember, presentProject } from '../presenters/projects.ts';
 import { presentDocumentDetail } from '../presenters/documents.ts';
 import { can, presentAbilities } from '../auth/policies.ts';
@@ -95,12 +87,12 @@ export function projectRoutes(ctx: AppContext): Router {
     '/projects/:projectId/documents',
     endpoint('documents.read', { params: projectParams, query: listDocumentsQuery }, async ({ params, query }) => {
       await loadProject(db, params.projectId);
-      const [docs, stats] = await Promise.all([listDocuments(db, params.projectId, query), documentStats(db, params.projectId)]);
+      const { docs, stats, matches } = await documentsPage(db, params.projectId, query);
       return {
         documents: docs.map(presentDocument),
         nextAfter: docs.length === query.limit ? docs[docs.length - 1].id : null,
         /** Documents matching the search and filters over all pages (the project's total when nothing narrows). */
-        matches: isFiltered(query) ? await countDocuments(db, params.projectId, query) : stats.total,
+        matches,
         stats,
       };
     }),

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { rowsOf } from '../../server/db/store.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type SignedInAgent, type TestApp } from '../support/test-app.ts';
 import { buildBatch, buildDocuments, buildTokenClient } from '../support/factories.ts';
@@ -70,6 +72,28 @@ describe('document list: filters and match count', () => {
     const many = Array.from({ length: 6 }, (_, i) => `meta.k${i}=v`).join('&');
     expect((await list(many).expect(400)).body.error.message).toMatch(/at most 5 metadata filters/);
     expect((await list(`source=${'x'.repeat(201)}`).expect(400)).body.error.message).toMatch(/^source:/);
+  });
+});
+
+describe('document counts', () => {
+  it('stay those of the documents after more imports and a deletion: total, tokens, per source and a source filter', async () => {
+    const id = (await t.buildProject()).id;
+    const docs = (from: number, n: number) => records.slice(from, from + n).map((r) => ({ ...r, id: `${r.id}-${id}`, text: `${r.text} ${id}` }));
+    await buildDocuments(t, id, docs(0, 12));
+    await buildDocuments(t, id, docs(12, 18));
+    await t.ctx.store.db.execute(sql`delete from documents where project_id = ${id} and source = 'wiki' and external_id like 'doc-1%'`);
+    const { body } = await admin.agent.get(`/api/projects/${id}/documents?limit=1`).expect(200);
+    const { body: wiki } = await admin.agent.get(`/api/projects/${id}/documents?source=wiki&limit=1`).expect(200);
+    const truth = await rowsOf<{ source: string; n: number; tokens: number }>(
+      t.ctx.store.db,
+      sql`select source, count(*)::int as n, sum(token_estimate)::float8 as tokens from documents where project_id = ${id} group by source`,
+    );
+    const expected = Object.fromEntries(truth.map((r) => [r.source, { n: r.n, tokens: r.tokens }]));
+    const stats = body.stats as { total: number; tokens: number; bySource: { source: string; n: number; tokens: number }[] };
+    expect(Object.fromEntries(stats.bySource.map((r) => [r.source, { n: r.n, tokens: r.tokens }]))).toEqual(expected);
+    expect(stats.total).toBe(truth.reduce((s, r) => s + r.n, 0));
+    expect(stats.total).toBeLessThan(30);
+    expect(wiki.matches).toBe(expected.wiki.n);
   });
 });
 

@@ -1,5 +1,5 @@
 import { and, asc, count, eq, gt, ilike, or, sql, type SQL } from 'drizzle-orm';
-import { adjudications, aggregates, batches, documents, items, judgments, users } from '../schema.ts';
+import { adjudications, aggregates, batches, documentCounts, documents, items, judgments, users } from '../schema.ts';
 import { rowsOf, type Tx } from '../store.ts';
 import type { NormalizedDocument } from '../../import/normalize-record.ts';
 import type { ListDocumentsQuery } from '../../routes/documents.schema.ts';
@@ -59,8 +59,18 @@ export function listDocuments(db: Tx, projectId: number, page: DocumentFilters &
     .limit(page.limit);
 }
 
-/** How many of a project's documents the filters match, over every page. */
+/**
+ * How many of a project's documents the filters match, over every page. A filter on source alone is read from the
+ * project's counts (flat however large the corpus); other filters count the matching documents.
+ */
 export async function countDocuments(db: Tx, projectId: number, filters: DocumentFilters): Promise<number> {
+  if (filters.source && !filters.search && !filters.lang && !filters.meta.length) {
+    const [row] = await rowsOf<{ n: number }>(
+      db,
+      sql`select coalesce(sum(n), 0)::float8 as n from ${documentCounts} where project_id = ${projectId} and source = ${filters.source}`,
+    );
+    return row.n;
+  }
   const [row] = await db
     .select({ n: count() })
     .from(documents)
@@ -110,16 +120,38 @@ export function judgmentsOfDocument(db: Tx, documentId: number) {
     .orderBy(asc(judgments.id));
 }
 
-/** Counts of a project's documents, overall and per source. */
+/**
+ * What the admin documents list shows: a page, the project's counts, and how many documents the filters match over
+ * every page (the project's total when nothing narrows).
+ */
+export async function documentsPage(db: Tx, projectId: number, query: ListDocumentsQuery) {
+  const [docs, stats] = await Promise.all([listDocuments(db, projectId, query), documentStats(db, projectId)]);
+  const matches = isFiltered(query) ? await countDocuments(db, projectId, query) : stats.total;
+  return { docs, stats, matches };
+}
+
+/** Counts of a project's documents, overall and per source, from the counts the documents' trigger keeps. */
 export async function documentStats(db: Tx, projectId: number) {
   const rows = await rowsOf<{ source: string | null; n: number; tokens: number }>(
     db,
-    sql`select source, count(*)::int as n, coalesce(sum(token_estimate), 0)::float8 as tokens
-        from documents where project_id = ${projectId} group by source order by n desc`,
+    sql`select source, sum(n)::float8 as n, sum(tokens)::float8 as tokens
+        from ${documentCounts} where project_id = ${projectId} group by source having sum(n) > 0 order by n desc`,
   );
   return {
     total: rows.reduce((s, r) => s + r.n, 0),
     tokens: rows.reduce((s, r) => s + r.tokens, 0),
     bySource: rows,
   };
+}
+
+/**
+ * Folds a project's rows of count changes into one per source, so reading the counts stays a handful of rows
+ * however many import chunks made them. Rows another transaction has not committed are not seen, so not taken; two
+ * folds at once each take only rows the other has not (a deleted row is skipped), so nothing counts twice.
+ */
+export async function foldDocumentCounts(db: Tx, projectId: number) {
+  await db.execute(sql`
+    with taken as (delete from ${documentCounts} where project_id = ${projectId} returning source, n, tokens)
+    insert into ${documentCounts} (project_id, source, n, tokens)
+    select ${projectId}, source, sum(n), sum(tokens) from taken group by source having sum(n) <> 0 or sum(tokens) <> 0`);
 }
