@@ -16,7 +16,8 @@ import { parquetStream } from '../export/parquet-stream.ts';
 import { csvLines } from '../export/csv-format.ts';
 import { writeTar } from '../export/tar-writer.ts';
 import { datasetCard, type DatasetFacts } from '../export/dataset-card.ts';
-import { exportColumns, presentExportRow, type ExportedJudgment } from '../presenters/export-row.ts';
+import { exportCells, exportColumns, type ExportedJudgment } from '../presenters/export-row.ts';
+import { jsonlFormat } from '../export/jsonl-format.ts';
 import { projectTaskType } from '../../tasks/registry.ts';
 
 export interface ExportSetProps {
@@ -34,9 +35,9 @@ export interface ExportSetProps {
   agreement?: DatasetFacts['agreement'];
 }
 
-/** Writes exported items, one page at a time. */
+/** Writes exported items (each its cells in column order), one page at a time. */
 interface RowSink {
-  write(rows: Record<string, unknown>[], dbRows: ExportDbRow[]): Promise<void>;
+  write(rows: unknown[][], dbRows: ExportDbRow[]): Promise<void>;
   finish(facts: DatasetFacts): Promise<void>;
 }
 
@@ -50,6 +51,7 @@ export async function exportSet(ctx: AppContext, props: ExportSetProps) {
   const o = props.options;
   const taskType = projectTaskType(props.project)!;
   const columns = exportColumns(o, taskType.exportColumns());
+  const cellsOf = exportCells(columns);
   // Progress tells of a file in the making, not of committed work: it goes out as it comes.
   const progress = (written: number, total: number) => {
     const { exportId } = props;
@@ -79,8 +81,12 @@ export async function exportSet(ctx: AppContext, props: ExportSetProps) {
     createdAt: new Date(),
   };
   const sink = await openSink(o, columns, props.out);
+  // On PostgreSQL the count runs on a connection of its own while the rows stream (it is a pass over the whole set,
+  // and waiting for it first cost a sixth of an export); PGlite has one connection, held by the transaction below.
+  const concurrentTotal = ctx.store.kind === 'postgres' ? countExportRows(db, props.project.id, o) : undefined;
+  concurrentTotal?.catch(() => undefined);
   await db.transaction(async (tx) => {
-    const total = await countExportRows(tx, props.project.id, o);
+    const total = await (concurrentTotal ?? countExportRows(tx, props.project.id, o));
     const [annotators] = await rowsOf<{ n: number }>(
       tx,
       sql`select count(distinct worker_key)::int as n from judgments where project_id = ${props.project.id} and kind = 'label' and status = 'final'`,
@@ -97,7 +103,7 @@ export async function exportSet(ctx: AppContext, props: ExportSetProps) {
         pseudonym,
       );
       const page: ExportDbRow[] = [];
-      const rows: Record<string, unknown>[] = [];
+      const rows: unknown[][] = [];
       for (const r of fetched) {
         const own = judgments.get(Number(r.item_id)) ?? [];
         // A judgment stored under an earlier config that no longer fits stays out of the task type's cells (and is
@@ -123,7 +129,7 @@ export async function exportSet(ctx: AppContext, props: ExportSetProps) {
         }
         facts.judgmentsNotFitting += own.length - fitting.length;
         page.push(r);
-        rows.push(presentExportRow(r, o.includeJudgments ? own : undefined, taskCells, columns));
+        rows.push(cellsOf(r, o.includeJudgments ? own : undefined, taskCells));
       }
       for (const r of page) count(facts, r);
       await sink.write(rows, page);
@@ -173,21 +179,23 @@ async function write(out: Writable, text: string) {
 
 async function openSink(o: ExportOptions, columns: ReturnType<typeof exportColumns>, out: Writable): Promise<RowSink> {
   switch (o.format) {
-    case 'jsonl':
+    case 'jsonl': {
+      const lines = jsonlFormat(columns);
       return {
-        write: async (rows) => write(out, rows.map((r) => JSON.stringify(r)).join('\n') + '\n'),
+        write: async (rows) => write(out, lines(rows)),
         finish: async () => {},
       };
+    }
     case 'csv': {
       await write(out, csvLines([columns.map((c) => c.name)]));
       return {
-        write: async (rows) => write(out, csvLines(rows.map((r) => columns.map((c) => r[c.name])))),
+        write: async (rows) => write(out, csvLines(rows)),
         finish: async () => {},
       };
     }
     case 'parquet': {
       const parquet = parquetStream(out, columns);
-      return { write: (rows) => parquet.writeRows(rows), finish: () => parquet.finish() };
+      return { write: (rows) => parquet.writeCells(rows), finish: () => parquet.finish() };
     }
     case 'hf':
       return hfSink(columns, out);
@@ -214,12 +222,14 @@ async function hfSink(columns: ReturnType<typeof exportColumns>, out: Writable):
   };
   return {
     async write(rows, dbRows) {
-      const groups = new Map<string, Record<string, unknown>[]>();
+      const groups = new Map<string, unknown[][]>();
       rows.forEach((row, i) => {
         const name = dbRows[i].split ?? 'train';
-        groups.set(name, [...(groups.get(name) ?? []), row]);
+        const group = groups.get(name) ?? [];
+        groups.set(name, group);
+        group.push(row);
       });
-      for (const [name, group] of groups) await splitOf(name).parquet.writeRows(group);
+      for (const [name, group] of groups) await splitOf(name).parquet.writeCells(group);
     },
     async finish(facts) {
       try {

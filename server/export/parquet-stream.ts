@@ -1,14 +1,27 @@
 import type { Writable } from 'node:stream';
 import { once } from 'node:events';
 import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
+import { compressSync } from 'snappy';
 import type { SchemaElement } from 'hyparquet';
 
 import type { ExportColumn } from '../../tasks/task-type.ts';
 
 const FLUSH_BYTES = 1 << 20;
+/**
+ * A row group closes at this many rows or about this many bytes of strings, whichever comes first: groups of a few
+ * thousand rows spent more on per-group work (statistics, dictionaries, page headers) than on the data, and a
+ * group is the unit readers skip and parallelise over, so tens of thousands of rows is what they expect.
+ */
+const ROW_GROUP = { rows: 20_000, bytes: 16 << 20 };
 
 /**
- * Writes Parquet to a Node stream one row group per `writeRows` call, so an export of millions of rows holds one
+ * Snappy through the native library: the writer's own JavaScript Snappy was a fifth of a Parquet export's CPU. Same
+ * codec, same bytes on disk for every reader.
+ */
+const nativeSnappy = (input: Uint8Array) => compressSync(Buffer.from(input.buffer, input.byteOffset, input.byteLength));
+
+/**
+ * Writes Parquet to a Node stream a row group at a time (see ROW_GROUP), so an export of millions of rows holds one
  * group in memory at a time. Columns are nullable and typed by their declaration (see schemaElement).
  */
 export function parquetStream(out: Writable, columns: ExportColumn[]) {
@@ -38,17 +51,39 @@ export function parquetStream(out: Writable, columns: ExportColumn[]) {
   const writer = new ParquetWriter({
     writer: bytes,
     schema: [{ name: 'root', num_children: columns.length }, ...columns.map(schemaElement)],
+    compressors: { SNAPPY: nativeSnappy },
   });
+  let group: unknown[][] = [];
+  let groupBytes = 0;
+  const writeGroup = async () => {
+    if (!group.length) return;
+    const rows = group;
+    group = [];
+    groupBytes = 0;
+    const columnData = columns.map((c, i) => ({
+      name: c.name,
+      data: rows.map((cells) => toParquetValue(cells[i], c.type)),
+      // min/max of long strings and JSON help no reader prune anything here, and cost a comparison per value.
+      statistics: c.type !== 'string' && c.type !== 'json',
+    }));
+    await writer.write({ columnData, rowGroupSize: rows.length });
+    await bytes.flush();
+  };
+  const writeCells = async (rows: unknown[][]) => {
+    for (const cells of rows) {
+      group.push(cells);
+      for (const cell of cells) if (typeof cell === 'string') groupBytes += cell.length;
+      if (group.length >= ROW_GROUP.rows || groupBytes >= ROW_GROUP.bytes) await writeGroup();
+    }
+  };
   return {
-    /** Writes the rows as one row group. */
-    async writeRows(rows: Record<string, unknown>[]) {
-      if (!rows.length) return;
-      const columnData = columns.map((c) => ({ name: c.name, data: rows.map((r) => toParquetValue(r[c.name], c.type)) }));
-      await writer.write({ columnData, rowGroupSize: rows.length });
-      await bytes.flush();
-    },
-    /** Writes the footer and flushes everything. */
+    /** Adds rows of cells in column order; a row group is written whenever enough have gathered. */
+    writeCells,
+    /** Adds rows as objects keyed by column name. */
+    writeRows: (rows: Record<string, unknown>[]) => writeCells(rows.map((r) => columns.map((c) => r[c.name]))),
+    /** Writes the last row group and the footer, and flushes everything. */
     async finish() {
+      await writeGroup();
       writer.finish();
       await drainPending();
     },

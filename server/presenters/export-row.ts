@@ -54,20 +54,19 @@ const OUR_CELLS = new Map<string, (row: ExportDbRow, judgments: ExportedJudgment
   ['judgments', (_, judgments) => judgments],
 ]);
 
+/** One exported item's cells, in column order; see {@link exportCells}. */
+export type ExportCells = (row: ExportDbRow, judgments: ExportedJudgment[] | undefined, taskCells: Record<string, ExportValue>) => unknown[];
+
 /**
- * One exported item: what the ML engineer takes away. Runs once per exported row, so it fills the columns in order
- * without building an intermediate object of every possible cell.
+ * One exported item, as what the ML engineer takes away: its cells in column order (absent cells null), ours winning
+ * over a task type's cell of the same name. Runs once per exported row, so each column's getter is picked once here
+ * and a row is a plain array, not an object keyed by name.
  */
-export function presentExportRow(
-  row: ExportDbRow,
-  judgments: ExportedJudgment[] | undefined,
-  taskCells: Record<string, ExportValue>,
-  columns: ExportColumn[],
-): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const { name } of columns) {
+export function exportCells(columns: ExportColumn[]): ExportCells {
+  const getters = columns.map(({ name }) => {
     const ours = OUR_CELLS.get(name);
-    out[name] = (ours ? ours(row, judgments) : Object.hasOwn(taskCells, name) ? taskCells[name] : null) ?? null;
-  }
-  return out;
+    return (row: ExportDbRow, judgments: ExportedJudgment[] | undefined, taskCells: Record<string, ExportValue>): unknown =>
+      (ours ? ours(row, judgments) : Object.hasOwn(taskCells, name) ? taskCells[name] : null) ?? null;
+  });
+  return (row, judgments, taskCells) => getters.map((get) => get(row, judgments, taskCells));
 }

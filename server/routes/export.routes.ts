@@ -4,7 +4,7 @@ import { endpoint } from '../http/endpoint.ts';
 import { projectParams } from './projects.schema.ts';
 import { exportOptionsSchema } from '../export/export-options.ts';
 import { exportSet } from '../commands/export-set.ts';
-import { countExportRows } from '../db/queries/export.ts';
+import { estimateExportRows } from '../db/queries/export.ts';
 import { loadProject } from './load-project.ts';
 import type { AppContext } from '../context.ts';
 
@@ -28,7 +28,8 @@ export function exportRoutes(ctx: AppContext): Router {
     '/projects/:projectId/export/count',
     endpoint('export', { params: projectParams }, async ({ params, req }) => {
       const project = await loadProject(ctx.store.db, params.projectId);
-      return { rows: await countExportRows(ctx.store.db, project.id, exportOptionsSchema.parse(req.query)) };
+      // `estimated: true` when the set is past the exact bound and `rows` is the planner's estimate.
+      return await estimateExportRows(ctx.store.db, project.id, exportOptionsSchema.parse(req.query));
     }),
   );
   router.get(

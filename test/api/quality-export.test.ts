@@ -11,6 +11,8 @@ import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { buildBatch, buildDocuments, buildTokenClient, joinProject, labelAll } from '../support/factories.ts';
 import { rowsOf } from '../../server/db/store.ts';
 import { extractTar } from '../../server/export/tar-writer.ts';
+import { exportOptionsSchema } from '../../server/export/export-options.ts';
+import { estimateExportRows } from '../../server/db/queries/export.ts';
 
 let t: TestApp;
 let projectId: number;
@@ -322,12 +324,20 @@ describe('export', () => {
   });
 
   it('counts the rows an export would write, with the same filters and the same refusals', async () => {
-    expect((await admin.get(`/api/projects/${projectId}/export/count?minConfidence=0`).expect(200)).body).toEqual({ rows: 18 });
-    expect((await admin.get(`/api/projects/${projectId}/export/count?minConfidence=1`).expect(200)).body).toEqual({ rows: 0 });
+    expect((await admin.get(`/api/projects/${projectId}/export/count?minConfidence=0`).expect(200)).body).toEqual({ rows: 18, estimated: false });
+    expect((await admin.get(`/api/projects/${projectId}/export/count?minConfidence=1`).expect(200)).body).toEqual({ rows: 0, estimated: false });
     const bad = await admin.get(`/api/projects/${projectId}/export/count?format=xml`).expect(400);
     expect(bad.body.error.message).toMatch(/format/);
     await admin.get('/api/projects/999999/export/count').expect(404);
     await (await buildTokenClient(t)).get(`/api/projects/${projectId}/export/count`).expect(403);
+  });
+
+  it('says "about" past the exact bound: the planner estimate then, never below the bound', async () => {
+    const o = exportOptionsSchema.parse({ minConfidence: 0 });
+    expect(await estimateExportRows(t.ctx.store.db, projectId, o, 18)).toEqual({ rows: 18, estimated: false });
+    const past = await estimateExportRows(t.ctx.store.db, projectId, o, 5);
+    expect(past.estimated).toBe(true);
+    expect(past.rows).toBeGreaterThan(5);
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { exportColumns, presentExportRow } from '../../../server/presenters/export-row.ts';
+import { exportCells, exportColumns } from '../../../server/presenters/export-row.ts';
+import { jsonlFormat } from '../../../server/export/jsonl-format.ts';
 import type { ExportDbRow } from '../../../server/db/queries/export.ts';
 
 const row: ExportDbRow = {
@@ -22,14 +23,19 @@ const row: ExportDbRow = {
   split: 'train',
 };
 
-describe('presentExportRow', () => {
+/** The row as an object keyed by column name, as a JSONL line of it reads back. */
+const asObject = (columns: ReturnType<typeof exportColumns>, cells: unknown[]) => JSON.parse(jsonlFormat(columns)([cells]));
+
+describe('exportCells', () => {
   it('fills exactly the chosen columns in order, ours winning over a task cell of the same name, absent cells null', () => {
     const columns = exportColumns({ includeText: false, includeJudgments: false, split: null }, [
       { name: 'accept_rate', type: 'number' },
       { name: 'constructor', type: 'string' },
       { name: 'source', type: 'string' },
     ]);
-    const out = presentExportRow(row, undefined, { accept_rate: 0.5, source: 'from the task' }, columns);
+    const cells = exportCells(columns)(row, undefined, { accept_rate: 0.5, source: 'from the task' });
+    expect(cells).toHaveLength(columns.length);
+    const out = asObject(columns, cells);
     expect(Object.keys(out)).toEqual([...new Set(columns.map((c) => c.name))]);
     expect(out).not.toHaveProperty('text');
     expect(out).not.toHaveProperty('split');
@@ -39,6 +45,25 @@ describe('presentExportRow', () => {
   it('carries text, split and raw judgments when asked for', () => {
     const columns = exportColumns({ includeText: true, includeJudgments: true, split: [0.8, 0.1, 0.1] }, []);
     const judgments = [{ annotator: 'a1b2c3', value: { score: 4 }, time_spent_ms: 1200, is_gold: false }];
-    expect(presentExportRow(row, judgments, {}, columns)).toMatchObject({ text: 'Some text', split: 'train', judgments });
+    expect(asObject(columns, exportCells(columns)(row, judgments, {}))).toMatchObject({ text: 'Some text', split: 'train', judgments });
+  });
+});
+
+describe('jsonlFormat', () => {
+  it('writes each row as JSON.stringify writes the same row as an object, a repeated name in its first place', () => {
+    const columns = [
+      { name: 'id', type: 'string' },
+      { name: 'we"ird\\name', type: 'string' },
+      { name: 'n', type: 'number' },
+      { name: 'id', type: 'string' },
+      { name: 'meta', type: 'json' },
+    ] as const;
+    const rows = [
+      ['a\n"b"\u2028', 'x', Number.NaN, 'a\n"b"\u2028', { nested: [1, null, 'é'] }],
+      ['c', null, 1e21, 'c', null],
+      ['emoji \u{1F600}, lone \ud800, \u007f and a tab\t', 'plain text', -0, 'x', { s: 'q"\\' }],
+    ];
+    const expected = rows.map((r) => JSON.stringify({ id: r[0], 'we"ird\\name': r[1], n: r[2], meta: r[4] }) + '\n').join('');
+    expect(jsonlFormat([...columns])(rows)).toBe(expected);
   });
 });
