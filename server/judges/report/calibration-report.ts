@@ -63,9 +63,12 @@ interface Consensus {
   judgments: number;
 }
 
-/** The per-judge calibration report. */
-export function calibrationReport(input: CalibrationInput): CalibrationReport {
-  const { consensus, classes, toCode } = humanConsensus(input);
+/** The humans' consensus per document and the class scale the report counts in (see {@link humanConsensus}). */
+export type HumanConsensus = ReturnType<typeof humanConsensus>;
+
+/** The per-judge calibration report; pass the consensus when it was computed already (it runs the aggregation). */
+export function calibrationReport(input: CalibrationInput, human: HumanConsensus = humanConsensus(input)): CalibrationReport {
+  const { consensus, classes, toCode } = human;
   const ordered = input.kind !== 'categorical';
   const judges = input.judgeKeys.map((judgeKey): JudgeCalibration => {
     const answers = firstPerDocument(input.observations.filter((o) => o.workerKey === judgeKey));
@@ -116,7 +119,7 @@ function firstPerDocument(observations: Observation[]): Map<number, number> {
  * The humans' consensus per document, through the same aggregation the project runs, with class codes on the scale
  * the report counts in: categorical classes, the ordinal scale's points, pairwise B / tie / A.
  */
-function humanConsensus(input: CalibrationInput) {
+export function humanConsensus(input: CalibrationInput) {
   // One judgment per human and document: the same annotator on two items of a document is one opinion.
   const seen = new Set<string>();
   const human = input.observations.filter((o) => {

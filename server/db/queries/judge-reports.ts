@@ -1,0 +1,81 @@
+/** Reads behind the judges' calibration report and the routing of judged documents to humans. */
+import { sql } from 'drizzle-orm';
+import { rowsOf, type Tx } from '../store.ts';
+
+/** A project's judges (archived ones too: their answers still calibrate), oldest first. */
+export function judgesOfProject(db: Tx, projectId: number) {
+  return rowsOf<{ id: number; name: string; model: string; archived: boolean; calibration_sample_size: number }>(
+    db,
+    sql`select id, name, model, archived_at is not null as archived, calibration_sample_size from judges where project_id = ${projectId} order by id`,
+  );
+}
+
+/** Every parsed judge answer of a project with its document's source; raw texts only when `withRaw` (pairwise orders). */
+export function parsedJudgeAnswers(db: Tx, projectId: number, withRaw: boolean) {
+  return rowsOf<{
+    judge_id: number;
+    document_id: number;
+    value: unknown;
+    order_disagreement: boolean;
+    source: string | null;
+    raw: string | null;
+    raw_swapped: string | null;
+  }>(
+    db,
+    sql`select a.judge_id, a.document_id, a.value, a.order_disagreement, d.source,
+               ${withRaw ? sql`a.raw, a.raw_swapped` : sql`null as raw, null as raw_swapped`}
+        from judge_answers a join documents d on d.id = a.document_id
+        where a.project_id = ${projectId} and a.status = 'parsed'
+        order by a.document_id, a.judge_id`,
+  );
+}
+
+/** Every live human label of a project (judges left out), by document, with the document's source. */
+export function humanLabelsByDocument(db: Tx, projectId: number) {
+  return rowsOf<{
+    document_id: number;
+    batch_id: number;
+    worker_key: string;
+    value: unknown;
+    time_spent_ms: number;
+    swapped: boolean;
+    source: string | null;
+  }>(
+    db,
+    sql`select i.document_id, i.batch_id, j.worker_key, j.value, j.time_spent_ms, j.swapped, d.source
+        from judgments j join items i on i.id = j.item_id join documents d on d.id = i.document_id
+        where j.project_id = ${projectId} and j.kind = 'label' and j.status = 'final' and j.worker_key not like 'judge:%'
+        order by j.id`,
+  );
+}
+
+/** Gold answers of a project by document. */
+export async function goldAnswersByDocument(db: Tx, projectId: number) {
+  const rows = await rowsOf<{ document_id: number; answer: unknown }>(
+    db,
+    sql`select document_id, answer from gold_answers where project_id = ${projectId}`,
+  );
+  return new Map(rows.map((r) => [Number(r.document_id), r.answer]));
+}
+
+/** The least confident stored aggregate of each judged document that is in an item (the aggregation including judges). */
+export async function aggregateConfidenceByDocument(db: Tx, projectId: number) {
+  const rows = await rowsOf<{ document_id: number; confidence: number }>(
+    db,
+    sql`select i.document_id, min(ag.confidence) as confidence from aggregates ag join items i on i.id = ag.item_id
+        where ag.project_id = ${projectId} group by i.document_id`,
+  );
+  return new Map(rows.map((r) => [Number(r.document_id), Number(r.confidence)]));
+}
+
+/**
+ * Judged documents a new human batch may take: parsed by some judge, not gold, and (when `excludeUsed`) in no
+ * other batch with a human label or open slot already, i.e. never yet put to humans.
+ */
+export async function documentsWithHumanWork(db: Tx, projectId: number) {
+  const rows = await rowsOf<{ document_id: number }>(
+    db,
+    sql`select distinct i.document_id from items i join slots s on s.item_id = i.id where i.project_id = ${projectId}`,
+  );
+  return new Set(rows.map((r) => Number(r.document_id)));
+}
