@@ -2,7 +2,7 @@ import type { CategoricalJudgments, CategoricalResult, IterativeOptions } from '
 import { classPrior, clearUnjudged, decide, voteTable } from './posterior.ts';
 import { itemRuns, linearEStepWithTallies, matchModelEStep } from './match-model.ts';
 import { runEm } from './em-loop.ts';
-import { digamma, normalizeRows } from './numeric.ts';
+import { digammaDifference, normalizeRows } from './numeric.ts';
 import { seededRandom } from './random.ts';
 import { assertCategorical } from './validate.ts';
 
@@ -92,7 +92,7 @@ export function mace(data: CategoricalJudgments, options: MaceOptions = {}): Mac
     return p;
   };
 
-  const runs = itemRuns(data, cell);
+  const runs = itemRuns(data, cell, nWorkers * K);
   const classMass = new Float64Array(K);
   // The E-step also tallies what the M-step reads (correctSum, classMass), in one pass over the judgments; where
   // the linear E-step's precision fails it runs in log space and the tallies are taken after.
@@ -135,13 +135,12 @@ export function mace(data: CategoricalJudgments, options: MaceOptions = {}): Mac
       }
     }
     for (let w = 0; w < nWorkers; w++) {
-      const all = digamma(spamCount[w] + trustCount[w] + alpha + beta);
-      p.logSpam[w] = digamma(spamCount[w] + alpha) - all;
-      p.logTrust[w] = digamma(trustCount[w] + beta) - all;
+      const all = spamCount[w] + trustCount[w] + alpha + beta;
+      p.logSpam[w] = digammaDifference(spamCount[w] + alpha, all);
+      p.logTrust[w] = digammaDifference(trustCount[w] + beta, all);
       let total = 0;
       for (let k = 0; k < K; k++) total += strategyCount[w * K + k];
-      const logTotal = digamma(total);
-      for (let k = 0; k < K; k++) p.logStrategy[w * K + k] = digamma(strategyCount[w * K + k]) - logTotal;
+      for (let k = 0; k < K; k++) p.logStrategy[w * K + k] = digammaDifference(strategyCount[w * K + k], total);
     }
   };
 

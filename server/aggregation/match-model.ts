@@ -89,16 +89,17 @@ export function expectedCorrect(posterior: Float64Array, data: CategoricalJudgme
  * The judgments regrouped by item, for passes that finish one item's row before the next: item i's judgments are
  * `itemStart[i]` to `itemStart[i + 1]`, in their input order (so input already grouped by item, as answer files and
  * stores list it, is summed in the same order), with `slot` each one's posterior cell (item × K + label) and
- * `cell` its entry in the caller's per-cell tables.
+ * `cell` its entry in the caller's per-cell tables, and `cellCount[c]` the judgments in cell c.
  */
 export interface ItemRuns {
   itemStart: Int32Array;
   slot: Int32Array;
   cell: Int32Array;
+  cellCount: Float64Array;
 }
 
-/** {@link ItemRuns} of the judgments, `cellOf[j]` naming judgment j's cell. A stable counting sort by item. */
-export function itemRuns(data: CategoricalJudgments, cellOf: Int32Array): ItemRuns {
+/** {@link ItemRuns} of the judgments, `cellOf[j]` (below `nCells`) naming judgment j's cell. A stable counting sort by item. */
+export function itemRuns(data: CategoricalJudgments, cellOf: Int32Array, nCells: number): ItemRuns {
   const { nItems, nClasses: K, item, label } = data;
   const n = item.length;
   const itemStart = new Int32Array(nItems + 1);
@@ -107,12 +108,14 @@ export function itemRuns(data: CategoricalJudgments, cellOf: Int32Array): ItemRu
   const next = itemStart.slice(0, nItems);
   const slot = new Int32Array(n);
   const cell = new Int32Array(n);
+  const cellCount = new Float64Array(nCells);
   for (let j = 0; j < n; j++) {
     const k = next[item[j]]++;
     slot[k] = item[j] * K + label[j];
     cell[k] = cellOf[j];
+    cellCount[cellOf[j]]++;
   }
-  return { itemStart, slot, cell };
+  return { itemStart, slot, cell, cellCount };
 }
 
 /**
@@ -133,25 +136,40 @@ export function linearEStepWithTallies(
   correctSum: Float64Array,
   classMass: Float64Array,
 ): number | null {
-  const { itemStart, slot, cell } = runs;
+  const { itemStart, slot, cell, cellCount } = runs;
   const nItems = itemStart.length - 1;
   const ratio = new Float64Array(logMatch.length);
-  for (let c = 0; c < ratio.length; c++) ratio[c] = Math.exp(logMatch[c] - logMiss[c]);
-  const prior = logPrior.map(Math.exp);
   let logLikelihood = 0;
+  // Σ logMiss over the judgments, summed by cell.
+  for (let c = 0; c < ratio.length; c++) {
+    ratio[c] = Math.exp(logMatch[c] - logMiss[c]);
+    if (cellCount[c] > 0) logLikelihood += cellCount[c] * logMiss[c];
+  }
+  const prior = logPrior.map(Math.exp);
+  // Σ log(row sum) as the logarithm of their running product, taken when the product leaves [1e-100, 1e100] (it
+  // cannot overflow: each factor within those bounds, others logged alone). A logarithm per item was a third of
+  // MACE's time at 10^6 answers.
+  let product = 1;
   for (let i = 0, o = 0; i < nItems; i++, o += K) {
     for (let t = 0; t < K; t++) posterior[o + t] = prior[t];
     const end = itemStart[i + 1];
-    for (let k = itemStart[i]; k < end; k++) {
-      posterior[slot[k]] *= ratio[cell[k]];
-      logLikelihood += logMiss[cell[k]];
-    }
+    for (let k = itemStart[i]; k < end; k++) posterior[slot[k]] *= ratio[cell[k]];
     let sum = 0;
     for (let t = 0; t < K; t++) sum += posterior[o + t];
     if (!(sum > linearSumFloor && sum < linearSumCeiling)) return null;
-    for (let t = 0; t < K; t++) classMass[t] += posterior[o + t] /= sum;
-    logLikelihood += Math.log(sum);
+    const inverse = 1 / sum;
+    for (let t = 0; t < K; t++) classMass[t] += posterior[o + t] *= inverse;
+    if (sum > productFloor && sum < productCeiling) {
+      product *= sum;
+      if (!(product > productFloor && product < productCeiling)) {
+        logLikelihood += Math.log(product);
+        product = 1;
+      }
+    } else logLikelihood += Math.log(sum);
     for (let k = itemStart[i]; k < end; k++) correctSum[cell[k]] += posterior[slot[k]];
   }
-  return logLikelihood;
+  return logLikelihood + Math.log(product);
 }
+
+const productFloor = 1e-100;
+const productCeiling = 1e100;
