@@ -27,6 +27,9 @@ import { startReaggregation } from './jobs/reaggregation.ts';
 import { qualityRoutes } from './routes/quality.routes.ts';
 import { filterRoutes } from './routes/filter.routes.ts';
 import { classifierRoutes } from './routes/classifier.routes.ts';
+import { judgeRoutes } from './routes/judges.routes.ts';
+import { judgeReportRoutes } from './routes/judge-reports.routes.ts';
+import { judgeRunsJob, stopJudgeRuns } from './jobs/judge-runs.ts';
 import { mturkWorkerRoutes } from './routes/mturk-worker.routes.ts';
 import { isProlificHook, prolificWorkerRoutes } from './routes/prolific-worker.routes.ts';
 import { crowdRoutes } from './routes/crowd.routes.ts';
@@ -98,6 +101,9 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
   api.use(qualityRoutes(ctx));
   api.use(filterRoutes(ctx));
   api.use(classifierRoutes(ctx));
+  // Before the judges' own routes, so /judges/report is never read as a judge id.
+  api.use(judgeReportRoutes(ctx));
+  api.use(judgeRoutes(ctx));
   api.use(mturkWorkerRoutes(ctx));
   api.use(prolificWorkerRoutes(ctx));
   api.use(crowdRoutes(ctx));
@@ -115,12 +121,14 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
   const reaggregation = startReaggregation(ctx);
   return {
     app,
-    jobs: [reaggregation.sweep, crowdPurgeJob(ctx), sessionCleanupJob(ctx)],
+    jobs: [reaggregation.sweep, crowdPurgeJob(ctx), sessionCleanupJob(ctx), judgeRunsJob(ctx)],
     server,
     io,
     close: async () => {
       detachRealtime();
       stopProgress();
+      // Runs in flight stop with their answers so far stored; they stay 'running' and resume on the next start.
+      await stopJudgeRuns(ctx);
       await reaggregation.stop();
       // Idle keep-alive connections go now; requests in flight get the grace period, then are cut off.
       server.closeIdleConnections();

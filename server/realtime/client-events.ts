@@ -30,4 +30,19 @@ export interface ClientEventMap {
   'classifier:progress': { projectId: number; runId: number; phase: 'training' | 'scoring'; done: number; total: number; loss: number | null };
   /** A classifier run finished training or scoring (succeeded or failed). */
   'classifier:done': { projectId: number; runId: number; phase: 'training' | 'scoring'; status: 'succeeded' | 'failed'; message: string };
+  /** An LLM judge run's counts as stored (sent as it goes and on every status change). */
+  'judge:progress': {
+    projectId: number;
+    judgeId: number;
+    runId: number;
+    status: 'queued' | 'running' | 'paused' | 'cancelled' | 'done' | 'failed';
+    total: number;
+    done: number;
+    failed: number;
+    unparsed: number;
+    tokensIn: number;
+    tokensOut: number;
+    cost: number;
+    lastError: string | null;
+  };
 }

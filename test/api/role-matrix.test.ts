@@ -167,7 +167,7 @@ async function browserWith(headers: Record<string, string>) {
 function fill(path: string, fixture: Fixture) {
   return path.replace(/:(\w+)/g, (_, name: string) => {
     if (name in fixture) return String(fixture[name as keyof Fixture]);
-    if (name === 'assignmentId' || name === 'runId') return '999999';
+    if (name === 'assignmentId' || name === 'runId' || name === 'judgeId') return '999999';
     if (name === 'workerId') return 'WORKER';
     throw new Error(`role matrix: no fixture value for :${name} in ${path}`);
   });

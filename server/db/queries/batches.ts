@@ -118,7 +118,7 @@ export async function setBatchStatus(db: Tx, id: number, status: 'open' | 'close
 }
 
 /**
- * Slot and item counts of a batch, and judgments in the last minute. An item withdrawn as broken (its document cannot
+ * Slot and item counts of a batch, and human judgments in the last minute (LLM judges' are not the team's pace). An item withdrawn as broken (its document cannot
  * be shown) is neither complete nor open: it is counted apart, and its free slots, which nobody is served, with it.
  */
 export async function batchProgress(db: Tx, batchId: number) {
@@ -142,7 +142,8 @@ export async function batchProgress(db: Tx, batchId: number) {
       (select count(*)::int from items i where i.batch_id = ${batchId} and i.status not in ('open', 'broken')) as items_complete,
       (select count(*)::int from broken) as items_broken,
       (select count(*)::int from judgments j join items i on i.id = j.item_id
-         where i.batch_id = ${batchId} and j.kind = 'label' and j.status = 'final' and j.created_at > now() - interval '1 minute') as per_minute`,
+         where i.batch_id = ${batchId} and j.kind = 'label' and j.status = 'final' and j.created_at > now() - interval '1 minute'
+           and j.worker_key not like 'judge:%') as per_minute`,
   );
   return {
     batchId,

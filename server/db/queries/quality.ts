@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { rowsOf, type Tx } from '../store.ts';
+import { judgeNames } from './judges.ts';
 
 /** Result distribution per source: by label, or by score rounded to the scale point. */
 export function resultHistogram(db: Tx, projectId: number) {
@@ -23,15 +24,16 @@ export function confidenceHistogram(db: Tx, projectId: number) {
   );
 }
 
-/** Names of in-house annotators by worker key (`u:<id>`). */
+/** Names of in-house annotators by worker key (`u:<id>`), and of LLM judges (`judge:<id>`), named as judges. */
 export async function annotatorNames(db: Tx, workerKeys: string[]) {
+  const judges = await judgeNames(db, workerKeys);
   const ids = workerKeys.filter((k) => k.startsWith('u:')).map((k) => Number(k.slice(2)));
-  if (!ids.length) return new Map<string, string>();
+  if (!ids.length) return judges;
   const rows = await rowsOf<{ id: number; name: string; email: string }>(
     db,
     sql`select id, name, email from users where id = any(${sql.param(ids)}::bigint[])`,
   );
-  return new Map(rows.map((r) => [`u:${r.id}`, `${r.name} <${r.email}>`]));
+  return new Map([...rows.map((r): [string, string] => [`u:${r.id}`, `${r.name} <${r.email}>`]), ...judges]);
 }
 
 /** Item counts by status, and how many were adjudicated or flagged. */
