@@ -254,6 +254,27 @@ export const api = {
   classifierDownloadUrl: (projectId: number, file: 'training-file' | 'scores.parquet' | 'attributes') =>
     `/api/projects/${projectId}/classifier/${file}`,
 
+  // LLM judges
+  judges: (projectId: number) => request<import('./types.ts').JudgeList>('GET', `/projects/${projectId}/judges`),
+  judge: (projectId: number, judgeId: number) => request<import('./types.ts').JudgeWithRuns>('GET', `/projects/${projectId}/judges/${judgeId}`),
+  addJudge: (projectId: number, input: import('./types.ts').JudgeInput) =>
+    request<{ judge: import('./types.ts').Judge }>('POST', `/projects/${projectId}/judges`, input),
+  updateJudge: (projectId: number, judgeId: number, changes: import('./types.ts').JudgeChanges) =>
+    request<{ judge: import('./types.ts').Judge }>('PATCH', `/projects/${projectId}/judges/${judgeId}`, changes),
+  previewJudge: (projectId: number, judgeId: number, input: import('./types.ts').JudgePreviewInput) =>
+    request<import('./types.ts').JudgePreview>('POST', `/projects/${projectId}/judges/${judgeId}/preview`, input),
+  startJudgeRun: (
+    projectId: number,
+    judgeId: number,
+    input: import('zod').input<typeof import('../../server/routes/judges.schema.ts').startRunBody>,
+  ) => request<{ run: import('./types.ts').JudgeRun }>('POST', `/projects/${projectId}/judges/${judgeId}/runs`, input),
+  judgeRun: (projectId: number, judgeId: number, runId: number) =>
+    request<{ run: import('./types.ts').JudgeRun }>('GET', `/projects/${projectId}/judges/${judgeId}/runs/${runId}`),
+  steerJudgeRun: (projectId: number, judgeId: number, runId: number, action: 'pause' | 'resume' | 'cancel') =>
+    request<{ run: import('./types.ts').JudgeRun }>('POST', `/projects/${projectId}/judges/${judgeId}/runs/${runId}`, { action }),
+  judgeReport: (projectId: number, judgeId?: number) =>
+    request<import('./types.ts').JudgeReport>('GET', `/projects/${projectId}/judges/report${query({ judgeId })}`),
+
   // crowd
   mturkHit: (hitId: string, assignmentId: string) => request<import('./types.ts').CrowdHit>('GET', `/mturk/hit${query({ hitId, assignmentId })}`),
   mturkSubmit: (submission: import('./types.ts').CrowdSubmission) => request<{ token: string }>('POST', '/mturk/submissions', submission),

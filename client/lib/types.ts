@@ -89,3 +89,17 @@ export type FlagReason = NonNullable<SkipInput['flag']>['reason'];
 export type GoldFeedback = NonNullable<import('../../tasks/task-type.ts').LabelerProps<unknown, unknown, unknown>['feedback']>;
 export type SubmitResult = ReturnType<typeof import('../../server/presenters/tasks.ts').presentSubmitResult>;
 export type UndoResult = ReturnType<typeof import('../../server/presenters/tasks.ts').presentUndoResult>;
+
+// LLM judges
+export type Judge = ReturnType<typeof import('../../server/presenters/judges.ts').presentJudge>;
+export type JudgeRun = ReturnType<typeof import('../../server/presenters/judges.ts').presentJudgeRun>;
+/** What the add-judge form sends: schema defaults fill what is left out. */
+export type JudgeInput = import('zod').input<typeof import('../../server/routes/judges.schema.ts').addJudgeBody>;
+export type JudgeChanges = import('zod').input<typeof import('../../server/routes/judges.schema.ts').updateJudgeBody>;
+export type JudgeList = Awaited<ReturnType<typeof import('../../server/commands/manage-judges.ts').judgesOfProject>>;
+export type JudgeWithRuns = Awaited<ReturnType<typeof import('../../server/commands/manage-judges.ts').judgeWithRuns>>;
+export type JudgePreviewInput = import('zod').input<typeof import('../../server/routes/judges.schema.ts').previewBody>;
+/** The exact messages a judge would be sent for one document, one conversation per order asked. */
+export type JudgePreview = Awaited<ReturnType<typeof import('../../server/commands/manage-judges.ts').previewJudgePrompt>>;
+/** The judges' calibration report against the human consensus (one judge or all), with the routing budget's evaluation. */
+export type JudgeReport = ReturnType<typeof import('../../server/presenters/judge-reports.ts').presentJudgeReport>;
