@@ -15,6 +15,7 @@ import { allocateStrata } from '../sampling/allocate-strata.ts';
 import type { CreateBatchInput, SamplingPlan } from '../routes/batches.schema.ts';
 import { runCommand, type CommandContext } from './run-command.ts';
 import { sampleUncertain } from './sample-uncertain.ts';
+import { sampleJudgedAtRandom, sampleJudgeUncertain } from './route-judged-to-humans.ts';
 import type { Tx } from '../db/store.ts';
 
 export interface GenerateBatchProps {
@@ -40,7 +41,27 @@ export async function generateBatch(ctx: CommandContext, props: GenerateBatchPro
     const { documentIds, allocation, runId } =
       input.sampling.strategy === 'uncertainty'
         ? await sampleUncertain(tx, project.id, input.sampling, input.size, input.excludeUsed)
-        : await sampleByStrata(tx, project.id, input, key, seed);
+        : input.sampling.strategy === 'judge-uncertainty'
+          ? {
+              ...(await sampleJudgeUncertain(tx, project, {
+                ...input.sampling,
+                redundancy: input.redundancy,
+                size: input.size,
+                excludeUsed: input.excludeUsed,
+              })),
+              runId: undefined,
+            }
+          : input.sampling.strategy === 'judge-sample'
+            ? {
+                ...(await sampleJudgedAtRandom(tx, project, {
+                  judgeId: input.sampling.judgeId,
+                  size: input.size,
+                  seed,
+                  excludeUsed: input.excludeUsed,
+                })),
+                runId: undefined,
+              }
+            : await sampleByStrata(tx, project.id, input, key, seed);
     if (!documentIds.length) {
       throw badRequest(
         input.excludeUsed

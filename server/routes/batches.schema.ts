@@ -23,6 +23,17 @@ export const samplingSchema = z.discriminatedUnion('strategy', [
     /** Field the batch is spread over, in proportion to each value's candidates. */
     field: z.string().min(1).max(100).default('source'),
   }),
+  z.object({
+    /** Judged documents the LLM judges are least sure of or disagree on, up to a budget (server/judges/routing). */
+    strategy: z.literal('judge-uncertainty'),
+    /** Human judgments per 1,000 judged documents; each routed document takes the batch's redundancy of them. */
+    budgetPer1000: z.number().min(0).max(50_000),
+  }),
+  z.object({
+    /** A blind human sample of the documents one judge answered, to calibrate it on. */
+    strategy: z.literal('judge-sample'),
+    judgeId: z.number().int().positive(),
+  }),
 ]);
 
 export const createBatchBody = z.object({

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { buildBatch, buildDocuments, buildTokenClient, joinProject, labelAll } from '../support/factories.ts';
-import { judgeAnswers, judgeRuns, judges } from '../../server/db/schema.ts';
+import { addAnsweredJudge } from './judge-report-fixture.ts';
 import { rowsOf } from '../../server/db/store.ts';
 
 /**
@@ -21,31 +21,7 @@ const judgeScore = (i: number) => (source(i) === 'web' ? Math.min(5, truth(i) + 
 let humanDocs: number[] = [];
 let reviewer: Awaited<ReturnType<typeof buildTokenClient>>;
 
-async function addJudge(name: string, score: (i: number) => number) {
-  const { db } = t.ctx.store;
-  const [judge] = await db.insert(judges).values({ projectId, name, baseUrl: 'http://127.0.0.1:9/v1', model: 'test-model' }).returning();
-  const [run] = await db.insert(judgeRuns).values({ judgeId: judge.id, projectId, scope: 'corpus', status: 'done', total: N, done: N }).returning();
-  const docs = await rowsOf<{ id: number; external_id: string }>(db, sql`select id, external_id from documents where project_id = ${projectId}`);
-  await db.insert(judgeAnswers).values(
-    docs.map((d) => {
-      const i = Number(d.external_id.slice(4));
-      return {
-        judgeId: judge.id,
-        runId: run.id,
-        projectId,
-        documentId: Number(d.id),
-        status: 'parsed' as const,
-        raw: `Educational score: ${score(i)}`,
-        value: { score: score(i) },
-      };
-    }),
-  );
-  // As the run job does: the parsed answers become judgments on the documents' items.
-  await db.execute(sql`insert into judgments (client_id, item_id, project_id, worker_key, kind, value, status)
-    select 'judge:' || a.judge_id || ':item:' || i.id, i.id, i.project_id, 'judge:' || a.judge_id, 'label', a.value, 'final'
-    from judge_answers a join items i on i.document_id = a.document_id where a.judge_id = ${judge.id}`);
-  return Number(judge.id);
-}
+const addJudge = (name: string, score: (i: number) => number) => addAnsweredJudge(t, projectId, name, score);
 
 beforeAll(async () => {
   t = await startTestApp();

@@ -32,5 +32,9 @@ export function proportionsProblem(rows: ProportionRow[]): string | null {
 export function samplingPlan(strategy: SamplingStrategy, field: string, rows: ProportionRow[]): SamplingPlan {
   if (strategy === 'random') return { strategy };
   const proportions = rows.length ? Object.fromEntries(rows.map((r) => [r.key.trim(), r.share ?? 0])) : undefined;
-  return strategy === 'stratified' ? { strategy, field: field.trim(), proportions } : { strategy, proportions };
+  if (strategy === 'stratified') return { strategy, field: field.trim(), proportions };
+  if (strategy === 'length') return { strategy, proportions };
+  if (strategy === 'uncertainty') return { strategy };
+  // Judge-routed batches and calibration samples are drawn from the judges' report, with their own settings.
+  throw new Error(`A ${strategy} batch is not drawn from this form`);
 }

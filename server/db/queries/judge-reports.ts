@@ -68,14 +68,12 @@ export async function aggregateConfidenceByDocument(db: Tx, projectId: number) {
   return new Map(rows.map((r) => [Number(r.document_id), Number(r.confidence)]));
 }
 
-/**
- * Judged documents a new human batch may take: parsed by some judge, not gold, and (when `excludeUsed`) in no
- * other batch with a human label or open slot already, i.e. never yet put to humans.
- */
-export async function documentsWithHumanWork(db: Tx, projectId: number) {
+/** Documents a judge-routed batch may not take: gold ones, and (when `excludeUsed`) those in any batch already. */
+export async function documentsInBatchesOrGold(db: Tx, projectId: number, excludeUsed: boolean) {
   const rows = await rowsOf<{ document_id: number }>(
     db,
-    sql`select distinct i.document_id from items i join slots s on s.item_id = i.id where i.project_id = ${projectId}`,
+    sql`select document_id from gold_answers where project_id = ${projectId}
+        ${excludeUsed ? sql`union select document_id from items where project_id = ${projectId}` : sql``}`,
   );
   return new Set(rows.map((r) => Number(r.document_id)));
 }
