@@ -232,7 +232,7 @@ export const api = {
     request<import('./types.ts').FilterReport>('GET', `/projects/${projectId}/filter${query(params)}`),
   /** How many rows an export with these options writes; refuses what the download itself would refuse. */
   exportCount: (projectId: number, options: import('./types.ts').ExportQuery) =>
-    request<{ rows: number }>('GET', `/projects/${projectId}/export/count${exportQuery(options)}`),
+    request<{ rows: number; estimated: boolean }>('GET', `/projects/${projectId}/export/count${exportQuery(options)}`),
   /** Downloads are plain navigations (the browser streams them to disk), so these build URLs rather than fetch. */
   exportUrl: (projectId: number, options: import('./types.ts').ExportQuery) => `/api/projects/${projectId}/export${exportQuery(options)}`,
   filterIdsUrl: (projectId: number, threshold: number, decision: 'keep' | 'drop') =>
