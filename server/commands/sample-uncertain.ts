@@ -10,7 +10,7 @@ type UncertaintyPlan = Extract<SamplingPlan, { strategy: 'uncertainty' }>;
 /**
  * The documents the classifier that scored the corpus last is least sure of, spread over `plan.field` (the source
  * by default) in proportion to each value's candidates. Refused before any classifier has scored the project.
- * @returns the documents, the allocation per stratum and the run whose scores were read.
+ * @returns the documents, how many each stratum gave and the run whose scores were read.
  */
 export async function sampleUncertain(tx: Tx, projectId: number, plan: UncertaintyPlan, size: number, excludeUsed: boolean) {
   const run = await scoringRun(tx, projectId);
@@ -20,9 +20,10 @@ export async function sampleUncertain(tx: Tx, projectId: number, plan: Uncertain
     );
   const key = { kind: 'field', field: plan.field } as const;
   const allocation = allocateUncertain(size, await countUncertainCandidates(tx, projectId, run.id, key, excludeUsed));
-  const picker = new UncertainPicker(allocation, plan.measure);
+  const picker = new UncertainPicker(allocation, plan.measure, size);
   for await (const page of streamUncertainCandidates(tx, projectId, run.id, key, excludeUsed)) {
     picker.add(page.map((r) => ({ id: Number(r.id), stratum: r.stratum, probabilities: r.probabilities.map(Number) })));
   }
-  return { documentIds: picker.picked(), allocation, runId: run.id };
+  const { ids, byStratum } = picker.picked();
+  return { documentIds: ids, allocation: byStratum, runId: run.id };
 }

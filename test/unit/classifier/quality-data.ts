@@ -13,9 +13,9 @@ export const qualityDataDir = path.resolve(
 export const haveQualityData = fs.existsSync(path.join(qualityDataDir, 'fineweb_legal/documents.jsonl'));
 
 /** Skipped visibly on a clone without the shared folder, failed in CI, as the crowd dataset tests do. */
-export function reportMissingQualityData(): void {
+export function reportMissingQualityData(what = 'the fineweb_legal classifier test'): void {
   if (haveQualityData) return;
-  const title = `quality datasets missing at ${qualityDataDir}: the fineweb_legal classifier test is skipped`;
+  const title = `quality datasets missing at ${qualityDataDir}: ${what} is skipped`;
   if (process.env.CI) {
     it(title, () => {
       throw new Error(`CI requires the quality datasets at ${qualityDataDir} (or CURATE_QUALITY_DATA)`);

@@ -30,7 +30,20 @@ describe('allocateUncertain', () => {
       { key: 'wiki', n: 300 },
       { key: 'forum', n: 100 },
     ]);
-    expect(Object.fromEntries(m)).toEqual({ web: 6, wiki: 3, forum: 1 });
+    expect(Object.fromEntries(m)).toEqual({ web: { min: 6, max: 6 }, wiki: { min: 3, max: 3 }, forum: { min: 1, max: 1 } });
+  });
+
+  it('leaves a fractional share between its floor and ceiling', () => {
+    const m = allocateUncertain(2, [
+      { key: 'a', n: 1 },
+      { key: 'b', n: 1 },
+      { key: 'c', n: 1 },
+    ]);
+    expect([...m.values()]).toEqual([
+      { min: 0, max: 1 },
+      { min: 0, max: 1 },
+      { min: 0, max: 1 },
+    ]);
   });
 });
 
@@ -63,15 +76,16 @@ describe('pickUncertain', () => {
   });
 
   it('fed page by page, keeps only the best per stratum and gives what one pass over everything gives', () => {
-    const candidates = Array.from({ length: 1000 }, (_, i) => doc(i + 1, ['a', 'b', 'c'][i % 3], ((i * 7919) % 1000) / 1000));
+    const candidates = Array.from({ length: 999 }, (_, i) => doc(i + 1, ['a', 'b', 'c'][i % 3], ((i * 7919) % 1000) / 1000));
     const counts = [
-      { key: 'a', n: 334 },
+      { key: 'a', n: 333 },
       { key: 'b', n: 333 },
       { key: 'c', n: 333 },
     ];
-    const picker = new UncertainPicker(allocateUncertain(30, counts), 'margin');
+    const picker = new UncertainPicker(allocateUncertain(30, counts), 'margin', 30);
     for (let i = 0; i < candidates.length; i += 37) picker.add(candidates.slice(i, i + 37));
-    const paged = picker.picked();
+    const { ids: paged, byStratum } = picker.picked();
+    expect(Object.fromEntries(byStratum)).toEqual({ a: 10, b: 10, c: 10 });
     expect(paged).toEqual(pickUncertain(candidates, 30));
     expect(paged).toHaveLength(30);
     // Every picked document is at least as unsure as every one left out of its stratum.
@@ -82,6 +96,12 @@ describe('pickUncertain', () => {
       expect(pickedU).toHaveLength(10);
       expect(Math.min(...pickedU)).toBeGreaterThanOrEqual(Math.max(...leftU));
     }
+  });
+
+  it('with a source per document, the rounding seats go to the least certain documents, not to names in order', () => {
+    // 100 singleton sources: every share is 0.1 of a seat. Documents of sources late in the alphabet are the unsure ones.
+    const candidates = Array.from({ length: 100 }, (_, i) => doc(i + 1, `site-${String(i).padStart(3, '0')}`, i >= 90 ? 0.5 : 0.95));
+    expect(pickUncertain(candidates, 10).sort((a, b) => a - b)).toEqual([91, 92, 93, 94, 95, 96, 97, 98, 99, 100]);
   });
 
   it('gives every candidate when asked for more than there are', () => {
