@@ -18,6 +18,7 @@ const commands: Record<string, () => Promise<{ default: CliCommand }>> = {
   export: () => import('./cli/export.ts'),
   aggregate: () => import('./cli/aggregate.ts'),
   classifier: () => import('./cli/classifier.ts'),
+  judges: () => import('./cli/judges.ts'),
 };
 
 async function main(argv: string[]): Promise<number> {

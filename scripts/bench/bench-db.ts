@@ -87,6 +87,8 @@ export async function startServerProcess(databaseUrl: string, nodeArgs: string[]
   });
   return {
     url: `http://127.0.0.1:${port}`,
+    /** The server's process id (bench:judges kills it with SIGKILL mid-run). */
+    pid: child.pid!,
     /** The server's peak resident memory so far, in MB (Linux VmHWM). */
     peakRssMb: () => Number(/VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024,
     stop: () => new Promise<void>((resolve) => (child.once('exit', () => resolve()), child.kill('SIGTERM'))),

@@ -7,6 +7,7 @@
  * is owned by the process holding its lock (a session advisory lock on PostgreSQL, so it dies with a killed
  * process); a run left 'queued' or 'running' with no owner is picked up by the sweep of any process.
  */
+import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
 import type { AppContext } from '../context.ts';
 import type { Judge, JudgeRun, Project } from '../db/schema.ts';
@@ -159,6 +160,8 @@ async function work(ctx: AppContext, runId: number, stopSignal: AbortSignal) {
   announce(ctx, (await setJudgeRunStatus(db, runId, 'running', { started: true }))!);
 
   const abort = new AbortController();
+  // Every call in flight listens on it (the openai client adds one per request): up to `concurrency` at once.
+  setMaxListeners(0, abort.signal);
   const stopAll = () => abort.abort();
   stopSignal.addEventListener('abort', stopAll);
   // A pause or cancel may be asked through any process: the run reads its own status to hear it.

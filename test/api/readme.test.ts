@@ -27,6 +27,12 @@ const longRunning = [
     ready: /Prolific emulator listening/,
     why: 'the Prolific emulator, serving until stopped',
   },
+  {
+    role: 'openai-emulator',
+    match: /\bnpm run openai:emulator\b/,
+    ready: /OpenAI emulator listening/,
+    why: 'the OpenAI emulator, serving until stopped',
+  },
 ];
 
 /** Commands run in another form or not at all (matched on the command without its trailing comment). */
