@@ -1,4 +1,4 @@
-import { and, eq, isNotNull, sql } from 'drizzle-orm';
+import { and, eq, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import { annotatorStats, projects } from '../schema.ts';
 import type { ItemResult } from '../../quality/aggregate-observations.ts';
 import { rowsOf, type Tx } from '../store.ts';
@@ -89,9 +89,28 @@ export async function replaceAnnotatorStats(db: Tx, projectId: number, rows: { w
   if (rows.length) await db.insert(annotatorStats).values(rows.map((r) => ({ projectId, workerKey: r.workerKey, stats: r.stats })));
 }
 
-/** Stores the project-level aggregation results. */
-export async function saveProjectQuality(db: Tx, projectId: number, quality: unknown) {
-  await db.update(projects).set({ quality, aggregatedAt: new Date() }).where(eq(projects.id, projectId));
+/**
+ * The database's clock, read as a run's snapshot is taken: the time its results are as of. As text, to keep the
+ * microseconds a Date would drop (two runs a fraction of a millisecond apart must still compare in order).
+ */
+export async function snapshotTime(db: Tx): Promise<string> {
+  const [row] = await rowsOf<{ at: string }>(db, sql`select clock_timestamp()::text as at`);
+  return row.at;
+}
+
+/**
+ * Stores the project-level aggregation results of a run whose snapshot was taken at `asOf`, unless a run from a
+ * later snapshot has stored its own already (runs in several processes, or one that outlived its successor).
+ * @returns false when the stored results are newer, and nothing was written.
+ */
+export async function saveProjectQuality(db: Tx, projectId: number, quality: unknown, asOf: string): Promise<boolean> {
+  const at = sql`${asOf}::timestamptz`;
+  const rows = await db
+    .update(projects)
+    .set({ quality, aggregatedAt: at })
+    .where(and(eq(projects.id, projectId), or(isNull(projects.aggregatedAt), lt(projects.aggregatedAt, at))))
+    .returning({ id: projects.id });
+  return rows.length > 0;
 }
 
 /** Sends complete, unadjudicated items to review. */
