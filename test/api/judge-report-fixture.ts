@@ -6,9 +6,9 @@ import { rowsOf } from '../../server/db/store.ts';
 /**
  * Adds a judge that has answered every document of a project with `score(n)` (n from the `doc-<n>` id), stored as the
  * judge runs store answers: one judge_answers row per document and, on the documents' items, judgments with worker
- * key judge:<id>.
+ * key judge:<id>. A null score is an answer that could not be parsed: recorded, never a judgment.
  */
-export async function addAnsweredJudge(t: TestApp, projectId: number, name: string, score: (i: number) => number) {
+export async function addAnsweredJudge(t: TestApp, projectId: number, name: string, score: (i: number) => number | null) {
   const { db } = t.ctx.store;
   const [judge] = await db
     .insert(judges)
@@ -22,6 +22,16 @@ export async function addAnsweredJudge(t: TestApp, projectId: number, name: stri
   await db.insert(judgeAnswers).values(
     docs.map((d) => {
       const s = score(Number(d.external_id.slice(4)));
+      if (s === null)
+        return {
+          judgeId: judge.id,
+          runId: run.id,
+          projectId,
+          documentId: Number(d.id),
+          status: 'unparsed' as const,
+          raw: 'I cannot rate this extract.',
+          parseError: 'no score line',
+        };
       return {
         judgeId: judge.id,
         runId: run.id,
@@ -35,7 +45,7 @@ export async function addAnsweredJudge(t: TestApp, projectId: number, name: stri
   );
   await db.execute(sql`insert into judgments (client_id, item_id, project_id, worker_key, kind, value, status)
     select 'judge:' || a.judge_id || ':item:' || i.id, i.id, i.project_id, 'judge:' || a.judge_id, 'label', a.value, 'final'
-    from judge_answers a join items i on i.document_id = a.document_id where a.judge_id = ${judge.id}
+    from judge_answers a join items i on i.document_id = a.document_id where a.judge_id = ${judge.id} and a.status = 'parsed'
     on conflict do nothing`);
   return Number(judge.id);
 }

@@ -142,6 +142,13 @@ export function humanConsensus(input: CalibrationInput) {
         if (r.score !== null && Number.isFinite(r.score))
           consensus.set(r.itemId, { code: toCode(r.score), value: r.score, judgments: judgments.get(r.itemId)! });
       }
+      // A document one human scored has that score as its consensus: the model's score for it is a posterior mean
+      // pulled toward the mean of all answers (nothing else informs it), so rounded it moves the scale's ends inward
+      // and a judge that gives the human's own score would look wrong on them.
+      for (const o of human) {
+        if (judgments.get(o.itemId) === 1 && consensus.has(o.itemId) && !input.gold?.has(o.itemId))
+          consensus.set(o.itemId, { code: toCode(o.value), value: o.value, judgments: 1 });
+      }
     }
     return { consensus, classes, toCode };
   }
