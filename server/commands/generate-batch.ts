@@ -10,6 +10,7 @@ import {
   type StratumKey,
 } from '../db/queries/batches.ts';
 import { appendAudit } from '../db/queries/audit.ts';
+import { materializeJudgeJudgments } from '../db/queries/judges.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
 import { allocateStrata } from '../sampling/allocate-strata.ts';
 import type { CreateBatchInput, SamplingPlan } from '../routes/batches.schema.ts';
@@ -90,6 +91,9 @@ export async function generateBatch(ctx: CommandContext, props: GenerateBatchPro
       [...documentIds.map((documentId) => ({ documentId, isGold: false })), ...goldIds.map((documentId) => ({ documentId, isGold: true }))],
       input.redundancy,
     );
+    // Judges that already answered these documents (a corpus run) answer on the new items too, without a slot, so
+    // aggregation weighs them beside the humans who label the batch.
+    await materializeJudgeJudgments(tx, project.id, { documentIds: [...documentIds, ...goldIds] });
     await appendAudit(tx, {
       actorId: props.actorId,
       action: 'batch.create',
