@@ -8,6 +8,8 @@ const usage = `Usage:
   npm run curate -- batches create --project NAME --name BATCH --size N [--redundancy K] [--gold-rate R]
                    [--stratify FIELD [--proportions a=0.5,b=0.5]] [--by-length] [--channel inhouse|crowd] [--seed S]
                    [--include-used]   (also sample documents already in a batch; by default they are skipped)
+                   [--strategy uncertainty [--measure margin|entropy]]   (the documents the latest scoring classifier
+                   is least sure of, spread over sources; never labeled ones or ones in an open batch)
   npm run curate -- batches list --project NAME
   npm run curate -- batches open|close --batch ID
   npm run curate -- batches aggregate --project NAME      (re-aggregate now)
@@ -22,7 +24,10 @@ interface BatchRow {
   progress: { done: number; leased: number; open: number; items: number; itemsComplete: number; itemsBroken: number };
 }
 
-function samplingOf(values: { stratify?: string; proportions?: string; 'by-length'?: boolean }) {
+function samplingOf(values: { stratify?: string; proportions?: string; 'by-length'?: boolean; strategy?: string; measure?: string }) {
+  if (values.strategy === 'uncertainty') return { strategy: 'uncertainty', measure: values.measure };
+  if (values.strategy !== undefined && values.strategy !== 'random')
+    throw new CliError(`--strategy: "${values.strategy}" is not uncertainty or random`, 2);
   const proportions = values.proportions
     ? Object.fromEntries(
         values.proportions.split(',').map((pair) => {
@@ -53,6 +58,8 @@ const command: CliCommand = {
         stratify: { type: 'string' },
         proportions: { type: 'string' },
         'by-length': { type: 'boolean' },
+        strategy: { type: 'string' },
+        measure: { type: 'string' },
         channel: { type: 'string' },
         seed: { type: 'string' },
         'include-used': { type: 'boolean' },

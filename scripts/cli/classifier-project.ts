@@ -17,12 +17,15 @@ export const projectUsage = `       npm run curate -- classifier train --project
        npm run curate -- classifier evaluate --project NAME [--run ID] [--json]
        npm run curate -- classifier score --project NAME [--run ID]
        npm run curate -- classifier export --project NAME --what model|training-file|scores|attributes --out FILE [--run ID] [--name ATTR]
+       npm run curate -- classifier loop --project NAME --batch-size N [--redundancy K] [--measure margin|entropy] [--open]
 
 With --project, the classifier is the project's, trained and run by the server (CURATE_URL) as jobs: train learns its
 aggregated results (weighted by confidence; gold and adjudicated documents held out first), evaluate prints the
 held-out report beside the baselines, score scores every document of the project, export downloads the model
 (.bin), the training file, the scores (Parquet) or Dolma attributes (.jsonl.gz, --name the attribute prefix).
---run picks a run (default: the latest trained one).`;
+--run picks a run (default: the latest trained one). loop runs one round of active learning: it retrains on the
+current labels, scores the corpus, and draws a batch of the N documents the new model is least sure of (spread over
+sources; a draft unless --open), printing the new run's held-out figures and the batch.`;
 
 const POLL_MS = 500;
 
@@ -138,10 +141,52 @@ async function exportFile(argv: string[]) {
   return 0;
 }
 
+async function loop(argv: string[]) {
+  const { values } = parseCliArgs(argv, {
+    project: { type: 'string' },
+    'batch-size': { type: 'string' },
+    redundancy: { type: 'string' },
+    measure: { type: 'string' },
+    open: { type: 'boolean' },
+  });
+  if (values.help) return (console.log(projectUsage), 0);
+  const { client, projectId } = await projectOf(values.project);
+  const size = Number(required(values['batch-size'], '--batch-size'));
+  const { run } = await client.request<{ run: ClassifierRun }>('POST', `/api/projects/${projectId}/classifier/rounds`, {
+    json: { measure: values.measure, batch: { size, redundancy: values.redundancy === undefined ? undefined : Number(values.redundancy) } },
+  });
+  const trained = await follow(client, projectId, run.id, 'status', `training run ${run.id}`, 1);
+  console.log(
+    `run ${trained.id}: trained on ${trained.trainExamples} documents, held-out Spearman ${trained.evaluation?.model.spearman?.toFixed(3) ?? '-'}`,
+  );
+  // Scoring starts a moment after training ends: wait for it, so the bar follows it rather than the gap before it.
+  for (let r = trained; r.scoreStatus === null && !r.message.startsWith('round:');) {
+    await new Promise((wake) => setTimeout(wake, POLL_MS));
+    r = (await client.request<{ run: ClassifierRun }>('GET', `/api/projects/${projectId}/classifier/runs/${run.id}`)).run;
+  }
+  const { projects } = await client.request<{ projects: { id: number; counts?: { documents: number } }[] }>('GET', '/api/projects?archived=include');
+  const scored = await follow(client, projectId, run.id, 'scoreStatus', 'scoring', projects.find((p) => p.id === projectId)?.counts?.documents ?? 0);
+  // The batch is drawn right after scoring; the run's message says which one, or why there is none.
+  for (let message = scored.message; ;) {
+    const round = /^round: batch (\d+)/.exec(message);
+    if (round) {
+      if (values.open) await client.request('POST', `/api/batches/${round[1]}/open`);
+      console.log(
+        `${message.slice('round: '.length)}${values.open ? ', open' : ', a draft (open it from the Batches page or batches open --batch ' + round[1] + ')'}`,
+      );
+      return 0;
+    }
+    if (message.startsWith('round: no batch')) throw new CliError(message);
+    await new Promise((r) => setTimeout(r, POLL_MS));
+    message = (await client.request<{ run: ClassifierRun }>('GET', `/api/projects/${projectId}/classifier/runs/${run.id}`)).run.message;
+  }
+}
+
 /** The actions on a project (`--project NAME`), by name. */
 export const projectActions: Record<string, (argv: string[]) => Promise<number>> = {
   train,
   evaluate,
   score,
   export: exportFile,
+  loop,
 };

@@ -4,6 +4,8 @@ import { projectParams } from './projects.schema.ts';
 import { attributesQuery, corpusFilterQuery, runParams, trainBody } from './classifier.schema.ts';
 import { loadProject } from './load-project.ts';
 import { startClassifierScoring, startClassifierTraining } from '../commands/train-classifier.ts';
+import { startClassifierRound } from '../commands/classifier-round.ts';
+import { classifierRoundBody } from './classifier-round.schema.ts';
 import {
   classifierCorpusFilter,
   scoredRun,
@@ -38,6 +40,15 @@ export function classifierRoutes(ctx: AppContext): Router {
     endpoint('export', { params: projectParams, body: trainBody }, async ({ params, body, user, res }) => {
       const project = await loadProject(ctx.store.db, params.projectId);
       const run = await startClassifierTraining(ctx, { project, actorId: user.id, training: body });
+      res.status(202);
+      return { run: presentClassifierRun(run) };
+    }),
+  );
+  router.post(
+    '/projects/:projectId/classifier/rounds',
+    endpoint('export', { params: projectParams, body: classifierRoundBody }, async ({ params, body, user, res }) => {
+      const project = await loadProject(ctx.store.db, params.projectId);
+      const run = await startClassifierRound(ctx, { project, actorId: user.id, round: body });
       res.status(202);
       return { run: presentClassifierRun(run) };
     }),

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { buildBatch, buildDocuments, buildTokenClient, labelAll } from '../support/factories.ts';
+import { runCli } from '../support/run-cli.ts';
 import { rowsOf } from '../../server/db/store.ts';
 
 let t: TestApp;
@@ -108,6 +109,44 @@ describe('uncertainty sampling', () => {
           from items i join documents d on d.id = i.document_id where i.batch_id = ${res.body.batch.id}`,
     );
     expect(mixed.all).toBe(48);
-    expect(mixed.n).toBeGreaterThan(20);
+    expect(mixed.n).toBeGreaterThan((48 / 10) * 3);
+  });
+
+  it('runs a round from the API: retrains on the labels, scores the corpus with the new run, draws its batch', async () => {
+    const before = (await admin.get(`/api/projects/${projectId}/classifier/runs`).expect(200)).body.runs.length;
+    const { body } = await admin.post(`/api/projects/${projectId}/classifier/rounds`, { training, batch: { size: 12, redundancy: 1 } }).expect(202);
+    const runId = body.run.id;
+    let run = body.run;
+    while (!run.message.startsWith('round:')) {
+      await new Promise((r) => setTimeout(r, 100));
+      run = (await admin.get(`/api/projects/${projectId}/classifier/runs/${runId}`).expect(200)).body.run;
+    }
+    expect(run).toMatchObject({ status: 'succeeded', scoreStatus: 'succeeded', scored: DOCUMENTS });
+    const batchId = Number(/^round: batch (\d+) \(12 documents\)$/.exec(run.message)![1]);
+    const runs = (await admin.get(`/api/projects/${projectId}/classifier/runs`).expect(200)).body;
+    expect(runs.runs).toHaveLength(before + 1);
+    expect(runs.scoringRunId).toBe(runId);
+    const { batches } = (await admin.get(`/api/projects/${projectId}/batches`).expect(200)).body;
+    const batch = batches.find((b: { id: number }) => b.id === batchId);
+    expect(batch).toMatchObject({ status: 'draft', sampling: { strategy: 'uncertainty', runId, size: 12 } });
+    expect(batch.progress.items).toBe(12);
+  });
+
+  it('refuses a round with a bad batch size before training', async () => {
+    await admin.post(`/api/projects/${projectId}/classifier/rounds`, { batch: { size: 0 } }).expect(400);
+  });
+
+  it('runs a round from the CLI: curate classifier loop --project NAME --batch-size N', async () => {
+    const help = await runCli(t, ['classifier', 'loop', '--project', 'uncertainty', '--help']);
+    expect(help.stdout).toMatch(/classifier loop --project NAME --batch-size N/);
+    const res = await runCli(t, ['classifier', 'loop', '--project', 'uncertainty', '--batch-size', '10', '--redundancy', '1', '--open']);
+    expect(res.stderr + res.stdout).not.toMatch(/error/i);
+    expect(res.code).toBe(0);
+    expect(res.stdout).toMatch(/^run \d+: trained on \d+ documents, held-out Spearman/m);
+    const batchId = Number(/batch (\d+) \(10 documents\), open/.exec(res.stdout)![1]);
+    const { batches } = (await admin.get(`/api/projects/${projectId}/batches`).expect(200)).body;
+    expect(batches.find((b: { id: number }) => b.id === batchId)).toMatchObject({ status: 'open', sampling: { strategy: 'uncertainty' } });
+    const cli = await runCli(t, ['batches', 'create', '--project', 'uncertainty', '--name', 'by cli', '--size', '5', '--strategy', 'uncertainty']);
+    expect(cli.code).toBe(0);
   });
 });

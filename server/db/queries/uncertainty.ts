@@ -1,4 +1,5 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { eq, sql, type SQL } from 'drizzle-orm';
+import { classifierRuns } from '../schema.ts';
 import { rowsOf, type Tx } from '../store.ts';
 import { candidateFilter, stratumExpression, type StratumKey } from './batches.ts';
 import { streamCursor } from './cursor.ts';
@@ -35,4 +36,9 @@ export function streamUncertainCandidates(db: Tx, projectId: number, runId: numb
         where ${uncertainCandidates(projectId, runId, excludeUsed)} order by d.id`,
     pageSize,
   );
+}
+
+/** Notes on a run what the active-learning round that trained it made of it. */
+export async function setRunMessage(db: Tx, runId: number, message: string) {
+  await db.update(classifierRuns).set({ message }).where(eq(classifierRuns.id, runId));
 }
