@@ -25,6 +25,7 @@ import {
 import { findProject } from '../db/queries/projects.ts';
 import { projectTaskType } from '../../tasks/registry.ts';
 import { tryDocumentPayload } from '../commands/document-payload.ts';
+import { drawCalibrationSampleAfterRun } from '../commands/route-judged-to-humans.ts';
 import { JudgeCallError, judgeClient, type JudgeCall } from '../judges/client.ts';
 import { exclusively } from './exclusive.ts';
 import { describeForLog } from '../describe-error.ts';
@@ -38,6 +39,11 @@ const PAGE = 500;
 /** Answers stored per transaction, at most; a partial batch is stored after FLUSH_MS. */
 const FLUSH_ROWS = 200;
 const FLUSH_MS = 200;
+/**
+ * Answers received but not stored, at most: past it the calls wait for the store, so a slow or failing store slows
+ * the paid-for calls instead of piling up answers in memory that a crash would throw away.
+ */
+const MAX_UNSTORED = 4 * FLUSH_ROWS;
 /** How often a run reads its own status, to see a pause or cancel asked through another process. */
 const STATUS_POLL_MS = 500;
 const PROGRESS_EVERY_MS = 250;
@@ -200,6 +206,7 @@ async function work(ctx: AppContext, runId: number, stopSignal: AbortSignal) {
       lastError: left ? `${left} documents left unanswered after ${PASSES} passes: ${lastFailure ?? 'calls failed'}` : null,
     }))!,
   );
+  await drawCalibrationSampleAfterRun(ctx, run);
 }
 
 interface RunParts {
@@ -219,23 +226,34 @@ async function passes(ctx: AppContext, parts: RunParts, signal: AbortSignal, onF
   let buffer: NewJudgeAnswer[] = [];
   let flushing: Promise<void> = Promise.resolve();
   let lastProgress = 0;
+  let unstored = 0;
+  // Never rejects: rows a failed write could not store go back to the buffer for the next flush, so one failure (a
+  // restarted database) neither loses them nor breaks the chain for every later write.
   const flush = (force = false) => {
     if (!buffer.length) return flushing;
     const rows = buffer;
     buffer = [];
     flushing = flushing.then(async () => {
-      const { batches } = await db.transaction((tx) => recordJudgeAnswers(tx, run, judge, rows));
+      let batches;
+      try {
+        ({ batches } = await db.transaction((tx) => recordJudgeAnswers(tx, run, judge, rows)));
+      } catch (error) {
+        buffer.push(...rows);
+        console.error(`judge run ${run.id}: ${rows.length} answers not stored yet: ${describeForLog(error)}`);
+        return;
+      }
+      unstored -= rows.length;
       for (const { batchId, itemId } of batches)
         ctx.events.publish({ name: 'judgments:changed', payload: { projectId: project.id, batchId, itemId } });
       if (force || Date.now() - lastProgress >= PROGRESS_EVERY_MS) {
         lastProgress = Date.now();
-        const now = await findJudgeRun(db, run.id);
+        const now = await findJudgeRun(db, run.id).catch(() => undefined);
         if (now) announce(ctx, now);
       }
     });
     return flushing;
   };
-  const timer = setInterval(() => void flush().catch(() => undefined), FLUSH_MS);
+  const timer = setInterval(() => void flush(), FLUSH_MS);
 
   const judgeOne = async (doc: { id: number; text: string; meta: unknown }) => {
     if (signal.aborted) return false;
@@ -257,7 +275,13 @@ async function passes(ctx: AppContext, parts: RunParts, signal: AbortSignal, onF
       }
     }
     buffer.push(answer);
-    if (buffer.length >= FLUSH_ROWS) void flush().catch(() => undefined);
+    unstored++;
+    if (buffer.length >= FLUSH_ROWS) void flush();
+    // Holding this call's concurrency seat until the store catches up is the backpressure.
+    while (unstored > MAX_UNSTORED && !signal.aborted) {
+      await flush();
+      if (unstored > MAX_UNSTORED) await new Promise((resolve) => setTimeout(resolve, FLUSH_MS));
+    }
     return true;
   };
 
@@ -286,6 +310,8 @@ async function passes(ctx: AppContext, parts: RunParts, signal: AbortSignal, onF
     }
   } finally {
     clearInterval(timer);
-    await flush(true).catch((error) => console.error(`judge run ${run.id}: answers not stored: ${describeForLog(error)}`));
+    await flush(true);
   }
+  // Unstored answers stay unanswered documents: the run fails saying so, and resuming it asks them again.
+  if (buffer.length) throw new Error(`${buffer.length} answers could not be stored`);
 }
