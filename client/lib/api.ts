@@ -248,6 +248,8 @@ export const api = {
     request<{ run: import('./types.ts').ClassifierRun }>('POST', `/projects/${projectId}/classifier/runs`, settings),
   scoreCorpus: (projectId: number, runId: number) =>
     request<{ run: import('./types.ts').ClassifierRun }>('POST', `/projects/${projectId}/classifier/runs/${runId}/score`),
+  classifierRound: (projectId: number, round: import('./types.ts').ClassifierRoundInput) =>
+    request<{ run: import('./types.ts').ClassifierRun }>('POST', `/projects/${projectId}/classifier/rounds`, round),
   corpusFilter: (projectId: number, params: { threshold: number; parameters: number; thresholds: string }) =>
     request<import('./types.ts').CorpusFilterReport>('GET', `/projects/${projectId}/classifier/filter${query(params)}`),
   classifierModelUrl: (projectId: number, runId: number) => `/api/projects/${projectId}/classifier/runs/${runId}/model.bin`,

@@ -75,6 +75,7 @@ export type FilterReport = Awaited<ReturnType<typeof import('../../server/comman
 export type ClassifierRuns = ReturnType<typeof import('../../server/presenters/classifier.ts').presentClassifierRuns>;
 export type ClassifierRun = ReturnType<typeof import('../../server/presenters/classifier.ts').presentClassifierRun>;
 export type ClassifierTrainInput = import('zod').input<typeof import('../../server/routes/classifier.schema.ts').trainBody>;
+export type ClassifierRoundInput = import('zod').input<typeof import('../../server/routes/classifier-round.schema.ts').classifierRoundBody>;
 export type CorpusFilterReport = Awaited<ReturnType<typeof import('../../server/commands/export-classifier.ts').classifierCorpusFilter>>;
 /** Export options as the query string carries them: schema defaults fill what is left out. */
 export type ExportQuery = import('zod').input<typeof import('../../server/export/export-options.ts').exportOptionsSchema> & { exportId: string };
