@@ -75,4 +75,20 @@ describe('classifier page', () => {
     expect(await corpus.getByTestId('corpus-budget').textContent()).toContain('20B');
     expect(problems).toEqual([]);
   });
+
+  test('Next round retrains, scores and draws an uncertainty batch; the learning curve plots each run', async () => {
+    await page.goto(`${app.url}/projects/${projectId}/classifier`);
+    await page.getByTestId('classifier-learning-curve').waitFor();
+    await page.getByTestId('round-size').fill('10');
+    await page.getByTestId('next-round').click();
+    await expect.poll(() => page.getByTestId('history-row').count()).toBe(2);
+    await expect.poll(() => page.getByTestId('history-row').first().textContent(), { timeout: 120_000 }).toMatch(/round: batch \d+ \(10 documents\)/);
+    expect(await page.getByTestId('classifier-learning-curve').locator('circle').count()).toBe(4);
+    await page.getByTestId('project-nav').getByRole('link', { name: 'Batches' }).click();
+    await page
+      .getByText(/Round \d+/)
+      .first()
+      .waitFor();
+    expect(problems).toEqual([]);
+  });
 });
