@@ -28,6 +28,7 @@ import { tryDocumentPayload } from '../commands/document-payload.ts';
 import { drawCalibrationSampleAfterRun } from '../commands/route-judged-to-humans.ts';
 import { JudgeCallError, judgeClient, type JudgeCall } from '../judges/client.ts';
 import { exclusively } from './exclusive.ts';
+import { presentJudgeRunProgress } from '../presenters/judges.ts';
 import { describeForLog } from '../describe-error.ts';
 import { rootMessage } from '../errors.ts';
 import type { PeriodicJob } from './scheduler.ts';
@@ -110,20 +111,7 @@ export function judgeRunsJob(ctx: AppContext): PeriodicJob {
 function announce(ctx: AppContext, run: JudgeRun) {
   ctx.events.publish({
     name: 'judge:progress',
-    payload: {
-      projectId: run.projectId,
-      judgeId: run.judgeId,
-      runId: run.id,
-      status: run.status,
-      total: run.total,
-      done: run.done,
-      failed: run.failed,
-      unparsed: run.unparsed,
-      tokensIn: run.tokensIn,
-      tokensOut: run.tokensOut,
-      cost: run.cost,
-      lastError: run.lastError,
-    },
+    payload: presentJudgeRunProgress(run),
     to: { projectId: run.projectId },
   });
 }

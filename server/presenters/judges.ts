@@ -31,13 +31,12 @@ export function presentJudge(judge: Judge, extra: { lastRun?: JudgeRun | null; k
 }
 export type JudgeView = ReturnType<typeof presentJudge>;
 
-export function presentJudgeRun(run: JudgeRun, unparsedExamples: { documentId: number; raw: string; parseError: string | null }[] = []) {
+/** What a run's `judge:progress` event says, and the part of the run's view that moves while it runs. */
+export function presentJudgeRunProgress(run: JudgeRun) {
   return {
-    id: run.id,
-    judgeId: run.judgeId,
     projectId: run.projectId,
-    scope: run.scope,
-    batchId: run.batchId,
+    judgeId: run.judgeId,
+    runId: run.id,
     status: run.status,
     total: run.total,
     done: run.done,
@@ -47,6 +46,15 @@ export function presentJudgeRun(run: JudgeRun, unparsedExamples: { documentId: n
     tokensOut: run.tokensOut,
     cost: run.cost,
     lastError: run.lastError,
+  };
+}
+
+export function presentJudgeRun(run: JudgeRun, unparsedExamples: { documentId: number; raw: string; parseError: string | null }[] = []) {
+  return {
+    id: run.id,
+    ...presentJudgeRunProgress(run),
+    scope: run.scope,
+    batchId: run.batchId,
     createdAt: run.createdAt.toISOString(),
     startedAt: run.startedAt?.toISOString() ?? null,
     finishedAt: run.finishedAt?.toISOString() ?? null,
