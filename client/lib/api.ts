@@ -274,8 +274,8 @@ export const api = {
     request<{ run: import('./types.ts').JudgeRun }>('GET', `/projects/${projectId}/judges/${judgeId}/runs/${runId}`),
   steerJudgeRun: (projectId: number, judgeId: number, runId: number, action: 'pause' | 'resume' | 'cancel') =>
     request<{ run: import('./types.ts').JudgeRun }>('POST', `/projects/${projectId}/judges/${judgeId}/runs/${runId}`, { action }),
-  judgeReport: (projectId: number, judgeId?: number) =>
-    request<import('./types.ts').JudgeReport>('GET', `/projects/${projectId}/judges/report${query({ judgeId })}`),
+  judgeReport: (projectId: number, judgeId?: number, budget?: { budgetPer1000?: number; k?: number }) =>
+    request<import('./types.ts').JudgeReport>('GET', `/projects/${projectId}/judges/report${query({ judgeId, ...budget })}`),
 
   // crowd
   mturkHit: (hitId: string, assignmentId: string) => request<import('./types.ts').CrowdHit>('GET', `/mturk/hit${query({ hitId, assignmentId })}`),

@@ -126,6 +126,23 @@ describe('judges page', () => {
     await expect.poll(() => page.getByTestId('judge-report-row').count()).toBe(3); // all, books, web
     expect(await page.getByTestId('judge-report-confusion').locator('tbody tr').count()).toBe(6);
 
+    // The quality page's Judges section reads the same report: figures, the confusion as a heatmap, and a budget that
+    // routes every held-out document to three humans spends them all and agrees with them fully.
+    await page.goto(`${app.url}/projects/${projectId}/quality`);
+    const section = page.getByTestId('quality-judges');
+    await section.waitFor();
+    const judgeRow = section.getByTestId('quality-judge-row').first();
+    expect(await judgeRow.getByTestId('quality-judge-shared').textContent()).toBe(String(DOCUMENTS - 1));
+    expect(await judgeRow.getByTestId('quality-judge-weighted-kappa').textContent()).toMatch(/^0\.\d{3}$/);
+    expect(await judgeRow.getByTestId('quality-judge-spearman').textContent()).toMatch(/^0\.\d{3}$/);
+    expect(await judgeRow.getByTestId('quality-judge-offset').textContent()).toMatch(/^\+0\.35 /);
+    expect(await section.getByTestId('quality-judge-row').count()).toBe(3);
+    expect(await section.getByTestId('quality-judge-confusion').getByTestId('heatmap-cell').count()).toBe(36);
+    await section.getByTestId('quality-judges-budget').fill('3000');
+    await section.getByTestId('quality-judges-budget-apply').click();
+    await expect.poll(() => section.getByTestId('budget-saved').textContent()).toBe('0%');
+    expect(await section.getByTestId('budget-agreement').textContent()).toMatch(/^1\.000 /);
+
     expect(problems).toEqual([]);
   });
 });
