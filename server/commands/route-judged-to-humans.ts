@@ -11,7 +11,9 @@ import { calibrationReport, humanConsensus } from '../judges/report/calibration-
 import { judgePosteriorModel, mapClass } from '../judges/routing/judge-posterior.ts';
 import { routeToHumans, type RoutingPlan } from '../judges/routing/route-to-humans.ts';
 import { seededRandom } from '../aggregation/random.ts';
-import { aggregateConfidenceByDocument, documentsInBatchesOrGold, judgesOfProject } from '../db/queries/judge-reports.ts';
+import { aggregateConfidenceByDocument, documentsInBatchesOrGold, hasCalibrationSampleBatch, judgesOfProject } from '../db/queries/judge-reports.ts';
+import { findProject } from '../db/queries/projects.ts';
+import { describeForLog } from '../describe-error.ts';
 import { loadCalibration } from './judge-report.ts';
 import { generateBatch } from './generate-batch.ts';
 import { openBatch } from './manage-batches.ts';
@@ -104,4 +106,24 @@ export async function drawCalibrationSample(
   });
   await openBatch(ctx, { actorId: props.actorId, batchId: result.batch.id });
   return result;
+}
+
+/**
+ * After a judge's run reaches done: its blind human sample, sized by the judge's calibration sample size (0: none),
+ * unless it has one already. Opened in the name of whoever added the judge. Never fails the run: a sample that
+ * cannot be drawn is logged, and can still be drawn by hand.
+ */
+export async function drawCalibrationSampleAfterRun(ctx: AppContext, run: { projectId: number; judgeId: number }) {
+  try {
+    const { db } = ctx.store;
+    const project = await findProject(db, run.projectId);
+    const judge = (await judgesOfProject(db, run.projectId)).find((j) => Number(j.id) === Number(run.judgeId));
+    // A judge no user added (none today) has nobody to open its batch in the name of.
+    if (!project || !judge || judge.archived || judge.created_by === null || judge.calibration_sample_size <= 0) return null;
+    if (await hasCalibrationSampleBatch(db, run.projectId, run.judgeId)) return null;
+    return await drawCalibrationSample(ctx, { actorId: Number(judge.created_by), project, judgeId: Number(run.judgeId) });
+  } catch (error) {
+    console.error(`judge ${run.judgeId}: calibration sample not drawn: ${describeForLog(error)}`);
+    return null;
+  }
 }

@@ -4,9 +4,9 @@ import { rowsOf, type Tx } from '../store.ts';
 
 /** A project's judges (archived ones too: their answers still calibrate), oldest first. */
 export function judgesOfProject(db: Tx, projectId: number) {
-  return rowsOf<{ id: number; name: string; model: string; archived: boolean; calibration_sample_size: number }>(
+  return rowsOf<{ id: number; name: string; model: string; archived: boolean; calibration_sample_size: number; created_by: number | null }>(
     db,
-    sql`select id, name, model, archived_at is not null as archived, calibration_sample_size from judges where project_id = ${projectId} order by id`,
+    sql`select id, name, model, archived_at is not null as archived, calibration_sample_size, created_by from judges where project_id = ${projectId} order by id`,
   );
 }
 
@@ -76,4 +76,14 @@ export async function documentsInBatchesOrGold(db: Tx, projectId: number, exclud
         ${excludeUsed ? sql`union select document_id from items where project_id = ${projectId}` : sql``}`,
   );
   return new Set(rows.map((r) => Number(r.document_id)));
+}
+
+/** Whether a judge has a blind calibration sample batch already (drawn by hand or after an earlier run). */
+export async function hasCalibrationSampleBatch(db: Tx, projectId: number, judgeId: number) {
+  const rows = await rowsOf<{ id: number }>(
+    db,
+    sql`select id from batches where project_id = ${projectId} and sampling->>'strategy' = 'judge-sample'
+        and (sampling->>'judgeId')::bigint = ${judgeId} limit 1`,
+  );
+  return rows.length > 0;
 }
