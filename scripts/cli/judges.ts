@@ -8,12 +8,14 @@ import { ApiClient } from './api-client.ts';
 import { parseCliArgs, required } from './parse-args.ts';
 import { progressBar } from './progress-bar.ts';
 import type { JudgeRunView, JudgeView } from '../../server/presenters/judges.ts';
+import { report, reportUsage } from './judges-report.ts';
 
 const usage = `Usage: npm run curate -- judges add --project NAME --name NAME --base-url URL --model MODEL
                  [--api-key-env VAR] [--temperature 0] [--max-tokens 512] [--concurrency 4] [--timeout-ms 60000]
                  [--price-in USD_PER_1M] [--price-out USD_PER_1M] [--prompt-file FILE]
        npm run curate -- judges list --project NAME [--json]
        npm run curate -- judges run --project NAME --judge NAME [--batch ID]
+${reportUsage}
 
 An LLM judge is an OpenAI-compatible chat-completions endpoint (vLLM, Ollama, llama.cpp's server, hosted APIs)
 that labels the project like an annotator of its own. The API key stays in the server's environment: --api-key-env
@@ -119,11 +121,16 @@ async function run(argv: string[]) {
 }
 
 /** The actions by name; J2's `report` joins them. */
-export const actions: Record<string, (argv: string[]) => Promise<number>> = { add, list, run };
+export const actions: Record<string, (argv: string[]) => Promise<number>> = {
+  add,
+  list,
+  run,
+  report: (argv) => report(argv, projectOf, usage),
+};
 
 const command: CliCommand = {
   name: 'judges',
-  summary: 'LLM judges of a project: add an OpenAI-compatible endpoint, list, run over the corpus or a batch',
+  summary: 'LLM judges of a project: add an OpenAI-compatible endpoint, list, run over the corpus or a batch, report calibration',
   usage,
   async run(argv) {
     const [action, ...rest] = argv;

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { buildBatch, buildDocuments, buildTokenClient, labelAll } from '../support/factories.ts';
 import { addAnsweredJudge } from './judge-report-fixture.ts';
+import { runCli } from '../support/run-cli.ts';
 
 /**
  * The judges browser test's scenario through the API: 24 documents, one human each scoring doc-i as i % 6, a judge
@@ -43,5 +44,20 @@ describe('judge report with one human per document', () => {
     const books = j.bySource.find((s: { source: string }) => s.source === 'books');
     // Books are the even documents, four each scored 0, 2 and 4: the judge is exact on the 0s and 2s.
     expect(books.accuracy).toBeCloseTo(8 / 12, 6);
+  });
+
+  it('curate judges report prints the figures as a table, and its help', async () => {
+    const help = await runCli(t, ['judges', 'report', '--help']);
+    expect(help.stdout).toContain('judges report --project NAME');
+    const res = await runCli(t, ['judges', 'report', '--project', 'Judged crawl', '--judge', 'Emulated Llama', '--budget', '3000']);
+    expect(res.code).toBe(0);
+    const lines = res.stdout.trim().split('\n');
+    expect(lines[0].split('\t')).toContain('weighted_kappa');
+    const all = lines[1].split('\t');
+    expect(all.slice(0, 5)).toEqual(['Emulated Llama', 'all', '23', '23', (15 / 23).toFixed(3)]);
+    expect(lines).toHaveLength(5); // header, all, books, web, budget
+    expect(lines[4]).toMatch(/^budget 3000 per 1,000 documents, k 3, on 23 held-out documents: 69 of 69 human judgments \(work saved 0%\)/);
+    const missing = await runCli(t, ['judges', 'report', '--project', 'Judged crawl', '--judge', 'nobody']);
+    expect(missing.code).not.toBe(0);
   });
 });
