@@ -122,7 +122,8 @@ describe('a judge run', () => {
       if (kind === 6) return { slowStream: true, content: `Clear.\nEducational score: ${n % 6}`, chunkDelayMs: 20 };
       return { content: `Covers the topic.\nEducational score: ${n % 6}`, usage: { prompt_tokens: 100, completion_tokens: 10 } };
     });
-    const judge = await addJudge('faults');
+    // No blind sample: its batch, drawn as the run ends, would add open slots while this test counts them.
+    const judge = await addJudge('faults', { calibrationSampleSize: 0 });
     const before = await rowsOf<{ open: number }>(t.ctx.store.db, sql`select count(*)::int as open from slots where status = 'open'`);
     const { body } = await post(`/api/projects/${projectId}/judges/${judge.id}/runs`, {}).expect(202);
     expect(body.run).toMatchObject({ scope: 'corpus', total: N });
@@ -157,7 +158,7 @@ describe('a judge run', () => {
     expect(judgments[0]).toEqual({ n: parsedInBatch[0].n, items: parsedInBatch[0].n, slotless: parsedInBatch[0].n });
     const after = await rowsOf<{ open: number }>(t.ctx.store.db, sql`select count(*)::int as open from slots where status = 'open'`);
     expect(after[0].open).toBe(before[0].open);
-    const [batch] = await rowsOf<{ id: number }>(t.ctx.store.db, sql`select id from batches where project_id = ${projectId} limit 1`);
+    const [batch] = await rowsOf<{ id: number }>(t.ctx.store.db, sql`select id from batches where project_id = ${projectId} order by id limit 1`);
     expect(await batchProgress(t.ctx.store.db, Number(batch.id))).toMatchObject({ done: 0, itemsComplete: 0, judgmentsPerMinute: 0 });
 
     // Tokens and cost, per run and per judge.
