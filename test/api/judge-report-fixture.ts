@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { TestApp } from '../support/test-app.ts';
 import { judgeAnswers, judgeRuns, judges } from '../../server/db/schema.ts';
 import { rowsOf } from '../../server/db/store.ts';
+import { materializeJudgeJudgments } from '../../server/db/queries/judges.ts';
 
 /**
  * Adds a judge that has answered every document of a project with `score(n)` (n from the `doc-<n>` id), stored as the
@@ -43,9 +44,6 @@ export async function addAnsweredJudge(t: TestApp, projectId: number, name: stri
       };
     }),
   );
-  await db.execute(sql`insert into judgments (client_id, item_id, project_id, worker_key, kind, value, status)
-    select 'judge:' || a.judge_id || ':item:' || i.id, i.id, i.project_id, 'judge:' || a.judge_id, 'label', a.value, 'final'
-    from judge_answers a join items i on i.document_id = a.document_id where a.judge_id = ${judge.id} and a.status = 'parsed'
-    on conflict do nothing`);
+  await materializeJudgeJudgments(db, projectId, { judgeId: Number(judge.id) });
   return Number(judge.id);
 }
