@@ -43,6 +43,11 @@ export async function startClassifierRound(ctx: AppContext, props: { project: Pr
     throw error;
   }
   const runId = run.id;
+  // The outcome is written after the run's last classifier:done, so watchers need their own word to re-read it.
+  const announceOutcome = async (message: string) => {
+    await setRunMessage(ctx.store.db, runId, message);
+    ctx.events.publish({ name: 'classifier:round', payload: { projectId: project.id, runId, message }, to: { projectId: project.id } });
+  };
   void (async () => {
     try {
       const trained = await finished(runId, 'training');
@@ -59,9 +64,9 @@ export async function startClassifierRound(ctx: AppContext, props: { project: Pr
           sampling: { strategy: 'uncertainty', measure: round.measure, field: 'source' },
         },
       });
-      await setRunMessage(ctx.store.db, runId, `round: batch ${batch.id} (${items} documents)`);
+      await announceOutcome(`round: batch ${batch.id} (${items} documents)`);
     } catch (error) {
-      await setRunMessage(ctx.store.db, runId, `round: no batch: ${rootMessage(error)}`).catch((e) =>
+      await announceOutcome(`round: no batch: ${rootMessage(error)}`).catch((e) =>
         console.error(`could not record round ${runId}'s outcome: ${describeForLog(e)}`),
       );
     } finally {

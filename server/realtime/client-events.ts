@@ -30,6 +30,8 @@ export interface ClientEventMap {
   'classifier:progress': { projectId: number; runId: number; phase: 'training' | 'scoring'; done: number; total: number; loss: number | null };
   /** A classifier run finished training or scoring (succeeded or failed). */
   'classifier:done': { projectId: number; runId: number; phase: 'training' | 'scoring'; status: 'succeeded' | 'failed'; message: string };
+  /** An active-learning round ended after its run's scoring: the run's message now names its batch, or why none. */
+  'classifier:round': { projectId: number; runId: number; message: string };
   /** An LLM judge run's counts as stored (sent as it goes and on every status change). */
   'judge:progress': {
     projectId: number;

@@ -114,6 +114,11 @@ describe('uncertainty sampling', () => {
 
   it('runs a round from the API: retrains on the labels, scores the corpus with the new run, draws its batch', async () => {
     const before = (await admin.get(`/api/projects/${projectId}/classifier/runs`).expect(200)).body.runs.length;
+    // Watchers hear the outcome: it is written after the run's last classifier:done, which they re-read on.
+    const announced: string[] = [];
+    const unsubscribe = t.ctx.events.subscribe((e) => {
+      if (e.name === 'classifier:round' && e.payload.projectId === projectId) announced.push(e.payload.message);
+    });
     const { body } = await admin.post(`/api/projects/${projectId}/classifier/rounds`, { training, batch: { size: 12, redundancy: 1 } }).expect(202);
     const runId = body.run.id;
     let run = body.run;
@@ -130,6 +135,8 @@ describe('uncertainty sampling', () => {
     const batch = batches.find((b: { id: number }) => b.id === batchId);
     expect(batch).toMatchObject({ status: 'draft', sampling: { strategy: 'uncertainty', runId, size: 12 } });
     expect(batch.progress.items).toBe(12);
+    await expect.poll(() => announced).toEqual([run.message]);
+    unsubscribe();
   });
 
   it('refuses a round with a bad batch size before training', async () => {
