@@ -8,6 +8,7 @@ export default defineConfig({
       {
         test: {
           name: 'api',
+          globalSetup: ['test/support/pglite-snapshot.ts'],
           include: ['test/api/**/*.test.ts', 'test/realtime/**/*.test.ts', 'test/crowd/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
@@ -17,6 +18,7 @@ export default defineConfig({
       {
         test: {
           name: 'e2e',
+          globalSetup: ['test/support/pglite-snapshot.ts'],
           include: ['test/e2e/**/*.test.ts'],
           testTimeout: 180_000,
           hookTimeout: 180_000,

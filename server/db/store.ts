@@ -37,6 +37,11 @@ export interface StoreOptions {
   dataDir?: string | null;
   /** Pool size for the real server. */
   poolSize?: number;
+  /**
+   * For an in-memory store: a dump of a migrated database (from `snapshotPglite`) to start from. A fresh PGlite
+   * spends seconds in initdb, and tests open a store per file; migrations still run on it, so it may lag behind.
+   */
+  pgliteSnapshot?: Blob;
 }
 
 const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
@@ -46,7 +51,18 @@ const MIGRATION_LOCK_KEY = 7_302_114;
 /** Opens the store and brings its schema up to date. */
 export async function openStore(options: StoreOptions): Promise<Store> {
   if (options.databaseUrl) return openPostgres(options.databaseUrl, options.poolSize ?? 20);
-  return openPglite(options.dataDir ?? null);
+  return openPglite(options.dataDir ?? null, options.pgliteSnapshot);
+}
+
+/** An empty in-memory database with every migration applied, dumped for `pgliteSnapshot`. */
+export async function snapshotPglite(): Promise<Blob> {
+  const client = new PGlite();
+  try {
+    await migratePglite(drizzlePglite(client, { schema }), { migrationsFolder });
+    return await client.dumpDataDir('none');
+  } finally {
+    await client.close();
+  }
 }
 
 type ConnectCallback = Parameters<pg.Pool['connect']>[0] & {};
@@ -117,11 +133,11 @@ async function openPostgres(url: string, max: number): Promise<Store> {
   return { db, kind: 'postgres', pool, close: () => pool.end() };
 }
 
-async function openPglite(dataDir: string | null): Promise<Store> {
+async function openPglite(dataDir: string | null, snapshot: Blob | undefined): Promise<Store> {
   const release = dataDir ? acquireDataDirLock(dataDir) : () => {};
   try {
     if (dataDir) fs.mkdirSync(dataDir, { recursive: true });
-    const client = new PGlite(dataDir ? path.join(dataDir, 'pg') : undefined);
+    const client = dataDir ? new PGlite(path.join(dataDir, 'pg')) : new PGlite({ loadDataDir: snapshot });
     // The migrator takes the PGlite database as drizzle types it; the rest of the server sees the common Db type.
     const pgliteDb = drizzlePglite(client, { schema });
     await migratePglite(pgliteDb, { migrationsFolder });

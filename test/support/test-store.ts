@@ -1,14 +1,20 @@
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import pg from 'pg';
+import { inject } from 'vitest';
 import { openStore, type Store } from '../../server/db/store.ts';
 
 /**
- * A fresh, empty store for one test file: PGlite in memory by default, or, when DATABASE_URL is set, a new
+ * A fresh, empty store for one test file: PGlite in memory by default (started from the migrated snapshot that
+ * pglite-snapshot.ts made for the run), or, when DATABASE_URL is set, a new
  * database on that PostgreSQL server, dropped again on close. Tests never share state.
  */
 export async function openTestStore(): Promise<Store> {
   const url = process.env.DATABASE_URL;
-  if (!url) return openStore({ dataDir: null });
+  if (!url) {
+    const snapshot = inject('pgliteSnapshot');
+    return openStore({ dataDir: null, pgliteSnapshot: snapshot ? new Blob([fs.readFileSync(snapshot)]) : undefined });
+  }
   const name = `curate_test_${randomBytes(6).toString('hex')}`;
   await adminQuery(url, `create database ${name}`);
   const dbUrl = new URL(url);
