@@ -6,8 +6,8 @@ import { openStore, type Store } from '../../server/db/store.ts';
 
 /**
  * A fresh, empty store for one test file: PGlite in memory by default (started from the migrated snapshot that
- * pglite-snapshot.ts made for the run), or, when DATABASE_URL is set, a new
- * database on that PostgreSQL server, dropped again on close. Tests never share state.
+ * pglite-snapshot.ts made for the run), or, when DATABASE_URL is set, a new database on that PostgreSQL server,
+ * dropped again on close. Tests never share state.
  */
 export async function openTestStore(): Promise<Store> {
   const url = process.env.DATABASE_URL;
