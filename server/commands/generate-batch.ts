@@ -16,7 +16,7 @@ import { allocateStrata } from '../sampling/allocate-strata.ts';
 import type { CreateBatchInput, SamplingPlan } from '../routes/batches.schema.ts';
 import { runCommand, type CommandContext } from './run-command.ts';
 import { sampleUncertain } from './sample-uncertain.ts';
-import { sampleJudgedAtRandom, sampleJudgeUncertain } from './route-judged-to-humans.ts';
+import { sampleJudgedAtRandom, sampleJudgeUncertain } from './sample-judged.ts';
 import type { Tx } from '../db/store.ts';
 
 export interface GenerateBatchProps {

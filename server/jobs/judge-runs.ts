@@ -25,7 +25,7 @@ import {
 import { findProject } from '../db/queries/projects.ts';
 import { projectTaskType } from '../../tasks/registry.ts';
 import { tryDocumentPayload } from '../commands/document-payload.ts';
-import { drawCalibrationSampleAfterRun } from '../commands/route-judged-to-humans.ts';
+import { drawCalibrationSampleAfterRun } from '../commands/draw-calibration-sample.ts';
 import { JudgeCallError, judgeClient, type JudgeCall } from '../judges/client.ts';
 import { exclusively } from './exclusive.ts';
 import { presentJudgeRunProgress } from '../presenters/judges.ts';
