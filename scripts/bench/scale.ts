@@ -7,7 +7,12 @@
  *   from the whole corpus;
  * - documents page: p50 of the query behind the admin documents list, first page and a page filtered by source;
  * - export count: p50 of the export's count (what GET /export/count answers), over one item and aggregate per
- *   document (written in SQL: only the documents must come through the import path).
+ *   document (written in SQL: only the documents must come through the import path);
+ * - corpus scoring: docs/s of the classifier's scoring job (the one POST …/classifier/runs/:id/score starts) over
+ *   every document of the project, and this process's peak RSS after it. The model is trained once, in process, on
+ *   20,000 generated documents of the same kind (the scoring job is measured, not the training).
+ * `--text-bytes N` (default 300) sets each document's text length: 300 keeps 10^7 documents on a shared disk;
+ * web pages run to a few KB.
  * Prints each figure at every size and as a ratio to the first size's, so flatness is visible in one run.
  */
 import fs from 'node:fs';
@@ -31,10 +36,20 @@ import { importOptionsSchema } from '../../server/import/import-options.ts';
 import { createBatchBody } from '../../server/routes/batches.schema.ts';
 import { listDocumentsQuery } from '../../server/routes/documents.schema.ts';
 import { loadConfig } from '../../server/config.ts';
+import { runClassifierScoring } from '../../server/jobs/classifier-runs.ts';
+import { findClassifierRun, finishClassifierRun, insertClassifierRun } from '../../server/db/queries/classifier.ts';
+import { classifierTrainingSchema, splitTrainingSet, trainAndEvaluate } from '../../server/filtering/classifier-training-set.ts';
+import { writeFastTextBin } from '../../server/classifier/index.ts';
+import type { Store } from '../../server/db/store.ts';
 import { runBenchmark, seededRandom } from './bench-db.ts';
 
 const { values } = parseArgs({
-  options: { sizes: { type: 'string', default: '1e5,1e6,1e7' }, leases: { type: 'string', default: '200' }, calls: { type: 'string', default: '7' } },
+  options: {
+    sizes: { type: 'string', default: '1e5,1e6,1e7' },
+    leases: { type: 'string', default: '200' },
+    calls: { type: 'string', default: '7' },
+    'text-bytes': { type: 'string', default: '300' },
+  },
 });
 const sizes = values.sizes
   .split(',')
@@ -43,13 +58,23 @@ const sizes = values.sizes
 if (sizes.some((s) => !Number.isInteger(s) || s < 1000)) throw new Error('--sizes takes integers of at least 1000, like 1e5,1e6');
 const LEASES = Number(values.leases);
 const CALLS = Number(values.calls);
+const TEXT_BYTES = Number(values['text-bytes']);
+if (!Number.isInteger(TEXT_BYTES) || TEXT_BYTES < 10) throw new Error('--text-bytes takes an integer of at least 10');
 const ANNOTATORS = 20;
+const MODEL_TRAINING_DOCUMENTS = 20_000;
 const BATCH_ITEMS = 10_000;
 
 const words = 'the of and to in is that for it as was with be by on not this are or from at which but have an they you were one all we'.split(' ');
 const sources = ['wiki', 'forum', 'news', 'code', 'books', 'shop'];
 
-/** Writes documents [from, to) as gzipped JSONL (~300 bytes of text each, so 10^7 fit on a shared disk). */
+/** A document's text: its number, then words drawn at random up to TEXT_BYTES. */
+function textOf(i: number, rand: () => number) {
+  let text = `${i}`;
+  while (text.length < TEXT_BYTES) text += ' ' + words[Math.floor(rand() * words.length)];
+  return text;
+}
+
+/** Writes documents [from, to) as gzipped JSONL. */
 async function generate(file: string, from: number, to: number) {
   const rand = seededRandom(from + 1);
   const out = fs.createWriteStream(file);
@@ -57,8 +82,7 @@ async function generate(file: string, from: number, to: number) {
   gz.pipe(out);
   let chunk = '';
   for (let i = from; i < to; i++) {
-    let text = `${i}`;
-    while (text.length < 300) text += ' ' + words[Math.floor(rand() * words.length)];
+    const text = textOf(i, rand);
     chunk += JSON.stringify({ id: `doc-${i}`, text, source: sources[i % sources.length], url: `https://example.org/${i}`, lang: 'en' }) + '\n';
     if (chunk.length > 1 << 20) {
       if (!gz.write(chunk)) await once(gz, 'drain');
@@ -86,6 +110,30 @@ async function p50Of(fn: () => Promise<unknown>) {
 
 type Figures = Record<string, number>;
 
+/** A classifier run with a model trained here on generated documents labeled 0-5, ready to score the corpus. */
+async function trainedRun(db: Store['db'], projectId: number, createdBy: number) {
+  const rand = seededRandom(99);
+  const documents = Array.from({ length: MODEL_TRAINING_DOCUMENTS }, (_, i) => ({
+    text: textOf(i, rand),
+    label: String(i % 6),
+    confidence: 1,
+    reference: null,
+  }));
+  const training = classifierTrainingSchema.parse({});
+  const set = splitTrainingSet(documents, training);
+  const { model, report } = trainAndEvaluate(set, training);
+  const run = await insertClassifierRun(db, { projectId, settings: training, createdBy });
+  await finishClassifierRun(db, run.id, {
+    status: 'succeeded',
+    classes: set.scheme,
+    trainExamples: set.train.length,
+    heldOutExamples: set.heldOut.length,
+    report,
+    model: writeFastTextBin(model),
+  });
+  return run.id;
+}
+
 runBenchmark(async ({ store }) => {
   const started = performance.now();
   const { db } = store;
@@ -108,6 +156,7 @@ runBenchmark(async ({ store }) => {
   await db.execute(
     sql`insert into batches (project_id, name, status, sampling, redundancy, seed) values (${project.id}, 'export', 'closed', '{}'::jsonb, 3, 1)`,
   );
+  const runId = await trainedRun(db, project.id, admin.id);
   const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'curate-scale-'));
   const results: { size: number; figures: Figures }[] = [];
   let have = 0;
@@ -164,6 +213,11 @@ runBenchmark(async ({ store }) => {
       figures['documents by source ms'] = await p50Of(() =>
         documentsPage(db, project.id, listDocumentsQuery.parse({ source: 'news', after: '1000' })),
       );
+      const scoreMs = await timed(() => runClassifierScoring(ctx, { projectId: project.id, runId }));
+      const run = await findClassifierRun(db, project.id, runId);
+      if (run?.scoreStatus !== 'succeeded' || run.scored !== size) throw new Error(`scoring: ${run?.scoreStatus} ${run?.scored} of ${size}`);
+      figures['scoring docs/s'] = size / (scoreMs / 1000);
+      figures['peak RSS MB'] = process.resourceUsage().maxRSS / 1024;
       const count = await estimateExportRows(db, project.id, exportOptionsSchema.parse({}));
       figures['export count ms'] = await p50Of(() => estimateExportRows(db, project.id, exportOptionsSchema.parse({})));
       console.log(
