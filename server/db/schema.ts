@@ -265,6 +265,11 @@ export const slots = pgTable(
     uniqueIndex('slots_item_holder_idx')
       .on(t.itemId, t.leasedBy)
       .where(sql`leased_by is not null`),
+    // Every lease call asks what its annotator holds (renewal, and the items a new lease must skip): without this,
+    // each asks by reading every slot of the database.
+    index('slots_holder_idx')
+      .on(t.leasedBy)
+      .where(sql`leased_by is not null`),
   ],
 );
 

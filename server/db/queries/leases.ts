@@ -74,7 +74,9 @@ export function leaseNextSlotSql(batchId: number, userId: number, workerKey: str
             and (s.status = 'open' or s.lease_expires_at < now())
             -- Uncorrelated, so each runs once per statement as a hashed set, whatever the planner's statistics say.
             and s.item_id not in (select o.item_id from slots o where o.leased_by = ${userId})
-            and s.item_id not in (select j.item_id from judgments j where j.worker_key = ${workerKey} and j.status <> 'undone')
+            -- The project is named so judgments_worker_idx reads this annotator's judgments alone.
+            and s.item_id not in (select j.item_id from judgments j where j.project_id = (select b.project_id from batches b where b.id = ${batchId})
+                                    and j.worker_key = ${workerKey} and j.status <> 'undone')
             -- Withdrawn for staff: the task type cannot show their documents (few rows, read through items_project_idx).
             and s.item_id not in (select i.id from items i where i.project_id = (select b.project_id from batches b where b.id = ${batchId}) and i.status = 'broken')
           order by s.ordinal

@@ -1,0 +1,1 @@
+CREATE INDEX "slots_holder_idx" ON "slots" USING btree ("leased_by") WHERE leased_by is not null;
