@@ -119,24 +119,26 @@ describe('uncertainty sampling', () => {
     const unsubscribe = t.ctx.events.subscribe((e) => {
       if (e.name === 'classifier:round' && e.payload.projectId === projectId) announced.push(e.payload.message);
     });
-    const { body } = await admin.post(`/api/projects/${projectId}/classifier/rounds`, { training, batch: { size: 12, redundancy: 1 } }).expect(202);
-    const runId = body.run.id;
-    let run = body.run;
-    while (!run.message.startsWith('round:')) {
-      await new Promise((r) => setTimeout(r, 100));
-      run = (await admin.get(`/api/projects/${projectId}/classifier/runs/${runId}`).expect(200)).body.run;
+    try {
+      const { body } = await admin.post(`/api/projects/${projectId}/classifier/rounds`, { training, batch: { size: 12, redundancy: 1 } }).expect(202);
+      const runId = body.run.id;
+      const readRun = async () => (await admin.get(`/api/projects/${projectId}/classifier/runs/${runId}`).expect(200)).body.run;
+      // A round that fails says so in its message, which this then shows.
+      await expect.poll(async () => (await readRun()).message, { timeout: 60_000 }).toMatch(/^round: /);
+      const run = await readRun();
+      expect(run).toMatchObject({ status: 'succeeded', scoreStatus: 'succeeded', scored: DOCUMENTS });
+      const batchId = Number(/^round: batch (\d+) \(12 documents\)$/.exec(run.message)![1]);
+      const runs = (await admin.get(`/api/projects/${projectId}/classifier/runs`).expect(200)).body;
+      expect(runs.runs).toHaveLength(before + 1);
+      expect(runs.scoringRunId).toBe(runId);
+      const { batches } = (await admin.get(`/api/projects/${projectId}/batches`).expect(200)).body;
+      const batch = batches.find((b: { id: number }) => b.id === batchId);
+      expect(batch).toMatchObject({ status: 'draft', sampling: { strategy: 'uncertainty', runId, size: 12 } });
+      expect(batch.progress.items).toBe(12);
+      await expect.poll(() => announced).toEqual([run.message]);
+    } finally {
+      unsubscribe();
     }
-    expect(run).toMatchObject({ status: 'succeeded', scoreStatus: 'succeeded', scored: DOCUMENTS });
-    const batchId = Number(/^round: batch (\d+) \(12 documents\)$/.exec(run.message)![1]);
-    const runs = (await admin.get(`/api/projects/${projectId}/classifier/runs`).expect(200)).body;
-    expect(runs.runs).toHaveLength(before + 1);
-    expect(runs.scoringRunId).toBe(runId);
-    const { batches } = (await admin.get(`/api/projects/${projectId}/batches`).expect(200)).body;
-    const batch = batches.find((b: { id: number }) => b.id === batchId);
-    expect(batch).toMatchObject({ status: 'draft', sampling: { strategy: 'uncertainty', runId, size: 12 } });
-    expect(batch.progress.items).toBe(12);
-    await expect.poll(() => announced).toEqual([run.message]);
-    unsubscribe();
   });
 
   it('refuses a round with a bad batch size before training', async () => {
