@@ -174,8 +174,10 @@ export async function runLoad(config: LoadConfig): Promise<LoadResult> {
   }
 
   const base = `/api/projects/${config.projectId}`;
-  const lease = (a: Annotator, at: number) =>
-    timed('lease', at, () => a.send('POST', `${base}/tasks/lease`, a.headers, { count: 1 })).then((reply) => {
+  // `known`: the task whose answer is on its way, as the labeling page says of its outbox; without it the lease sent
+  // beside that answer can return the same task again, and its second answer is refused (409).
+  const lease = (a: Annotator, at: number, known: number[] = []) =>
+    timed('lease', at, () => a.send('POST', `${base}/tasks/lease`, a.headers, { count: 1, known })).then((reply) => {
       const tasks = reply && (JSON.parse(reply.body) as { tasks: { slotId: number }[] }).tasks;
       return tasks?.[0]?.slotId;
     });
@@ -206,7 +208,7 @@ export async function runLoad(config: LoadConfig): Promise<LoadResult> {
         if (at >= end) return;
         await sleep(at - performance.now());
         track(submit(a, at, slotId));
-        slotId = await lease(a, at);
+        slotId = await lease(a, at, [slotId]);
       }
       if (performance.now() < end) result.outOfWork++;
     }),
