@@ -114,6 +114,10 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
   app.use(errorHandler);
 
   const server = http.createServer(app);
+  // Annotators send a request every few seconds to a minute; Node's 5 s default closed their connection between
+  // tasks, so each task paid a new connection (a TLS handshake behind a proxy) and a request sent as the server closed
+  // the socket failed. A minute and a bit outlasts a long think and the 60 s idle timeout of common proxies.
+  server.keepAliveTimeout = 65_000;
   const io = new SocketServer(server, { serveClient: false });
   const closeClusterAdapter = attachClusterAdapter(io, ctx.store);
   const detachRealtime = attachRealtime(io, ctx, authMiddleware);
