@@ -17,7 +17,7 @@ import { createBatchBody } from '../routes/batches.schema.ts';
  * Draws and opens a judge's blind human sample: up to its calibration sample size of the documents it answered,
  * less those it shares with humans already. Returns null when it needs none (or has answered nothing new).
  */
-export async function drawCalibrationSample(
+async function drawCalibrationSample(
   ctx: AppContext,
   props: { actorId: number; project: Project; judgeId: number; size?: number; redundancy?: number },
 ) {
