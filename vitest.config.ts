@@ -15,7 +15,7 @@ export default defineConfig({
           fileParallelism: false,
           // Files run one after another in one worker that keeps its modules: each file re-importing the server cost
           // 1-5 s (api tier 470 s with 65 s of imports; 341 s without). Each file opens its own store and app; what modules
-          // keep between files is keyed by store or app (caches, lock sets) or stateless (the aggregation worker thread).
+          // keep between files is keyed by store or app (caches, held job locks) or stateless (the aggregation worker thread).
           isolate: false,
         },
       },

@@ -1,6 +1,7 @@
 import type { Store } from '../db/store.ts';
 
-const heldInProcess = new Set<number>();
+/** Keys held per store: two apps of one process (tests) on stores of their own never exclude each other. */
+const heldInProcess = new WeakMap<Store, Set<number>>();
 
 /**
  * Runs `work` only when no other process (or call in this process) runs work under the same key, without holding a
@@ -10,8 +11,10 @@ const heldInProcess = new Set<number>();
  * @returns the work's result, or undefined when someone else holds the key.
  */
 export async function exclusively<T>(store: Store, key: number, work: () => Promise<T>): Promise<T | undefined> {
-  if (heldInProcess.has(key)) return undefined;
-  heldInProcess.add(key);
+  let held = heldInProcess.get(store);
+  if (!held) heldInProcess.set(store, (held = new Set()));
+  if (held.has(key)) return undefined;
+  held.add(key);
   try {
     if (!store.pool) return await work();
     const client = await store.pool.connect();
@@ -27,6 +30,6 @@ export async function exclusively<T>(store: Store, key: number, work: () => Prom
       client.release();
     }
   } finally {
-    heldInProcess.delete(key);
+    held.delete(key);
   }
 }
