@@ -17,3 +17,12 @@ export function when(value: string | Date | null): string {
 export function capitalized(word: string): string {
   return word.charAt(0).toUpperCase() + word.slice(1);
 }
+
+/** A figure with three decimals, or a dash when it could not be computed. */
+export const fixed = (x: number | null | undefined, digits = 3) => (x === null || x === undefined ? '—' : x.toFixed(digits));
+
+/** The mean offset with its 95% interval, signed. */
+export function offsetText(offset: { mean: number; low: number; high: number } | null): string {
+  if (!offset) return '—';
+  return `${offset.mean >= 0 ? '+' : ''}${offset.mean.toFixed(2)} (${offset.low.toFixed(2)} to ${offset.high.toFixed(2)})`;
+}

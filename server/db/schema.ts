@@ -266,7 +266,7 @@ export const slots = pgTable(
       .on(t.itemId, t.leasedBy)
       .where(sql`leased_by is not null`),
     // Every lease call asks what its annotator holds (renewal, and the items a new lease must skip): without this,
-    // each asks by reading every slot of the database.
+    // each reads the whole (item, holder) index, which grows with every slot done.
     index('slots_holder_idx')
       .on(t.leasedBy)
       .where(sql`leased_by is not null`),

@@ -8,17 +8,8 @@ export function rowShares(confusion: number[][]): (number | null)[][] {
   });
 }
 
-/** A figure with three decimals, or a dash when it could not be computed. */
-export const fixed = (x: number | null | undefined, digits = 3) => (x === null || x === undefined ? '—' : x.toFixed(digits));
-
 /** A share as a whole percentage, or a dash. */
 export const percent = (x: number | null | undefined) => (x === null || x === undefined ? '—' : `${Math.round(100 * x)}%`);
-
-/** The mean offset with its 95% interval, signed. */
-export function offsetText(offset: { mean: number; low: number; high: number } | null): string {
-  if (!offset) return '—';
-  return `${offset.mean >= 0 ? '+' : ''}${offset.mean.toFixed(2)} (${offset.low.toFixed(2)} to ${offset.high.toFixed(2)})`;
-}
 
 /** The budget typed into the section: a whole number of human judgments per 1,000 documents within the server's bound. */
 export function parseBudget(input: string | number | null): number | null {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { offsetText, parseBudget, percent, rowShares } from '../../../client/admin/quality/judges-section.ts';
+import { offsetText } from '../../../client/lib/format.ts';
+import { parseBudget, percent, rowShares } from '../../../client/admin/quality/judges-section.ts';
 
 describe("quality page's judges section", () => {
   it('turns confusion counts into row shares, an empty row into no data', () => {
